@@ -1,0 +1,82 @@
+"""Quotations: spans of text inside quotation marks."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_PAIRS = {"“": "”", "«": "»", "„": "“", "‘": "’"}
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The words inside one pair of quotation marks.
+
+    ``start``/``end`` delimit the quoted words (marks excluded) in the text.
+    """
+
+    start: int
+    end: int
+    text: str
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum()
+
+
+def find_quotes(text: str, min_words: int = 1) -> list[Quote]:
+    """Find quotations in ``text``.
+
+    Handles typographic pairs (“…”, «…», „…“, ‘…’), straight double quotes and
+    a quotation left open until the end of its paragraph (the usual style of
+    multi-paragraph quotes). A ‘ or ' is an opening mark only at a word start,
+    and ’ is a closing mark only when not followed by a letter, so apostrophes
+    ("Putin’s") are not mistaken for quotes.
+
+    Args:
+        text: Any string.
+        min_words: Ignore quotations with fewer words.
+
+    Returns:
+        Quotations in order of their start; nested ones are not reported.
+    """
+    quotes: list[Quote] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        close: str | None = None
+        if c in _PAIRS:
+            if c == "‘" and i > 0 and _is_word_char(text[i - 1]):
+                i += 1
+                continue
+            close = _PAIRS[c]
+        elif c == '"':
+            close = '"'
+        if close is None:
+            i += 1
+            continue
+        j = i + 1
+        end = -1
+        while j < n:
+            d = text[j]
+            if d == close and not (close == "’" and j + 1 < n and text[j + 1].isalpha()):
+                end = j
+                break
+            if d == "\n" and close != '"':
+                end = j  # open quote runs to the end of its paragraph
+                break
+            if d == "\n":
+                break
+            j += 1
+        if end < 0 and close != '"' and j >= n:
+            end = n
+        if end < 0:
+            i += 1
+            continue
+        s, e = i + 1, end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:"):
+            e -= 1
+        if len(text[s:e].split()) >= min_words and any(ch.isalnum() for ch in text[s:e]):
+            quotes.append(Quote(s, e, text[s:e]))
+        i = end + 1
+    return quotes
