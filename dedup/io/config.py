@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
 
 @dataclass(frozen=True)
 class ReaderConfig:
@@ -13,9 +15,18 @@ class ReaderConfig:
         id_key: JSONL field holding a document id (optional in the data).
         url_key: JSONL field holding the URL (optional).
         date_key: JSONL field holding the date (optional).
+        max_bytes: Largest input file accepted, in bytes; bigger files become a
+            :class:`~dedup.document.ReadError`. Applies to every file,
+            containers included, and to each WARC record payload. ``None``
+            disables the limit.
+        skip_hidden: Skip files and directories whose name starts with ``.``
+            (``.git``, ``.DS_Store``) during a directory walk. Paths given
+            explicitly are always read.
     """
 
     text_key: str = "text"
     id_key: str = "id"
     url_key: str = "url"
     date_key: str = "date"
+    max_bytes: int | None = DEFAULT_MAX_BYTES
+    skip_hidden: bool = True
