@@ -9,6 +9,7 @@ _TEXT_CONTROLS = frozenset("\t\n\x0b\x0c\r\x1b\x08")
 _SAMPLE = 8192
 _BINARY_RATIO = 0.3
 _CONTROL_RATIO = 0.1
+_MIN_SAMPLE = 32  # below this, ratios mean little: report the decoding error instead
 
 
 class Rejected(Exception):
@@ -67,10 +68,11 @@ def looks_binary(data: bytes) -> bool:
         data: Raw bytes (only the first 8 KiB are inspected).
 
     Returns:
-        True when at least 30% of the sample is invalid UTF-8 or control bytes.
+        True when at least 30% of the sample is invalid UTF-8 or control bytes
+        (never for samples under 32 characters).
     """
     sample = data[:_SAMPLE].decode("utf-8", "replace")
-    if not sample:
+    if len(sample) < _MIN_SAMPLE:
         return False
     bad = sum(1 for c in sample if c == "\ufffd" or _is_control(c))
     return bad / len(sample) >= _BINARY_RATIO
@@ -101,7 +103,7 @@ def decode_utf8(data: bytes, offset: int = 0) -> str:
             raise Rejected("binary file (mostly non-text bytes)") from None
         raise Rejected(f"not valid UTF-8 at byte {offset + e.start}") from None
     sample = text[:_SAMPLE]
-    if sample and sum(1 for c in sample if _is_control(c)) / len(sample) >= _CONTROL_RATIO:
+    if len(sample) >= _MIN_SAMPLE and sum(map(_is_control, sample)) / len(sample) >= _CONTROL_RATIO:
         raise Rejected("binary file (mostly non-text bytes)")
     return text
 
