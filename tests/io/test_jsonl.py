@@ -1,0 +1,98 @@
+"""JSONL reader."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dedup.document import Document, ReadError
+from dedup.io import ReaderConfig
+from dedup.io.jsonl import read_jsonl
+
+
+def _read(tmp_path: Path, data: bytes, config: ReaderConfig | None = None) -> list[Document | ReadError]:
+    f = tmp_path / "feed.jsonl"
+    f.write_bytes(data)
+    return list(read_jsonl(f, "sub/feed.jsonl", "sub/feed.jsonl", config or ReaderConfig()))
+
+
+def test_good_records_ids_and_meta(tmp_path: Path) -> None:
+    data = (
+        b'{"id": "x", "text": "  Keep  exact\\r\\ntext ", "url": "https://e.org/x", "date": "2024-05-01"}\n'
+        b"\n"
+        b"   \n"
+        b'{"text": "No id.", "url": null, "extra": [1]}\r\n'
+        b'{"id": 12, "text": "Numeric id."}'  # no final newline
+    )
+    f = tmp_path / "feed.jsonl"
+    assert _read(tmp_path, data) == [
+        Document("sub/feed.jsonl#x", "  Keep  exact\r\ntext ",
+                 {"path": str(f), "format": "jsonl", "line": 1, "url": "https://e.org/x", "date": "2024-05-01"}),
+        Document("sub/feed.jsonl#4", "No id.", {"path": str(f), "format": "jsonl", "line": 4}),
+        Document("sub/feed.jsonl#12", "Numeric id.", {"path": str(f), "format": "jsonl", "line": 5}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (b'{"text": "unterminated', "invalid JSON at column 10: unterminated string"),
+        (b"{'text': 'single quotes'}", "invalid JSON at column 2: expecting property name enclosed in double quotes"),
+        (b"[1, 2]", "not a JSON object (got array)"),
+        (b'"just a string"', "not a JSON object (got string)"),
+        (b"42", "not a JSON object (got number)"),
+        (b'{"id": "a"}', "missing 'text' field"),
+        (b'{"text": 5}', "'text' field is not a string (got number)"),
+        (b'{"text": null}', "'text' field is not a string (got null)"),
+        (b'{"text": "  \\n "}', "empty 'text' field"),
+        (b'{"text": "caf\xe9"}', "not valid UTF-8 at byte 34"),  # 21 bytes of line 1 + 13
+    ],
+)
+def test_malformed_line_is_an_error_and_others_survive(tmp_path: Path, line: bytes, reason: str) -> None:
+    data = b'{"text": "good one"}\n' + line + b'\n{"text": "good two"}\n'
+    out = _read(tmp_path, data)
+    assert [d.id for d in out if isinstance(d, Document)] == ["sub/feed.jsonl#1", "sub/feed.jsonl#3"]
+    assert [e for e in out if isinstance(e, ReadError)] == [ReadError("sub/feed.jsonl", reason, "line 2")]
+
+
+def test_duplicate_ids(tmp_path: Path) -> None:
+    data = b'{"id": "a", "text": "one"}\n{"id": "a", "text": "two"}\n{"id": "2", "text": "three"}\n'
+    out = _read(tmp_path, data)
+    assert [x.id if isinstance(x, Document) else x for x in out] == [
+        "sub/feed.jsonl#a",
+        ReadError("sub/feed.jsonl", "duplicate id 'a' (first on line 1)", "line 2"),
+        "sub/feed.jsonl#2",
+    ]
+
+
+def test_configurable_keys(tmp_path: Path) -> None:
+    config = ReaderConfig(text_key="body", id_key="doc_id", url_key="link", date_key="published")
+    data = b'{"doc_id": "d", "body": "B", "link": "L", "published": "P", "text": "ignored"}\n{"text": "T"}\n'
+    f = tmp_path / "feed.jsonl"
+    assert _read(tmp_path, data, config) == [
+        Document("sub/feed.jsonl#d", "B", {"path": str(f), "format": "jsonl", "line": 1, "url": "L", "date": "P"}),
+        ReadError("sub/feed.jsonl", "missing 'body' field", "line 2"),
+    ]
+
+
+def test_bom_on_first_line(tmp_path: Path) -> None:
+    [doc] = _read(tmp_path, "\ufeff".encode() + b'{"text": "t"}\n')
+    assert isinstance(doc, Document) and doc.text == "t"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty file"),
+        (b"\n\n  \n", "file contains only whitespace"),
+        (b'{"text": "a\x00"}\n', "binary file (contains NUL bytes)"),
+        (bytes(range(128, 256)) * 2, "binary file (mostly non-text bytes)"),
+    ],
+)
+def test_file_level_errors(tmp_path: Path, data: bytes, reason: str) -> None:
+    assert _read(tmp_path, data) == [ReadError("sub/feed.jsonl", reason)]
+
+
+def test_max_bytes(tmp_path: Path) -> None:
+    out = _read(tmp_path, b'{"text": "0123456789"}\n', ReaderConfig(max_bytes=8))
+    assert out == [ReadError("sub/feed.jsonl", "file too large: 23 bytes (max_bytes=8)")]
