@@ -1,0 +1,108 @@
+"""Per-sentence features shared by the similarity scorers: the sentence spans of
+a text, which of their characters are quoted, and their content terms."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dedup.text.quotes import Quote, find_quotes
+from dedup.text.sentences import Sentence, split_sentences
+from dedup.text.tokens import Token, content_tokens, stem, tokenize
+
+
+@dataclass(frozen=True)
+class SentenceFeatures:
+    """A sentence with its content terms.
+
+    Attributes:
+        sentence: The sentence span.
+        terms: Content-term keys (stems; canonical numbers) of the whole sentence.
+        free_terms: Keys of the content terms outside quotation marks.
+        tokens: Content tokens of the sentence, in order.
+        quoted_chars: Number of the sentence's characters inside quotations.
+        names: Keys of the terms written with a capital (names, mostly).
+    """
+
+    sentence: Sentence
+    terms: frozenset[str]
+    free_terms: frozenset[str]
+    tokens: tuple[Token, ...]
+    quoted_chars: int
+    names: frozenset[str]
+
+    @property
+    def length(self) -> int:
+        return self.sentence.end - self.sentence.start
+
+    @property
+    def quoted_share(self) -> float:
+        return self.quoted_chars / self.length if self.length else 0.0
+
+
+@dataclass(frozen=True)
+class TextFeatures:
+    """Sentences and quotations of one text."""
+
+    text: str
+    sentences: tuple[SentenceFeatures, ...]
+    quotes: tuple[Quote, ...]
+    paragraph_of: tuple[int, ...] = ()
+
+    def paragraphs(self) -> list[SentenceFeatures]:
+        """One pseudo-sentence per paragraph: the union of its sentences' terms."""
+        groups: dict[int, list[SentenceFeatures]] = {}
+        for p, s in zip(self.paragraph_of, self.sentences):
+            groups.setdefault(p, []).append(s)
+        out = []
+        for p in sorted(groups):
+            g = groups[p]
+            span = Sentence(g[0].sentence.start, g[-1].sentence.end, self.text[g[0].sentence.start:g[-1].sentence.end])
+            out.append(SentenceFeatures(
+                span, frozenset().union(*(s.terms for s in g)), frozenset().union(*(s.free_terms for s in g)),
+                tuple(t for s in g for t in s.tokens), sum(s.quoted_chars for s in g),
+                frozenset().union(*(s.names for s in g))))
+        return out
+
+
+def _term_key(tok: Token) -> str:
+    return tok.norm if tok.is_number else stem(tok.norm)
+
+
+def _inside(pos: int, quotes: list[Quote]) -> bool:
+    for q in quotes:
+        if q.start <= pos < q.end:
+            return True
+        if q.start > pos:
+            break
+    return False
+
+
+def text_features(text: str) -> TextFeatures:
+    """Split ``text`` into sentences and compute each one's content terms.
+
+    Args:
+        text: Any string.
+
+    Returns:
+        The features; every offset indexes ``text``.
+    """
+    quotes = find_quotes(text)
+    feats = []
+    paragraph_of = []
+    qi = 0
+    paragraph, last_end = 0, 0
+    for s in split_sentences(text):
+        if "\n" in text[last_end:s.start]:
+            paragraph += 1
+        last_end = s.end
+        paragraph_of.append(paragraph)
+        # quotations overlapping this sentence
+        while qi < len(quotes) and quotes[qi].end <= s.start:
+            qi += 1
+        local = [q for q in quotes[qi:] if q.start < s.end]
+        quoted = sum(max(0, min(q.end, s.end) - max(q.start, s.start)) for q in local)
+        toks = content_tokens(tokenize(text, s.start, s.end))
+        terms = frozenset(_term_key(t) for t in toks)
+        free = frozenset(_term_key(t) for t in toks if not _inside(t.start, local))
+        names = frozenset(_term_key(t) for t in toks if t.is_capitalized and t.start != s.start)
+        feats.append(SentenceFeatures(s, terms, free, tuple(toks), quoted, names))
+    return TextFeatures(text, tuple(feats), tuple(quotes), tuple(paragraph_of))
