@@ -52,6 +52,19 @@ def decode_payload(payload: bytes, content_type: str) -> str:
         raise Rejected(f"not valid {name} at byte {e.start} of the HTTP body") from None
 
 
+def _structure_problem(record: Any) -> str | None:
+    """Why a parsed record is not a sound WARC record, else None.
+
+    warcio parses any line of five words as an ARC header, and a WARC header
+    block without fields as a record, so garbage can come back as "records".
+    """
+    if getattr(record, "format", "warc") != "warc":
+        return "not a WARC record (unrecognised header)"
+    if not record.rec_type:
+        return "record has no WARC-Type header"
+    return None
+
+
 def _html_response(record: Any) -> tuple[str, str] | None:
     """(status, content type) of a 2xx HTML response record, else None."""
     if record.rec_type != "response" or record.http_headers is None:
@@ -114,6 +127,10 @@ def read_warc(path: Path, doc_id: str, display: str, config: ReaderConfig) -> It
                 yield ReadError(display, f"corrupt WARC: {reason}", f"record {number + 1}")
                 return
             number += 1
+            problem = _structure_problem(record)
+            if problem:
+                yield ReadError(display, f"corrupt WARC: {problem}", f"record {number}")
+                return
             kind = _html_response(record)
             if kind is None:
                 continue
