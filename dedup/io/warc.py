@@ -150,6 +150,8 @@ def read_warc(path: Path, doc_id: str, display: str, config: ReaderConfig) -> It
                     raise Rejected(f"cannot read record payload: {' '.join(str(e).split())}") from None
                 if config.max_bytes is not None and len(payload) > config.max_bytes:
                     raise Rejected(f"record too large: over {config.max_bytes} bytes (max_bytes={config.max_bytes})")
+                if getattr(record.raw_stream, "limit", 0) > 0:  # stream ended before Content-Length
+                    raise Rejected("corrupt WARC: record truncated")
                 if not payload.strip():
                     raise Rejected("empty HTTP body")
                 doc = html_document(f"{doc_id}#{number}", decode_payload(payload, content_type), meta)
