@@ -1,16 +1,47 @@
-"""Placeholder spin stage: the real detectors land with the spin work."""
+"""Spin stage: meaning-change flags and drift for aligned sentence pairs.
+
+``sentence_flags`` runs the detectors of this package on one aligned pair
+(source sentence(s), suspect sentence) and reports each meaning change as a
+:class:`Flag` with the short spans involved and a one-line explanation.
+``sentence_drift`` turns a pair's similarity and flags into one number.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from dedup.spin.analysis import Side, analyse
+from dedup.spin.antonym import Opposite, find_opposites
+from dedup.spin.attribution import attribution_change
+from dedup.spin.entities import entity_changes
+from dedup.spin.hedge import hedge_change
+from dedup.spin.negation import Cue, negation_cues
+from dedup.spin.numbers import number_changes
+from dedup.spin.polarity import judge
+from dedup.spin.quotes import quote_changes
+from dedup.spin.roles import role_swaps
 
 FLAG_KINDS = ("negation", "antonym", "polarity", "number", "entity", "role-swap",
               "attribution", "hedge", "quote-altered")
 
+# Weight of each kind in the drift: how much of the remaining meaning one
+# flag of that kind takes away.
+FLAG_WEIGHTS: dict[str, float] = {
+    "negation": 0.6, "antonym": 0.5, "polarity": 0.4, "number": 0.4, "entity": 0.4,
+    "role-swap": 0.5, "attribution": 0.3, "hedge": 0.2, "quote-altered": 0.3,
+}
+
 
 @dataclass(frozen=True)
 class Flag:
-    """A meaning change between an aligned source span and suspect span."""
+    """A meaning change between an aligned source span and suspect span.
+
+    Attributes:
+        kind: One of :data:`FLAG_KINDS`.
+        source_text: The words involved on the source side ("" if none).
+        suspect_text: The words involved on the suspect side ("" if none).
+        explanation: One line for a reader.
+    """
 
     kind: str
     source_text: str
@@ -18,20 +49,214 @@ class Flag:
     explanation: str
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain-dict form (JSON-ready).
+
+        Returns:
+            ``{"kind", "source_text", "suspect_text", "explanation"}``.
+        """
         return {"kind": self.kind, "source_text": self.source_text,
                 "suspect_text": self.suspect_text, "explanation": self.explanation}
 
 
 @dataclass(frozen=True)
 class SpinConfig:
-    """Spin-detection settings."""
+    """Spin-detection settings.
+
+    Attributes:
+        kinds: Flag kinds to report.
+        negation_scope: Words after a negation cue that it can govern.
+        context_window: Words around a name/number that define its position.
+        approx_tolerance: Relative tolerance between approximate quantities.
+        alias_jaro_winkler: Spelling similarity above which names are aliases.
+        entity_min_overlap: Content overlap needed to pair lone unmatched names.
+        polarity_strong: |VADER valence| of an introduced word that counts as
+            a clear evaluation.
+        polarity_lean: |net valence| of the other side's differing words that
+            counts as leaning the opposite way.
+        quote_min_overlap: Share of shared words that makes two quotes related.
+        weights: Drift weight per flag kind.
+    """
+
+    kinds: frozenset[str] = frozenset(FLAG_KINDS)
+    negation_scope: int = 3
+    context_window: int = 3
+    approx_tolerance: float = 0.1
+    alias_jaro_winkler: float = 0.9
+    entity_min_overlap: float = 0.5
+    polarity_strong: float = 1.5
+    polarity_lean: float = 1.0
+    quote_min_overlap: float = 0.5
+    weights: tuple[tuple[str, float], ...] = field(
+        default_factory=lambda: tuple(FLAG_WEIGHTS.items()))
 
 
-def sentence_flags(source: str, suspect: str, *, config: SpinConfig | None = None) -> list[Flag]:
-    """Meaning-change flags between an aligned source text and suspect text."""
+def _tok(side: Side, i: int) -> str:
+    return side.tokens[i].text
+
+
+def _relevant_cue(side: Side, other: Side, cue: Cue, opp_heads: set[int]) -> bool:
+    """Whether a negation cue negates something the other side also says."""
+    if cue.head is None:
+        return False
+    return cue.head in opp_heads or other.has(side.norms[cue.head])
+
+
+def _negation_and_opposites(src: Side, sus: Side, cfg: SpinConfig) -> list[Flag]:
+    """Negation and antonym flags, with negation + antonym cancelling out."""
+    cs = negation_cues(src, cfg.negation_scope)
+    ct = negation_cues(sus, cfg.negation_scope)
+    opposites: list[Opposite] = find_opposites(src, sus)
+    diff = len(cs) - len(ct)
+    flags: list[Flag] = []
+    cancelled: set[int] = set()
+    if diff:
+        side, other, cues, is_src = (src, sus, cs, True) if diff > 0 else (sus, src, ct, False)
+        # cues of the side with more negations whose words the other side lacks
+        other_cue_words = {other.norms[c.start] for c in (ct if is_src else cs)}
+        extra = [c for c in cues if side.norms[c.start] not in other_cue_words] or cues
+        opp_heads = {o.source if is_src else o.suspect for o in opposites}
+        for cue in extra[:abs(diff)]:
+            if not _relevant_cue(side, other, cue, opp_heads):
+                continue
+            pair = next((k for k, o in enumerate(opposites)
+                         if (o.source if is_src else o.suspect) == cue.head and k not in cancelled), None)
+            if pair is not None:
+                cancelled.add(pair)  # "did not fall" vs "rose": same meaning
+                continue
+            span = cue.span(side)
+            head = side.norms[cue.head] if cue.head is not None else ""
+            counterpart = ""
+            for k in range(len(other.tokens)):
+                if head and (other.norms[k] == head or other.lemmas[k] == side.lemmas[cue.head]):
+                    counterpart = _tok(other, k)
+                    break
+            src_t, sus_t = (span, counterpart) if is_src else (counterpart, span)
+            what = "removed" if is_src else "added"
+            flags.append(Flag("negation", src_t, sus_t,
+                              f"negation {what}: '{src_t}' became '{sus_t}'"))
+    for k, o in enumerate(opposites):
+        if k in cancelled:
+            continue
+        a, b = _tok(src, o.source), _tok(sus, o.suspect)
+        what = "direction reversed" if o.directional else "opposite word"
+        flags.append(Flag("antonym", a, b, f"{what}: '{a}' became '{b}'"))
+    return flags
+
+
+def _polarity(src: Side, sus: Side, cfg: SpinConfig) -> list[Flag]:
+    cs = negation_cues(src, cfg.negation_scope)
+    ct = negation_cues(sus, cfg.negation_scope)
+    js, jt = judge(src, sus, cs, cfg.negation_scope), judge(sus, src, ct, cfg.negation_scope)
+    strong, lean = cfg.polarity_strong, cfg.polarity_lean
+
+    def span(side: Side, judgement_idx: int, cue_span: tuple[int, int] | None) -> str:
+        if cue_span is not None and cue_span[0] == judgement_idx:
+            return side.text[side.tokens[cue_span[0]].start:side.tokens[cue_span[1]].end]
+        return _tok(side, judgement_idx)
+
+    # suspect introduces a positive judgement where the source leans negative, or the reverse
+    if jt.strongest_pos and jt.strongest_pos[0] >= strong and js.net <= -lean and \
+            not (js.strongest_pos and js.strongest_pos[0] >= lean) and js.strongest_neg:
+        a = span(src, js.strongest_neg[1], js.cue_span)
+        b = _tok(sus, jt.strongest_pos[1])
+        return [Flag("polarity", a, b, f"evaluation reversed: negative '{a}' presented as positive '{b}'")]
+    if jt.strongest_neg and jt.strongest_neg[0] <= -strong and js.net >= lean and \
+            not (js.strongest_neg and js.strongest_neg[0] <= -lean) and js.strongest_pos and \
+            jt.cue_span is None:
+        a = _tok(src, js.strongest_pos[1])
+        b = _tok(sus, jt.strongest_neg[1])
+        return [Flag("polarity", a, b, f"evaluation reversed: positive '{a}' presented as negative '{b}'")]
     return []
 
 
-def sentence_drift(similarity: float, flags: list[Flag]) -> float:
-    """Drift in [0, 1] of an aligned sentence from its similarity and flags."""
-    return max(0.0, min(1.0, 1.0 - similarity))
+def sentence_flags(source: str, suspect: str, *, config: SpinConfig | None = None) -> list[Flag]:
+    """Meaning-change flags between an aligned source text and suspect text.
+
+    Args:
+        source: The source side of one aligned pair (one sentence, or two
+            joined by a space when the suspect merged them).
+        suspect: The suspect sentence.
+        config: Settings; defaults to ``SpinConfig()``.
+
+    Returns:
+        Flags in the order of :data:`FLAG_KINDS`; an empty list for a
+        faithful rewrite.
+    """
+    cfg = config if config is not None else SpinConfig()
+    src, sus = analyse(source), analyse(suspect)
+    kinds = cfg.kinds
+    out: list[Flag] = []
+    if kinds & {"negation", "antonym"}:
+        out.extend(f for f in _negation_and_opposites(src, sus, cfg) if f.kind in kinds)
+    if "polarity" in kinds:
+        out.extend(_polarity(src, sus, cfg))
+    if "number" in kinds:
+        for ch in number_changes(src, sus, approx_tolerance=cfg.approx_tolerance,
+                                 window=cfg.context_window):
+            a, b = ch.source.text, ch.suspect.text
+            out.append(Flag("number", a, b, f"number changed: '{a}' became '{b}'"))
+    if "entity" in kinds:
+        for ch in entity_changes(src, sus, jaro_winkler=cfg.alias_jaro_winkler,
+                                 window=cfg.context_window, min_overlap=cfg.entity_min_overlap):
+            a, b = ch.source.text, ch.suspect.text
+            out.append(Flag("entity", a, b, f"name changed: '{a}' became '{b}'"))
+    if "role-swap" in kinds:
+        for sw in role_swaps(src, sus):
+            out.append(Flag("role-swap", sw.source_span, sw.suspect_span,
+                            f"roles swapped: '{sw.source_span}' became '{sw.suspect_span}'"))
+    if "attribution" in kinds:
+        ch = attribution_change(src, sus, jaro_winkler=cfg.alias_jaro_winkler)
+        if ch is not None:
+            a, b = ch
+            if b is None:
+                out.append(Flag("attribution", a.text, "",
+                                f"attribution dropped: the claim credited to '{a.text}' is stated as fact"))
+            else:
+                out.append(Flag("attribution", a.text, b.text,
+                                f"attribution changed: claim by '{a.text}' now credited to '{b.text}'"))
+    if "hedge" in kinds:
+        h = hedge_change(src, sus)
+        if h is not None:
+            side, hedge = h
+            word = _tok(side, hedge.index)
+            head = _tok(side, hedge.head) if hedge.head is not None else ""
+            phrase = side.text[side.tokens[min(hedge.index, hedge.head if hedge.head is not None else hedge.index)].start:
+                               side.tokens[max(hedge.index, hedge.head if hedge.head is not None else hedge.index)].end]
+            if side is src:
+                out.append(Flag("hedge", phrase, head,
+                                f"certainty changed: hedged '{phrase}' stated as fact"))
+            else:
+                out.append(Flag("hedge", head, phrase,
+                                f"certainty changed: '{head}' hedged as '{phrase}' ('{word}')"))
+    if "quote-altered" in kinds:
+        for q in quote_changes(source, suspect, min_overlap=cfg.quote_min_overlap):
+            rem = " ".join(q.removed) or "—"
+            add = " ".join(q.added) or "—"
+            out.append(Flag("quote-altered", q.source.text, q.suspect.text,
+                            f"quotation altered: '{rem}' became '{add}'"))
+    return out
+
+
+def sentence_drift(similarity: float, flags: list[Flag], *, config: SpinConfig | None = None) -> float:
+    """Drift in [0, 1] of an aligned sentence from its similarity and flags.
+
+    ``drift = 1 - s * prod(1 - w_k for each flag k)`` where ``s`` is the
+    similarity clamped to [0, 1] and ``w_k`` the weight of the flag's kind
+    (:data:`FLAG_WEIGHTS`, e.g. negation 0.6, hedge 0.2). Without flags the
+    drift is ``1 - s``; every flag multiplies the remaining meaning by
+    ``1 - w``, so lower similarity or more/stronger flags never lower it.
+
+    Args:
+        similarity: Similarity of the aligned pair (any scale clipped to [0, 1]).
+        flags: Flags of the pair.
+        config: Settings whose ``weights`` override the defaults.
+
+    Returns:
+        The drift.
+    """
+    s = max(0.0, min(1.0, float(similarity)))
+    weights = dict(config.weights) if config is not None else FLAG_WEIGHTS
+    keep = s
+    for f in flags:
+        keep *= 1.0 - max(0.0, min(1.0, weights.get(f.kind, 0.3)))
+    return max(0.0, min(1.0, 1.0 - keep))

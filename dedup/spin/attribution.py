@@ -1,0 +1,149 @@
+"""Attribution: who a claim is attributed to, and whether that changed or vanished.
+
+Attribution phrases: "according to X", "X said/told/described/characterized/
+claimed/reported ..." (subject before the verb, auxiliaries skipped), ", said X"
+(inverted) and "by X" after a passive reporting verb. Agents are compared by
+their content words; pronouns and definite descriptions ("he", "the company")
+may refer to anyone and never conflict. Agentless passives ("was described
+as") attribute to no one in particular and are ignored.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jellyfish
+
+from dedup.spin.analysis import Side
+from dedup.spin.lexicons import ATTRIBUTION_VERBS, PRONOUNS, TITLES
+from dedup.text.tokens import STOPWORDS
+
+_AUX = frozenset("""had has have was were is are been be would will also later earlier then
+previously recently repeatedly publicly once reportedly""".split())
+_PASSIVE = frozenset({"was", "were", "been", "being", "is", "are", "be"})
+
+
+@dataclass(frozen=True)
+class Agent:
+    """The source a claim is attributed to."""
+
+    text: str
+    keys: frozenset[str]
+    explicit: bool  # "according to X": an explicit sourcing of the claim
+    vague: bool  # a pronoun or a definite description: may refer to anyone
+
+
+def _agent(side: Side, first: int, last: int, explicit: bool) -> Agent | None:
+    while first < last and side.norms[first] in ("the", "a", "an"):
+        first += 1
+    if first >= last:
+        return None
+    toks = range(first, last)
+    keys = frozenset(side.lemmas[k] for k in toks if side.norms[k] not in STOPWORDS
+                     and side.norms[k] not in TITLES and side.norms[k] not in PRONOUNS)
+    has_cap = any(side.tokens[k].is_capitalized and not side.initial[k] or
+                  side.tokens[k].is_capitalized and side.norms[k] not in PRONOUNS for k in toks)
+    definite = first > 0 and side.norms[first - 1] in ("the", "a", "an", "this", "that") and not has_cap
+    vague = not keys or all(side.norms[k] in PRONOUNS for k in toks) or definite
+    text = side.text[side.tokens[first].start:side.tokens[last - 1].end]
+    return Agent(text, keys, explicit, vague)
+
+
+def agents(side: Side) -> list[Agent]:
+    """Attribution agents of a side.
+
+    Args:
+        side: Analysed text.
+
+    Returns:
+        The agents in text order.
+    """
+    out: list[Agent] = []
+    n = len(side.tokens)
+    norms = side.norms
+    for i, w in enumerate(norms):
+        if w == "according" and i + 1 < n and norms[i + 1] == "to":
+            j = i + 2
+            while j < n and j < i + 7 and side.breaks[j] == side.breaks[i + 1] and norms[j] not in ("that",):
+                j += 1
+            ag = _agent(side, i + 2, j, True)
+            if ag:
+                out.append(ag)
+            continue
+        if w not in ATTRIBUTION_VERBS:
+            continue
+        k = i - 1
+        passive = False
+        while k >= 0 and norms[k] in _AUX and side.breaks[k] == side.breaks[i]:
+            passive = passive or norms[k] in _PASSIVE
+            k -= 1
+        if passive:
+            # "was described by X as"
+            if i + 1 < n and norms[i + 1] == "by":
+                j = i + 2
+                while j < n and j < i + 6 and side.breaks[j] == side.breaks[i] and side.is_content(j):
+                    j += 1
+                ag = _agent(side, i + 2, j, False)
+                if ag:
+                    out.append(ag)
+            continue
+        if k >= 0 and side.breaks[k] == side.breaks[i]:
+            j = k + 1
+            while k >= 0 and side.breaks[k] == side.breaks[i] and i - k <= 5 and (
+                    side.tokens[k].is_capitalized or norms[k] in PRONOUNS
+                    or side.is_content(k) and not norms[k].endswith("ly")):
+                k -= 1
+                if norms[k + 1] in PRONOUNS:
+                    break
+            if k + 1 < j:
+                ag = _agent(side, k + 1, j, False)
+                if ag:
+                    out.append(ag)
+        elif i + 1 < n and side.breaks[i + 1] == side.breaks[i]:
+            # inverted: ", said Smith"
+            j = i + 1
+            while j < n and j < i + 5 and side.breaks[j] == side.breaks[i] and (
+                    side.tokens[j].is_capitalized or norms[j] in ("the", "a") or side.is_content(j)):
+                j += 1
+            ag = _agent(side, i + 1, j, False)
+            if ag and ag.keys:
+                out.append(ag)
+    return out
+
+
+def _same(a: Agent, b: Agent, threshold: float) -> bool:
+    if a.vague or b.vague or a.keys & b.keys:
+        return True
+    return any(len(x) >= 4 and len(y) >= 4 and jellyfish.jaro_winkler_similarity(x, y) >= threshold
+               for x in a.keys for y in b.keys)
+
+
+def attribution_change(src: Side, sus: Side, *, jaro_winkler: float = 0.9
+                       ) -> tuple[Agent, Agent | None] | None:
+    """The attribution of the source that the suspect changed or dropped.
+
+    Args:
+        src: Source side.
+        sus: Suspect side.
+        jaro_winkler: Spelling similarity above which agent words are the same.
+
+    Returns:
+        (source agent, suspect agent) when the suspect names a different
+        agent, (source agent, None) when an explicit "according to" sourcing
+        vanished and the suspect names no agent, else None.
+    """
+    sa = [a for a in agents(src) if not a.vague]
+    if not sa:
+        return None
+    ta = agents(sus)
+    if not ta:
+        for a in sa:
+            if a.explicit and not any(src.norms[k] in sus.norm_set for k in range(len(src.tokens))
+                                      if src.lemmas[k] in a.keys):
+                return a, None
+        return None
+    if any(_same(a, b, jaro_winkler) for a in sa for b in ta):
+        return None
+    concrete = [b for b in ta if not b.vague]
+    if not concrete:
+        return None
+    return sa[0], concrete[0]

@@ -1,0 +1,119 @@
+"""Entity changes: a name of one side replaced by a different name on the other.
+
+Names are runs of capitalised tokens (a sentence-initial word only when the
+run continues, "Donald Trump said"); titles ("Mr.", "President") are not part
+of the name's keys. A name is *matched* (same entity) when one of its keys
+occurs on the other side as a word, is close in spelling to a capitalised word
+there (Jaro-Winkler, "Zelensky"/"Zelenskyy"), or is the acronym of a name
+there ("NHTSA"). An unmatched name is flagged only against an unmatched name
+of the other side in a comparable position: they share a neighbouring content
+word, or they are the only unmatched names of their sides and the sentences
+share most of their content.
+
+Judgement call: a name paraphrased by a common noun phrase ("the yen" / "the
+Japanese currency", "Ericsson" / "the company") is not flagged, because no name
+was replaced by a *different name*; such rewrites keep the referent.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jellyfish
+
+from dedup.spin.analysis import Name, Side, context
+
+_MONTHS_DAYS = frozenset("""january february march april may june july august september october
+november december monday tuesday wednesday thursday friday saturday sunday""".split())
+
+
+@dataclass(frozen=True)
+class EntityChange:
+    """A source name replaced by a suspect name."""
+
+    source: Name
+    suspect: Name
+
+
+def _acronym(name: Name) -> str:
+    return "".join(k[0] for k in name.keys if k)
+
+
+def _matched(name: Name, side: Side, other: Side, threshold: float) -> bool:
+    for key in name.keys:
+        if key in other.norm_set:
+            return True
+    caps = [other.norms[k] for k in range(len(other.tokens)) if other.tokens[k].is_capitalized]
+    for key in name.keys:
+        if len(key) < 4:
+            continue
+        for c in caps:
+            if len(c) >= 4 and c[0] == key[0] and jellyfish.jaro_winkler_similarity(key, c) >= threshold:
+                return True
+    if len(name.keys) == 1 and len(name.keys[0]) >= 2:
+        acro = name.keys[0]
+        for other_name in other.names:
+            if len(other_name.keys) >= 2 and _acronym(other_name) == acro:
+                return True
+    if len(name.keys) >= 2:
+        acro = _acronym(name)
+        if acro in other.norm_set:
+            return True
+    return False
+
+
+_DEMONYM_ENDINGS = ("ian", "an", "ese", "ish", "ic", "i", "ch")
+
+
+def _is_modifier(side: Side, name: Name) -> bool:
+    """A one-word name used as an adjective ("Russian officials", "Japanese currency")."""
+    if len(name.keys) != 1 or not name.keys[0].endswith(_DEMONYM_ENDINGS):
+        return False
+    nxt = name.last
+    return nxt < len(side.tokens) and not side.tokens[nxt].is_capitalized and side.is_content(nxt)
+
+
+def _overlap(src: Side, sus: Side) -> float:
+    a = {src.lemmas[i] for i in range(len(src.tokens)) if src.is_content(i) and not src.tokens[i].is_capitalized}
+    b = {sus.lemmas[i] for i in range(len(sus.tokens)) if sus.is_content(i) and not sus.tokens[i].is_capitalized}
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def entity_changes(src: Side, sus: Side, *, jaro_winkler: float = 0.9, window: int = 3,
+                   min_overlap: float = 0.5) -> list[EntityChange]:
+    """Names replaced by different names.
+
+    Args:
+        src: Source side.
+        sus: Suspect side.
+        jaro_winkler: Spelling similarity above which two names are aliases.
+        window: Context window (words) for comparable positions.
+        min_overlap: Content overlap of the sentences needed to pair the only
+            unmatched names without a shared neighbour.
+
+    Returns:
+        The changes.
+    """
+    a_un = [n for n in src.names if not _matched(n, src, sus, jaro_winkler)]
+    b_un = [n for n in sus.names if not _matched(n, sus, src, jaro_winkler)]
+    if not a_un or not b_un:
+        return []
+    out: list[EntityChange] = []
+    used: set[int] = set()
+    only_pair = len(a_un) == 1 and len(b_un) == 1 and _overlap(src, sus) >= min_overlap
+    for a in a_un:
+        ca = context(src, a.first, a.last, window)
+        for k, b in enumerate(b_un):
+            if k in used:
+                continue
+            if (a.head in _MONTHS_DAYS) != (b.head in _MONTHS_DAYS):
+                continue
+            if _is_modifier(src, a) != _is_modifier(sus, b):
+                continue
+            cb = context(sus, b.first, b.last, window)
+            if ca & cb or only_pair:
+                out.append(EntityChange(a, b))
+                used.add(k)
+                break
+    return out

@@ -1,0 +1,77 @@
+"""Certainty changes: a hedged claim stated as fact, or a firm claim hedged.
+
+Hedges are words such as "reportedly", "allegedly", "may", "could",
+"considering", "discussed", and "plans/expected to" before a verb. A flag is
+raised when one side hedges a claim and the other side has no hedge at all
+while still making the claim: the hedged word (the next content word after the
+hedge) is present on the other side too, so the difference is the certainty,
+not an added or dropped clause.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dedup.spin.analysis import Side
+from dedup.spin.lexicons import HEDGE_NEEDS_TO, HEDGE_WORDS
+
+
+@dataclass(frozen=True)
+class Hedge:
+    """A hedge word of a side and the content word it hedges."""
+
+    index: int
+    head: int | None
+
+
+def hedges(side: Side) -> list[Hedge]:
+    """Hedges of a side.
+
+    Args:
+        side: Analysed text.
+
+    Returns:
+        The hedges with their heads.
+    """
+    out: list[Hedge] = []
+    n = len(side.tokens)
+    for i, w in enumerate(side.norms):
+        if w not in HEDGE_WORDS:
+            continue
+        if w in HEDGE_NEEDS_TO and not (i + 1 < n and side.norms[i + 1] == "to"):
+            continue
+        if w == "may" and side.tokens[i].is_capitalized and not side.initial[i]:
+            continue  # the month
+        head = None
+        for k in range(i + 1, min(n, i + 5)):
+            if side.breaks[k] != side.breaks[i]:
+                break
+            if side.is_content(k) and side.norms[k] not in HEDGE_WORDS:
+                head = k
+                break
+        if head is None:
+            for k in range(i - 1, max(-1, i - 3), -1):
+                if side.breaks[k] == side.breaks[i] and side.is_content(k) and not side.tokens[k].is_capitalized:
+                    head = k
+                    break
+        out.append(Hedge(i, head))
+    return out
+
+
+def hedge_change(src: Side, sus: Side) -> tuple[Side, Hedge] | None:
+    """The hedge that one side has and the other drops, if any.
+
+    Args:
+        src: Source side.
+        sus: Suspect side.
+
+    Returns:
+        (side holding the hedge, the hedge) or None.
+    """
+    hs, ht = hedges(src), hedges(sus)
+    if bool(hs) == bool(ht):
+        return None
+    side, other, hh = (src, sus, hs) if hs else (sus, src, ht)
+    for h in hh:
+        if h.head is not None and other.has(side.norms[h.head]):
+            return side, h
+    return None

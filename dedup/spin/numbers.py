@@ -1,0 +1,88 @@
+"""Number changes: a quantity of one side replaced by a different one on the other."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dedup.spin.analysis import Side, context
+from dedup.text.numbers import NumberMention, find_numbers, numbers_match, units_compatible
+
+
+@dataclass(frozen=True)
+class NumberChange:
+    """An unmatched source quantity paired with an unmatched suspect quantity."""
+
+    source: NumberMention
+    suspect: NumberMention
+
+
+def _token_range(side: Side, m: NumberMention) -> tuple[int, int]:
+    first = last = None
+    for k, t in enumerate(side.tokens):
+        if t.end > m.start and t.start < m.end:
+            if first is None:
+                first = k
+            last = k + 1
+    return (first or 0, last or 0)
+
+
+def _comparable(src: Side, sus: Side, a: NumberMention, b: NumberMention, only_pair: bool,
+                window: int) -> bool:
+    if not units_compatible(a.unit, b.unit):
+        return False
+    if (a.unit == "ordinal") != (b.unit == "ordinal"):
+        return False
+    if (a.unit in ("year", "date", "time")) != (b.unit in ("year", "date", "time")):
+        return False
+    if a.unit is not None and a.unit == b.unit:
+        return True
+    ca = context(src, *_token_range(src, a), window=window)
+    cb = context(sus, *_token_range(sus, b), window=window)
+    return bool(ca & cb) or only_pair
+
+
+def number_changes(src: Side, sus: Side, *, approx_tolerance: float = 0.1,
+                   window: int = 3) -> list[NumberChange]:
+    """Quantities that differ between the sides.
+
+    A source quantity matched (see :func:`dedup.text.numbers.numbers_match`)
+    by any suspect quantity is kept; unmatched ones are paired with an
+    unmatched suspect quantity of a compatible unit in a comparable position
+    (same unit, a shared neighbouring word, or the only unmatched one on each
+    side). Quantities that only one side has (additions) are not changes.
+
+    Args:
+        src: Source side.
+        sus: Suspect side.
+        approx_tolerance: Relative tolerance for approximate quantities.
+        window: Context window in words.
+
+    Returns:
+        The changes.
+    """
+    a_nums = find_numbers(src.text)
+    b_nums = find_numbers(sus.text)
+    if not a_nums or not b_nums:
+        return []
+    a_un = [a for a in a_nums if not any(numbers_match(a, b, approx_tolerance=approx_tolerance)
+                                         for b in b_nums)]
+    b_un = [b for b in b_nums if not any(numbers_match(a, b, approx_tolerance=approx_tolerance)
+                                         for a in a_nums)]
+    # bare small cardinals like "one" are mostly pronouns or articles
+    a_un = [a for a in a_un if not _weak(a)]
+    b_un = [b for b in b_un if not _weak(b)]
+    out: list[NumberChange] = []
+    used: set[int] = set()
+    only_pair = len(a_un) == 1 and len(b_un) == 1
+    for a in a_un:
+        for k, b in enumerate(b_un):
+            if k in used:
+                continue
+            if _comparable(src, sus, a, b, only_pair, window):
+                out.append(NumberChange(a, b))
+                used.add(k)
+                break
+    return out
+
+
+def _weak(m: NumberMention) -> bool:
+    return m.unit is None and not m.text[:1].isdigit() and m.value in (1.0, 0.5) and " " not in m.text
