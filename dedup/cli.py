@@ -1,0 +1,141 @@
+"""The ``dedup`` command line."""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import click
+
+from dedup import __version__
+from dedup.compare import Comparison, compare
+from dedup.config import Config
+from dedup.io.config import ReaderConfig
+from dedup.scan import scan
+
+_EPILOG_COMPARE = """\b
+Examples:
+  dedup compare original.txt rewrite.txt
+  dedup compare original.txt rewrite.txt --format json | jq .verdict
+"""
+_EPILOG_SCAN = """\b
+Examples:
+  dedup scan fixtures/seeds --out report/
+  dedup scan crawl/ more.jsonl --out report/ --workers 2 --strict
+  dedup scan feed.jsonl --text-key body --id-key uuid --out report/
+"""
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise click.ClickException(f"{path}: not valid UTF-8 at byte {e.start}") from None
+    except OSError as e:
+        raise click.ClickException(f"{path}: cannot read: {e.strerror or e}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dedup")
+def main() -> None:
+    """Find copies, rewrites and spun rewrites of news articles, and show which
+    sentence of a rewrite changed its meaning and how.
+
+    \b
+    Examples:
+      dedup compare original.txt rewrite.txt
+      dedup scan fixtures/seeds --out report/
+    """
+
+
+@main.command("compare", epilog=_EPILOG_COMPARE)
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.argument("suspect", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: side-by-side aligned sentences with flags; json: the full result.")
+def compare_cmd(source: str, suspect: str, fmt: str) -> None:
+    """Compare SUSPECT against SOURCE (UTF-8 text files)."""
+    src, sus = _read(source), _read(suspect)
+    result = compare(src, sus)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(result, src, sus))
+
+
+def _one_line(s: str) -> str:
+    return " ".join(s.split())
+
+
+def render_text(result: Comparison, source: str, suspect: str, width: int | None = None) -> str:
+    """Readable side-by-side rendering of a comparison.
+
+    Args:
+        result: The comparison.
+        source: The source text it was computed on.
+        suspect: The suspect text.
+        width: Total line width (default: the terminal's, at most 160).
+
+    Returns:
+        The rendering, one string.
+    """
+    total = width or min(160, shutil.get_terminal_size((120, 40)).columns)
+    col = max(30, (total - 3) // 2)
+    sc = result.scores
+    lines = [f"verdict: {result.verdict}",
+             f"scores: resemblance {sc.resemblance:.2f}  containment {sc.containment:.2f}  "
+             f"coverage {sc.coverage:.2f}  drift {sc.drift:.2f}",
+             f"passages: {len(result.passages)}  shared quotes: {len(result.shared_quotes)}  "
+             f"flags: {len(result.flags)}", ""]
+    lines.append(f"{'SOURCE':<{col}} | SUSPECT")
+    lines.append("-" * col + "-+-" + "-" * col)
+    for k, s in enumerate(result.sentences):
+        right = _one_line(suspect[s.suspect_start:s.suspect_end])
+        if s.source_start is None:
+            left = "(no counterpart)"
+        else:
+            left = _one_line(source[s.source_start:s.source_end])
+        tag = f"[{k + 1}] sim {s.similarity:.2f} drift {s.drift:.2f}" + (" quoted" if s.quoted else "")
+        lw = textwrap.wrap(left, col) or [""]
+        rw = textwrap.wrap(right, col) or [""]
+        lines.append(f"{'':<{col}} | {tag}")
+        for a, b in zip(lw + [""] * (len(rw) - len(lw)), rw + [""] * (len(lw) - len(rw))):
+            lines.append(f"{a:<{col}} | {b}")
+        for f in s.flags:
+            lines.append(f"{'':<{col}} | ! {f.kind}: {f.explanation}")
+        lines.append("")
+    if result.shared_quotes:
+        lines.append("shared quotes:")
+        for q in result.shared_quotes:
+            lines.append(f"  “{_one_line(q.text)}”")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+@main.command("scan", epilog=_EPILOG_SCAN)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Directory for pairs.jsonl, clusters.jsonl and errors.jsonl.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes to use (default: all cores).")
+@click.option("--strict", is_flag=True, help="Exit with status 1 if any input could not be read.")
+@click.option("--progress/--no-progress", default=None, help="Progress on stderr (default: on a terminal).")
+@click.option("--text-key", default="text", show_default=True, help="JSONL field holding the text.")
+@click.option("--id-key", default="id", show_default=True, help="JSONL field holding the document id.")
+def scan_cmd(paths: tuple[str, ...], out_dir: str, workers: int | None, strict: bool, progress: bool | None,
+             text_key: str, id_key: str) -> None:
+    """Scan files and directories (txt, html, jsonl, warc) for related documents."""
+    show = sys.stderr.isatty() if progress is None else progress
+    cfg = Config(reader=ReaderConfig(text_key=text_key, id_key=id_key))
+    result = scan(list(paths), config=cfg, workers=workers, progress=show)
+    written = result.write(out_dir)
+    click.echo(result.summary())
+    click.echo("wrote " + ", ".join(str(p) for p in written.values()))
+    if strict and result.errors:
+        click.echo(f"--strict: {len(result.errors)} input(s) could not be read (see {written['errors']})", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

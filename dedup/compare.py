@@ -1,0 +1,226 @@
+"""``compare()``: align a suspect text to a source text and judge the relation."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from dedup.align import (AlignConfig, LexicalScorer, Passage, SentenceAlignment, TextFeatures,
+                         align_sentences, build_passages, text_features)
+from dedup.config import Config
+from dedup.spin import Flag, sentence_drift, sentence_flags
+from dedup.text.quotes import Quote
+from dedup.verdict import decide
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Document-level scores, each in [0, 1].
+
+    Attributes:
+        resemblance: Content terms matched between aligned sentences over the
+            union of both texts' content terms (Jaccard-like, 1 for copies).
+        containment: Share of the suspect's unquoted content terms found in the
+            source sentences they are aligned to.
+        coverage: Share of the suspect's unquoted characters inside passages.
+        drift: Length-weighted mean drift of the aligned suspect sentences
+            (1 when nothing aligns).
+    """
+
+    resemblance: float
+    containment: float
+    coverage: float
+    drift: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {"resemblance": self.resemblance, "containment": self.containment,
+                "coverage": self.coverage, "drift": self.drift}
+
+
+@dataclass(frozen=True)
+class SentenceResult:
+    """One suspect sentence and, if aligned, its source span and flags."""
+
+    suspect_start: int
+    suspect_end: int
+    source_start: int | None
+    source_end: int | None
+    similarity: float
+    drift: float
+    quoted: bool
+    flags: tuple[Flag, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"suspect_start": self.suspect_start, "suspect_end": self.suspect_end,
+                "source_start": self.source_start, "source_end": self.source_end,
+                "similarity": self.similarity, "drift": self.drift, "quoted": self.quoted,
+                "flags": [f.to_dict() for f in self.flags]}
+
+
+@dataclass(frozen=True)
+class SharedQuote:
+    """A quotation present in both texts."""
+
+    text: str
+    source_start: int
+    source_end: int
+    suspect_start: int
+    suspect_end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "source_start": self.source_start, "source_end": self.source_end,
+                "suspect_start": self.suspect_start, "suspect_end": self.suspect_end}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Result of :func:`compare`. ``to_dict()`` gives the documented JSON shape."""
+
+    verdict: str
+    scores: Scores
+    passages: tuple[Passage, ...]
+    sentences: tuple[SentenceResult, ...]
+    shared_quotes: tuple[SharedQuote, ...] = field(default=())
+
+    @property
+    def flags(self) -> list[Flag]:
+        """All flags, in suspect order."""
+        return [f for s in self.sentences for f in s.flags]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "scores": self.scores.to_dict(),
+            "passages": [{"source_start": p.source_start, "source_end": p.source_end,
+                          "suspect_start": p.suspect_start, "suspect_end": p.suspect_end,
+                          "score": p.score} for p in self.passages],
+            "sentences": [s.to_dict() for s in self.sentences],
+            "shared_quotes": [q.to_dict() for q in self.shared_quotes],
+        }
+
+
+def compare(source: str, suspect: str, *, config: Config | None = None) -> Comparison:
+    """Compare a suspect text with a possible source.
+
+    Args:
+        source: The earlier / original text.
+        suspect: The text that may copy, rewrite or spin ``source``.
+        config: Settings (default: :class:`~dedup.config.Config`).
+
+    Returns:
+        A :class:`Comparison`; every offset is a ``str`` index into ``source``
+        or ``suspect`` exactly as passed.
+
+    Raises:
+        TypeError: If either text is not a ``str``.
+    """
+    if not isinstance(source, str) or not isinstance(suspect, str):
+        raise TypeError("compare(source, suspect) takes two str; read files first "
+                        "(open(path, encoding='utf-8', newline='').read())")
+    cfg = config or Config()
+    src, sus = text_features(source), text_features(suspect)
+    return compare_features(src, sus, cfg)
+
+
+def compare_features(src: TextFeatures, sus: TextFeatures, cfg: Config) -> Comparison:
+    """:func:`compare` on precomputed :func:`~dedup.align.text_features`."""
+    acfg: AlignConfig = cfg.align
+    alignments = align_sentences(src, sus, acfg, LexicalScorer())
+    passages = build_passages(src, sus, alignments, acfg)
+    sentences = _sentence_results(src, sus, alignments, cfg)
+    shared = _shared_quotes(src, sus)
+    coverage = _covered_share(sus, [(p.suspect_start, p.suspect_end) for p in passages], acfg)
+    source_coverage = _covered_share(src, [(p.source_start, p.source_end) for p in passages], acfg)
+    containment, resemblance = _term_scores(src, sus, alignments, acfg)
+    reused = [a for a in alignments if a.reused]
+    lengths = [sus.sentences[a.suspect_index].length for a in reused]
+    mean_sim = float(np.average([a.similarity for a in reused], weights=lengths)) if reused else 0.0
+    aligned = [s for s in sentences if s.source_start is not None]
+    drift = (float(np.average([s.drift for s in aligned], weights=[s.suspect_end - s.suspect_start for s in aligned]))
+             if aligned else 1.0)
+    n_flags = sum(len(s.flags) for s in sentences)
+    verdict = decide(coverage, source_coverage, mean_sim, n_flags, len(shared), cfg.verdict)
+    scores = Scores(round(resemblance, 4), round(containment, 4), round(coverage, 4), round(drift, 4))
+    return Comparison(verdict, scores, tuple(passages), tuple(sentences), tuple(shared))
+
+
+def _sentence_results(src: TextFeatures, sus: TextFeatures, alignments: list[SentenceAlignment],
+                      cfg: Config) -> list[SentenceResult]:
+    out = []
+    for a in alignments:
+        sf = sus.sentences[a.suspect_index]
+        quoted = sf.quoted_share >= cfg.align.max_quoted_share
+        sim = round(float(a.similarity), 4)
+        if not a.source_indices:
+            out.append(SentenceResult(sf.sentence.start, sf.sentence.end, None, None, sim, 1.0, quoted))
+            continue
+        srcs = [src.sentences[i].sentence for i in a.source_indices]
+        s0, s1 = min(s.start for s in srcs), max(s.end for s in srcs)
+        flags = tuple(sentence_flags(" ".join(s.text for s in srcs), sf.sentence.text, config=cfg.spin))
+        drift = round(float(sentence_drift(sim, list(flags))), 4)
+        out.append(SentenceResult(sf.sentence.start, sf.sentence.end, s0, s1, sim, drift, quoted, flags))
+    return out
+
+
+def _covered_share(tf: TextFeatures, ranges: list[tuple[int, int]], acfg: AlignConfig) -> float:
+    """Share of the unquoted characters of ``tf``'s sentences inside ``ranges``."""
+    total = covered = 0
+    for s in tf.sentences:
+        free = s.length - s.quoted_chars
+        if s.quoted_share >= acfg.max_quoted_share:
+            continue
+        total += free
+        if any(a <= s.sentence.start and s.sentence.end <= b for a, b in ranges):
+            covered += free
+    return covered / total if total else 0.0
+
+
+def _term_scores(src: TextFeatures, sus: TextFeatures, alignments: list[SentenceAlignment],
+                 acfg: AlignConfig) -> tuple[float, float]:
+    matched = 0
+    suspect_terms = 0
+    for a in alignments:
+        sf = sus.sentences[a.suspect_index]
+        if sf.quoted_share >= acfg.max_quoted_share:
+            continue
+        suspect_terms += len(sf.free_terms)
+        if a.reused:
+            source_terms = frozenset().union(*(src.sentences[i].terms for i in a.source_indices))
+            matched += len(sf.free_terms & source_terms)
+    source_terms_n = sum(len(s.free_terms) for s in src.sentences if s.quoted_share < acfg.max_quoted_share)
+    containment = matched / suspect_terms if suspect_terms else 0.0
+    union = suspect_terms + source_terms_n - matched
+    resemblance = matched / union if union > 0 else 0.0
+    return containment, resemblance
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _quote_words(q: Quote) -> list[str]:
+    return [w.lower() for w in _WORD.findall(q.text.replace("’", "'"))]
+
+
+def _shared_quotes(src: TextFeatures, sus: TextFeatures, min_words: int = 3,
+                   min_overlap: float = 0.6) -> list[SharedQuote]:
+    """Quotations of the suspect whose words largely recur in a source quotation."""
+    src_q = [(q, set(_quote_words(q))) for q in src.quotes]
+    out = []
+    for q in sus.quotes:
+        words = _quote_words(q)
+        if len(words) < min_words:
+            continue
+        ws = set(words)
+        best, best_score = None, 0.0
+        for sq, sw in src_q:
+            if len(sw) < min_words:
+                continue
+            inter = len(ws & sw)
+            score = max(inter / len(ws | sw), inter / min(len(ws), len(sw)) * (0.9 if min(len(ws), len(sw)) >= 5 else 0))
+            if score > best_score:
+                best, best_score = sq, score
+        if best is not None and best_score >= min_overlap:
+            out.append(SharedQuote(q.text, best.start, best.end, q.start, q.end))
+    return out

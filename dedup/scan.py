@@ -1,0 +1,188 @@
+"""``scan()``: find related documents in a crawl."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from dedup.align import TextFeatures, text_features
+from dedup.candidates import find_candidates
+from dedup.cluster import Cluster, cluster
+from dedup.compare import Comparison, compare_features
+from dedup.config import Config
+from dedup.document import Document, ReadError
+from dedup.io import iter_inputs
+from dedup.verdict import RELATED_VERDICTS, VERDICTS
+
+_RANK = {v: k for k, v in enumerate(VERDICTS)}
+
+
+@dataclass(frozen=True)
+class PairResult:
+    """A related pair: ``suspect`` is judged against ``source``."""
+
+    source: str
+    suspect: str
+    verdict: str
+    comparison: Comparison
+
+    @property
+    def coverage(self) -> float:
+        return self.comparison.scores.coverage
+
+    def to_dict(self) -> dict[str, Any]:
+        flags = self.comparison.flags
+        return {"source": self.source, "suspect": self.suspect, "verdict": self.verdict,
+                "scores": self.comparison.scores.to_dict(), "flags": len(flags),
+                "flag_kinds": sorted({f.kind for f in flags})}
+
+
+@dataclass
+class ScanResult:
+    """Outcome of :func:`scan`.
+
+    Attributes:
+        pairs: Related pairs (every verdict but ``unrelated``), sorted.
+        clusters: Groups of derived documents with their likely origin.
+        errors: Inputs that could not be read.
+        documents: Number of documents compared.
+        candidates: Number of candidate pairs aligned.
+    """
+
+    pairs: list[PairResult]
+    clusters: list[Cluster]
+    errors: list[ReadError]
+    documents: int = 0
+    candidates: int = 0
+    files: int = 0
+    _by_verdict: dict[str, int] = field(default_factory=dict)
+
+    def write(self, out_dir: str | Path) -> dict[str, Path]:
+        """Write ``pairs.jsonl``, ``clusters.jsonl`` and ``errors.jsonl``.
+
+        Args:
+            out_dir: Directory (created if missing).
+
+        Returns:
+            The paths written, by name.
+        """
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = {"pairs": out / "pairs.jsonl", "clusters": out / "clusters.jsonl", "errors": out / "errors.jsonl"}
+        _write_jsonl(paths["pairs"], (p.to_dict() for p in self.pairs))
+        _write_jsonl(paths["clusters"], (c.to_dict() for c in self.clusters))
+        _write_jsonl(paths["errors"], (e.to_dict() for e in self.errors))
+        return paths
+
+    def summary(self) -> str:
+        """A few lines for a person."""
+        counts = {v: sum(1 for p in self.pairs if p.verdict == v) for v in VERDICTS if v != "unrelated"}
+        related = sum(counts[v] for v in RELATED_VERDICTS)
+        lines = [
+            f"inputs: {self.documents + len(self.errors)} = {self.documents} documents compared"
+            f" + {len(self.errors)} errors",
+            f"candidate pairs aligned: {self.candidates}",
+            f"related pairs: {related} (" + ", ".join(f"{v} {counts[v]}" for v in
+                                                 ("near-duplicate", "derivative", "spun")) + f"); "
+            f"shared-quotes pairs: {counts['shared-quotes']}",
+            f"clusters: {len(self.clusters)}",
+        ]
+        return "\n".join(lines)
+
+
+def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+
+
+def judge_pair(a: Document, b: Document, config: Config) -> PairResult:
+    """Compare two documents in both directions and keep the stronger relation.
+
+    The source is the earlier document when both carry a ``date`` in
+    ``meta``. Otherwise it is the one with the more related verdict, and
+    between equal verdicts the one whose vocabulary the other reuses more (a
+    rewrite keeps much of its source's words and adds its own).
+
+    Args:
+        a: A document.
+        b: Another document.
+        config: Settings.
+
+    Returns:
+        The pair with its source, suspect and comparison.
+    """
+    fa, fb = text_features(a.text), text_features(b.text)
+    ab = compare_features(fa, fb, config)   # b judged against a
+    ba = compare_features(fb, fa, config)   # a judged against b
+    da, db = a.meta.get("date"), b.meta.get("date")
+    if da and db and da != db and _RANK[ab.verdict] > 1 and _RANK[ba.verdict] > 1:
+        forward = str(da) < str(db)
+    else:
+        ra, rb = _RANK[ab.verdict], _RANK[ba.verdict]
+        if ra != rb:
+            forward = ra > rb
+        else:
+            ca, cb = vocabulary_containment(fa, fb), vocabulary_containment(fb, fa)
+            forward = (ca, b.id) >= (cb, a.id)
+    if forward:
+        return PairResult(a.id, b.id, ab.verdict, ab)
+    return PairResult(b.id, a.id, ba.verdict, ba)
+
+
+def vocabulary_containment(a: TextFeatures, b: TextFeatures) -> float:
+    """Share of ``a``'s unquoted content terms that also occur in ``b``."""
+    va = set().union(*(s.free_terms for s in a.sentences))
+    vb = set().union(*(s.free_terms for s in b.sentences))
+    return len(va & vb) / len(va) if va else 0.0
+
+
+def _judge_task(args: tuple[Document, Document, Config]) -> PairResult:
+    return judge_pair(*args)
+
+
+def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = None, workers: int | None = None,
+         progress: bool = False) -> ScanResult:
+    """Find copies, rewrites and spun rewrites among the documents under ``paths``.
+
+    Args:
+        paths: Files or directories (txt, html, jsonl, warc). Document ids are
+            paths relative to the scanned directory.
+        config: Settings (default :class:`~dedup.config.Config`).
+        workers: Processes for alignment (default: all cores; 1 = in-process).
+        progress: Print progress to stderr.
+
+    Returns:
+        A :class:`ScanResult`.
+    """
+    cfg = config or Config()
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be >= 1 (or None for all cores), got {workers}")
+    n_workers = workers or os.cpu_count() or 1
+    docs: list[Document] = []
+    errors: list[ReadError] = []
+    for item in iter_inputs(paths, cfg.reader):
+        (docs if isinstance(item, Document) else errors).append(item)
+    if progress:
+        print(f"read {len(docs)} documents, {len(errors)} errors", file=sys.stderr)
+    cands = find_candidates([d.text for d in docs], cfg.candidates)
+    if progress:
+        print(f"{len(cands)} candidate pairs", file=sys.stderr)
+    tasks = ((docs[c.i], docs[c.j], cfg) for c in cands)
+    results: Iterator[PairResult]
+    if n_workers > 1 and len(cands) > 8:
+        with ProcessPoolExecutor(max_workers=n_workers) as pool:
+            results_list = list(pool.map(_judge_task, tasks, chunksize=8))
+    else:
+        results_list = [judge_pair(*t) for t in tasks]
+    pairs = sorted((r for r in results_list if r.verdict != "unrelated"), key=lambda p: (p.source, p.suspect))
+    clusters = cluster(pairs, tuple(RELATED_VERDICTS))
+    return ScanResult(pairs, clusters, errors, documents=len(docs), candidates=len(cands))
