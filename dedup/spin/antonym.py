@@ -6,6 +6,9 @@ count verbs: any "up" word (rose, gained, climbed, was up, added 5 points) is
 opposite to any "down" word (fell, lost, dipped, was off, shed 3%). Ambiguous
 direction words ("up", "off", "added", "eased", "lower") count only next to a
 number or after a movement verb, so "set up" or "he added that" are not moves.
+Moves are compared through the *primary* move of each side (the first one
+outside "after/having/since ..." phrases), so background moves ("fell ... after
+advancing on Wednesday") do not pair with the other side's main move.
 """
 from __future__ import annotations
 
@@ -55,6 +58,38 @@ def direction(side: Side, i: int) -> int:
     return 0
 
 
+_SUBORDINATE = frozenset({"after", "having", "since", "before", "while", "following", "despite",
+                          "than", "when", "earlier", "from", "whereas", "although", "though"})
+
+
+def primary_move(side: Side) -> int | None:
+    """Index of the main move word of a side: the first move outside a subordinate phrase.
+
+    "After losing 84 points earlier, the Dow closed up 22" -> "up": the move
+    in the "after ..." phrase is background, the main clause reports the news.
+
+    Args:
+        side: The analysed text.
+
+    Returns:
+        The token index, or None if the side reports no move.
+    """
+    for k in range(len(side.tokens)):
+        if direction(side, k) == 0:
+            continue
+        clause = side.breaks[k]
+        sub = False
+        for m in range(k - 1, max(-1, k - 4), -1):
+            if side.breaks[m] != clause:
+                break
+            if side.norms[m] in _SUBORDINATE:
+                sub = True
+                break
+        if not sub:
+            return k
+    return None
+
+
 def _removed(a: Side, b: Side) -> list[int]:
     """Tokens of ``a`` whose word is absent from ``b`` (function words included)."""
     return [i for i in range(len(a.tokens))
@@ -88,13 +123,21 @@ def find_opposites(src: Side, sus: Side) -> list[Opposite]:
         for j in b_only:
             if j in used_b or sus.lemmas[j] not in opp:
                 continue
+            di, dj = direction(src, i), direction(sus, j)
             if (src.norms[i] in AMBIGUOUS_DIRECTION or sus.norms[j] in AMBIGUOUS_DIRECTION) and (
-                    direction(src, i) == 0 or direction(sus, j) == 0):
+                    di == 0 or dj == 0):
                 continue
+            if di and dj:
+                continue  # moves are compared through primary_move()
             out.append(Opposite(i, j, False))
             used_a.add(i)
             used_b.add(j)
             break
+    pi, pj = primary_move(src), primary_move(sus)
+    if pi is not None and pj is not None and pi in a_only and pj in b_only and pi not in used_a \
+            and pj not in used_b and direction(src, pi) == -direction(sus, pj):
+        out.append(Opposite(pi, pj, True))
+    return out
     dir_a = [(i, direction(src, i)) for i in a_only if i not in used_a]
     dir_b = [(j, direction(sus, j)) for j in b_only if j not in used_b]
     for i, da in dir_a:

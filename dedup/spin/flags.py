@@ -154,18 +154,18 @@ def _polarity(src: Side, sus: Side, cfg: SpinConfig) -> list[Flag]:
             return side.text[side.tokens[cue_span[0]].start:side.tokens[cue_span[1]].end]
         return _tok(side, judgement_idx)
 
-    # suspect introduces a positive judgement where the source leans negative, or the reverse
-    if jt.strongest_pos and jt.strongest_pos[0] >= strong and js.net <= -lean and \
-            not (js.strongest_pos and js.strongest_pos[0] >= lean) and js.strongest_neg:
-        a = span(src, js.strongest_neg[1], js.cue_span)
-        b = _tok(sus, jt.strongest_pos[1])
-        return [Flag("polarity", a, b, f"evaluation reversed: negative '{a}' presented as positive '{b}'")]
-    if jt.strongest_neg and jt.strongest_neg[0] <= -strong and js.net >= lean and \
-            not (js.strongest_neg and js.strongest_neg[0] <= -lean) and js.strongest_pos and \
-            jt.cue_span is None:
-        a = _tok(src, js.strongest_pos[1])
-        b = _tok(sus, jt.strongest_neg[1])
-        return [Flag("polarity", a, b, f"evaluation reversed: positive '{a}' presented as negative '{b}'")]
+    # one side says an outcome did not happen ("no tangible results", "failed to"),
+    # the other introduces a clearly positive judgement of it ("Fulfilling", "success")
+    for neg_side, pos_side, jn, jp, is_src in ((src, sus, js, jt, True), (sus, src, jt, js, False)):
+        if jn.cue_span is None or jn.net > -lean or (jn.strongest_pos and jn.strongest_pos[0] >= lean):
+            continue
+        if not (jp.strongest_pos and jp.strongest_pos[0] >= strong):
+            continue
+        a = span(neg_side, jn.cue_span[0], jn.cue_span)
+        b = _tok(pos_side, jp.strongest_pos[1])
+        if is_src:
+            return [Flag("polarity", a, b, f"evaluation reversed: negative '{a}' presented as positive '{b}'")]
+        return [Flag("polarity", b, a, f"evaluation reversed: positive '{b}' presented as negative '{a}'")]
     return []
 
 

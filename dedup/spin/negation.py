@@ -54,7 +54,7 @@ def _raw_cues(side: Side) -> list[tuple[int, int]]:
         if (w,) in NEGATION_PHRASES:
             out.append((i, i + 1))
         elif w in NEGATION_WORDS or w.endswith(_NEG_SUFFIX):
-            if nxt in NON_NEGATING_NEXT or (w == "no" and nxt == "longer" and i + 2 < n
+            if w == "neither" or nxt in NON_NEGATING_NEXT or (w == "no" and nxt == "longer" and i + 2 < n
                                             and norms[i + 2] == "than"):
                 i += 1
                 continue
@@ -74,6 +74,9 @@ def _head(side: Side, cue_end: int, window: int) -> int | None:
         if side.norms[k] in _SKIP_AFTER:
             continue
         if side.is_content(k):
+            # a name or a number is what the clause is about, not what it denies
+            if side.tokens[k].is_capitalized or side.tokens[k].is_number:
+                return None
             return k
     return None
 

@@ -7,9 +7,11 @@ concessive clause ("despite the warm welcome, ...") are ignored, since the
 clause concedes the opposite of the sentence's judgement; a negation cue whose
 scope holds no sentiment word counts as a mildly negative judgement ("there were
 no results" -> -1). A flag is raised when one side introduces a clearly valenced
-word (|v| >= strong) while the other side's differing words lean the opposite
-way (net <= -lean or >= lean) and hold no clearly valenced word of the
-introduced sign.
+word (|v| >= strong, outside negation scope) while the other side denies an outcome with a
+negation of neutral scope (its differing words lean negative, net <= -lean, and
+hold no clearly positive word). Plain sentiment differences between differently
+worded sentences are not flagged: measured on ETPC they were mostly about
+different facts, not reversed judgements.
 """
 from __future__ import annotations
 
