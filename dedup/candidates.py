@@ -39,6 +39,13 @@ in a view is kept for that view when
   take part in sentence collisions whose estimated sentence Jaccard is >=
   ``sentence.verify_floor``.
 
+Scale note: the anchor view bands at a low threshold (default 75 bands x 2
+rows of 256 permutations, so pairs with anchor Jaccard 0.24 collide with
+probability ~0.99). On corpora where many documents share frequent long words
+it generates many raw pairs before verification (a synthetic Zipf corpus of
+5,000 docs: ~8 s in banding). A corpus-level document-frequency cap on anchor
+features is the planned fix; it needs a merge step across partitions.
+
 ``Candidate.views`` lists the views that both collided and verified; pairs
 with no such view are dropped. ``Candidate.score`` is the largest of the
 verified views' similarities (shingle/anchor: estimated Jaccard; sentence:
@@ -52,7 +59,14 @@ from typing import Sequence
 
 import numpy as np
 
-from dedup.sketch import SketchConfig, empty_rows, hash_strings, shingle_hashes, signatures
+from dedup.sketch import (
+    SketchConfig,
+    empty_rows,
+    hash_strings,
+    pairwise_jaccard_estimate,
+    shingle_hashes,
+    signatures,
+)
 from dedup.text.sentences import split_sentences
 from dedup.text.tokens import STOPWORDS, stem, tokenize
 
@@ -354,6 +368,15 @@ def bucket_pairs(keys: np.ndarray, members: np.ndarray, max_bucket: int,
     return np.concatenate(lefts).astype(np.int64), np.concatenate(rights).astype(np.int64)
 
 
+def _sorted_unique(a: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of a 1-D array (sort-based; faster than
+    ``np.unique``'s hash path on large int64 arrays)."""
+    if len(a) == 0:
+        return a
+    a = np.sort(a)
+    return a[np.r_[True, a[1:] != a[:-1]]]
+
+
 def _doc_view_pairs(sigs: np.ndarray, bands: int, rows: int, max_bucket: int) -> np.ndarray:
     """Unique pair codes ``i * n + j`` (i < j) of documents sharing a band."""
     n = sigs.shape[0]
@@ -368,10 +391,10 @@ def _doc_view_pairs(sigs: np.ndarray, bands: int, rows: int, max_bucket: int) ->
             lo = np.minimum(left, right)
             hi = np.maximum(left, right)
             keep = lo != hi
-            codes.append(np.unique(lo[keep] * n + hi[keep]))
+            codes.append(lo[keep] * n + hi[keep])
     if not codes:
         return np.empty(0, dtype=np.int64)
-    return np.unique(np.concatenate(codes))
+    return _sorted_unique(np.concatenate(codes))
 
 
 # -------------------------------------------------------------- features ---
@@ -511,14 +534,6 @@ def view_params(config: CandidateConfig | None = None) -> dict[str, tuple[int, i
     return {v: getattr(config, v).params() for v in config.views}
 
 
-def _row_agreement(a: np.ndarray, b: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
-    out = np.empty(len(a), dtype=np.float64)
-    P = a.shape[1] if a.ndim == 2 else 1
-    for s in range(0, len(a), chunk):
-        out[s:s + chunk] = np.count_nonzero(a[s:s + chunk] == b[s:s + chunk], axis=1) / P
-    return out
-
-
 def _sentence_view(sk: DocSketches, config: CandidateConfig) -> tuple[np.ndarray, np.ndarray]:
     """Doc pair codes fired by the sentence view and their match fractions."""
     n = sk.n_docs
@@ -536,12 +551,12 @@ def _sentence_view(sk: DocSketches, config: CandidateConfig) -> tuple[np.ndarray
             keep = da != db
             lo = np.where(da < db, left, right)[keep]
             hi = np.where(da < db, right, left)[keep]
-            codes.append(np.unique(lo * m + hi))
+            codes.append(lo * m + hi)
     if not codes:
         return np.empty(0, np.int64), np.empty(0)
-    sp = np.unique(np.concatenate(codes))
+    sp = _sorted_unique(np.concatenate(codes))
     sa, sb = sp // m, sp % m
-    ok = _row_agreement(sk.sent_sig[sa], sk.sent_sig[sb]) >= config.sentence.verify_floor
+    ok = pairwise_jaccard_estimate(sk.sent_sig, sa, sb, chunk=1 << 14) >= config.sentence.verify_floor
     sa, sb = sa[ok], sb[ok]
     if not len(sa):
         return np.empty(0, np.int64), np.empty(0)
@@ -585,7 +600,7 @@ def candidates_from_sketches(sk: DocSketches, config: CandidateConfig | None = N
             sigs = sk.shingle_sig if view == "shingle" else sk.anchor_sig
             bands, rows = vc.params()
             codes = _doc_view_pairs(sigs, bands, rows, config.max_bucket)
-            score = _row_agreement(sigs[codes // n], sigs[codes % n]) if len(codes) else np.empty(0)
+            score = pairwise_jaccard_estimate(sigs, codes // n, codes % n, chunk=1 << 14)
             keep = score >= vc.verify_floor
             codes, score = codes[keep], score[keep]
         fired_codes.append(codes)
