@@ -39,6 +39,9 @@ class AlignConfig:
         context_weight: In the relaxed pass, weight of the similarity of the
             two sentences' paragraphs (a sentence reworded beyond recognition
             is still placed by the paragraph around it).
+        substitution_bonus: In the relaxed pass, bonus of a source sentence
+            holding a name the suspect never uses when the suspect sentence
+            holds a name the source never uses (a likely entity swap).
     """
 
     min_similarity: float = 0.34
@@ -53,6 +56,7 @@ class AlignConfig:
     relaxed_similarity: float = 0.1
     relaxed_score: float = 0.25
     context_weight: float = 1.0
+    substitution_bonus: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ def align_sentences(source: TextFeatures, suspect: TextFeatures, config: AlignCo
     if vocabulary_similarity(source, suspect, cfg) >= cfg.related_vocabulary:
         p = sc.score(source.paragraphs(), suspect.paragraphs()).dice
         context = p[np.ix_(source.paragraph_of, suspect.paragraph_of)]
+        context = context + cfg.substitution_bonus * _orphan_names(source, suspect)
         out = _relaxed_pass(out, m, context, suspect, cfg)
     return out
 
@@ -130,6 +135,18 @@ def vocabulary_similarity(source: TextFeatures, suspect: TextFeatures, config: A
     cfg = config or AlignConfig()
     a, b = _free_vocabulary(source, cfg), _free_vocabulary(suspect, cfg)
     return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _orphan_names(source: TextFeatures, suspect: TextFeatures) -> np.ndarray:
+    """1 where source sentence i and suspect sentence j both hold names the
+    other text never mentions, else 0."""
+    src_names = set().union(*(s.names for s in source.sentences))
+    sus_names = set().union(*(s.names for s in suspect.sentences))
+    src_vocab = set().union(*(s.terms for s in source.sentences))
+    sus_vocab = set().union(*(s.terms for s in suspect.sentences))
+    a = np.array([bool(s.names & (src_names - sus_vocab)) for s in source.sentences], dtype=np.float32)
+    b = np.array([bool(s.names & (sus_names - src_vocab)) for s in suspect.sentences], dtype=np.float32)
+    return np.outer(a, b)
 
 
 def _relaxed_pass(out: list[SentenceAlignment], m: ScoreMatrices, context: np.ndarray,
