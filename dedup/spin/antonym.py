@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dedup.spin.analysis import Side
+from dedup.spin.analysis import Side, context
 from dedup.spin.lexicons import AMBIGUOUS_DIRECTION, DOWN_WORDS, MOVEMENT_CONTEXT, UP_WORDS, antonyms
 
 _NUMBERISH = frozenset({"percent", "%", "cents", "points", "point", "pct"})
@@ -40,6 +40,8 @@ def direction(side: Side, i: int) -> int:
         The direction of the word in its context.
     """
     w = side.norms[i]
+    if w == "up" and i > 0 and side.norms[i - 1] in ("gave", "give", "gives", "giving", "given"):
+        return -1  # "gave up 11 points"
     d = 1 if w in UP_WORDS else -1 if w in DOWN_WORDS else 0
     if d == 0 or w not in AMBIGUOUS_DIRECTION:
         return d
@@ -129,6 +131,11 @@ def find_opposites(src: Side, sus: Side) -> list[Opposite]:
                 continue
             if di and dj:
                 continue  # moves are compared through primary_move()
+            if src.tokens[i].is_capitalized and not src.initial[i] or \
+                    sus.tokens[j].is_capitalized and not sus.initial[j]:
+                continue  # part of a name: "New Castle"
+            if not (context(src, i, i + 1) & context(sus, j, j + 1)):
+                continue  # not in comparable positions: different facts
             out.append(Opposite(i, j, False))
             used_a.add(i)
             used_b.add(j)

@@ -98,7 +98,7 @@ def _relevant_cue(side: Side, other: Side, cue: Cue, opp_heads: set[int]) -> boo
     """Whether a negation cue negates something the other side also says."""
     if cue.head is None:
         return False
-    return cue.head in opp_heads or other.has(side.norms[cue.head])
+    return cue.head in opp_heads or side.lemmas[cue.head] in other.lemma_set
 
 
 def _negation_and_opposites(src: Side, sus: Side, cfg: SpinConfig) -> list[Flag]:
@@ -106,17 +106,18 @@ def _negation_and_opposites(src: Side, sus: Side, cfg: SpinConfig) -> list[Flag]
     cs = negation_cues(src, cfg.negation_scope)
     ct = negation_cues(sus, cfg.negation_scope)
     opposites: list[Opposite] = find_opposites(src, sus)
-    diff = len(cs) - len(ct)
     flags: list[Flag] = []
     cancelled: set[int] = set()
-    if diff:
-        side, other, cues, is_src = (src, sus, cs, True) if diff > 0 else (sus, src, ct, False)
-        # cues of the side with more negations whose words the other side lacks
-        other_cue_words = {other.norms[c.start] for c in (ct if is_src else cs)}
-        extra = [c for c in cues if side.norms[c.start] not in other_cue_words] or cues
-        opp_heads = {o.source if is_src else o.suspect for o in opposites}
-        for cue in extra[:abs(diff)]:
-            if not _relevant_cue(side, other, cue, opp_heads):
+    opp_src = {o.source for o in opposites}
+    opp_sus = {o.suspect for o in opposites}
+    for side, other, cues, other_cues, is_src in ((src, sus, cs, ct, True), (sus, src, ct, cs, False)):
+        # a cue is matched when the other side negates the same word too
+        other_heads = {other.lemmas[c.head] if c.head is not None else other.lemmas[c.start]
+                       for c in other_cues}
+        opp_heads = opp_src if is_src else opp_sus
+        for cue in cues:
+            key = side.lemmas[cue.head] if cue.head is not None else side.lemmas[cue.start]
+            if key in other_heads or not _relevant_cue(side, other, cue, opp_heads):
                 continue
             pair = next((k for k, o in enumerate(opposites)
                          if (o.source if is_src else o.suspect) == cue.head and k not in cancelled), None)
@@ -124,12 +125,9 @@ def _negation_and_opposites(src: Side, sus: Side, cfg: SpinConfig) -> list[Flag]
                 cancelled.add(pair)  # "did not fall" vs "rose": same meaning
                 continue
             span = cue.span(side)
-            head = side.norms[cue.head] if cue.head is not None else ""
-            counterpart = ""
-            for k in range(len(other.tokens)):
-                if head and (other.norms[k] == head or other.lemmas[k] == side.lemmas[cue.head]):
-                    counterpart = _tok(other, k)
-                    break
+            head_lemma = side.lemmas[cue.head] if cue.head is not None else ""
+            counterpart = next((_tok(other, k) for k in range(len(other.tokens))
+                                if head_lemma and other.lemmas[k] == head_lemma), "")
             src_t, sus_t = (span, counterpart) if is_src else (counterpart, span)
             what = "removed" if is_src else "added"
             flags.append(Flag("negation", src_t, sus_t,

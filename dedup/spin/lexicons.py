@@ -239,7 +239,7 @@ NEGATION_WORDS = frozenset({"not", "no", "never", "n't", "without", "none", "nob
 NEGATION_PHRASES = frozenset({("failed", "to"), ("fail", "to"), ("fails", "to"), ("failing", "to"),
                               ("refused", "to"), ("refuse", "to"), ("refuses", "to"),
                               ("refusing", "to"), ("unable", "to"), ("lack", "of"),
-                              ("lacked",), ("denied",), ("denies",), ("deny",), ("no", "one")})
+                              ("lacked",), ("lacks",), ("lacking",), ("rather", "than"), ("denied",), ("denies",), ("deny",), ("no", "one")})
 # Negation-looking phrases that do not negate: "not only", "no doubt".
 NON_NEGATING_NEXT = frozenset({"only", "doubt", "longer_than"})
 

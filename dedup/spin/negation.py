@@ -17,7 +17,7 @@ from dedup.spin.lexicons import NEGATION_PHRASES, NEGATION_WORDS, NON_NEGATING_N
 _NEG_SUFFIX = "n't"
 _SKIP_AFTER = frozenset("""be been being is are was were do does did have has had to a an the
 any anything anyone ever yet so too very really quite more much even also just all one
-materially necessarily""".split())
+materially necessarily having""".split())
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,12 @@ def _raw_cues(side: Side) -> list[tuple[int, int]]:
                                             and norms[i + 2] == "than"):
                 i += 1
                 continue
+            if w == "not" and i > 0 and norms[i - 1] == "or":
+                i += 1  # "whether or not"
+                continue
+            if w.endswith(_NEG_SUFFIX) and _in_question(side, i):
+                i += 1  # "Didn't your mother die of it?" presupposes she did
+                continue
             if w == "no" and i + 1 < n and side.tokens[i + 1].is_number:
                 i += 1  # "No. 1"
                 continue
@@ -66,8 +72,21 @@ def _raw_cues(side: Side) -> list[tuple[int, int]]:
     return out
 
 
+def _in_question(side: Side, i: int) -> bool:
+    """Whether token ``i`` opens a question (a negative question asserts the positive)."""
+    if not side.initial[i]:
+        return False
+    rest = side.text[side.tokens[i].end:]
+    end = min((rest.find(c) for c in ".!?" if c in rest), default=-1)
+    return end >= 0 and rest[end] == "?"
+
+
+_NOMINAL_CUES = frozenset({"no", "none", "without", "lack", "lacks", "lacked", "lacking"})
+
+
 def _head(side: Side, cue_end: int, window: int) -> int | None:
     clause = side.breaks[cue_end - 1]
+    nominal = side.norms[cue_end - 1] in _NOMINAL_CUES or side.norms[cue_end - 1] == "of"
     for k in range(cue_end, min(len(side.tokens), cue_end + window + 3)):
         if side.breaks[k] != clause:
             return None
@@ -77,6 +96,10 @@ def _head(side: Side, cue_end: int, window: int) -> int | None:
             # a name or a number is what the clause is about, not what it denies
             if side.tokens[k].is_capitalized or side.tokens[k].is_number:
                 return None
+            if nominal:  # "no new deaths": the noun is negated, not the adjective
+                while k + 1 < len(side.tokens) and side.breaks[k + 1] == clause and \
+                        side.is_content(k + 1) and not side.tokens[k + 1].is_capitalized:
+                    k += 1
             return k
     return None
 
