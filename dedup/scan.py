@@ -178,7 +178,7 @@ def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = No
         print(f"{len(cands)} candidate pairs", file=sys.stderr)
     tasks = ((docs[c.i], docs[c.j], cfg) for c in cands)
     results: Iterator[PairResult]
-    if n_workers > 1 and len(cands) > 8:
+    if n_workers > 1 and len(cands) > 1:
         with ProcessPoolExecutor(max_workers=n_workers) as pool:
             results_list = list(pool.map(_judge_task, tasks, chunksize=8))
     else:

@@ -1,0 +1,49 @@
+"""scan(): bad input is recorded, never fatal, and the counts reconcile."""
+from __future__ import annotations
+
+import json
+import shutil
+
+from dedup import scan
+
+
+def test_scan_records_bad_inputs_and_goes_on(fixtures_dir, seed_dir, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(fixtures_dir / "bad", corpus / "bad")
+    shutil.copytree(seed_dir, corpus / "seeds")
+    result = scan(corpus, workers=1)
+    reasons = {e.path: e.reason for e in result.errors}
+    assert reasons["bad/binary.txt"] == "binary file (contains NUL bytes)"
+    assert reasons["bad/empty.txt"] == "empty file"
+    assert reasons["bad/latin1.txt"].startswith("not valid UTF-8 at byte")
+    jsonl = [e for e in result.errors if e.path == "bad/feed.jsonl"]
+    assert jsonl and jsonl[0].record and jsonl[0].record.startswith("line ")
+    # the seeds are still found, with ids relative to the scanned root
+    related = {(p.source, p.suspect) for p in result.pairs if p.verdict in {"derivative", "spun"}}
+    assert ("seeds/000_0ec436393fa1423e.txt", "seeds/001_64c8e49a1d5cd0eb.txt") in related
+    out = tmp_path / "out"
+    result.write(out)
+    errors = [json.loads(x) for x in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(errors) == len(result.errors)
+    assert all(set(e) == {"path", "reason", "record"} for e in errors)
+    summary = result.summary()
+    assert f"= {result.documents} documents compared + {len(result.errors)} errors" in summary
+
+
+def test_pairs_jsonl_fields(seed_dir, tmp_path):
+    result = scan(seed_dir, workers=1)
+    result.write(tmp_path)
+    rows = [json.loads(x) for x in (tmp_path / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert rows
+    for r in rows:
+        assert {"source", "suspect", "verdict", "scores", "flags"} <= set(r)
+        assert set(r["scores"]) == {"resemblance", "containment", "coverage", "drift"}
+        assert isinstance(r["flags"], int)
+    clusters = [json.loads(x) for x in (tmp_path / "clusters.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert clusters[0]["origin"] == "000_0ec436393fa1423e.txt"
+
+
+def test_scan_in_parallel_matches_in_process(seed_dir):
+    one = scan(seed_dir, workers=1)
+    two = scan(seed_dir, workers=2)
+    assert [p.to_dict() for p in one.pairs] == [p.to_dict() for p in two.pairs]
