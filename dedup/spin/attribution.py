@@ -42,7 +42,8 @@ def _agent(side: Side, first: int, last: int, explicit: bool) -> Agent | None:
                      and side.norms[k] not in TITLES and side.norms[k] not in PRONOUNS)
     has_cap = any(side.tokens[k].is_capitalized and not side.initial[k] or
                   side.tokens[k].is_capitalized and side.norms[k] not in PRONOUNS for k in toks)
-    definite = first > 0 and side.norms[first - 1] in ("the", "a", "an", "this", "that") and not has_cap
+    definite = not explicit and first > 0 and side.norms[first - 1] in ("the", "a", "an", "this", "that") \
+        and not has_cap
     vague = not keys or all(side.norms[k] in PRONOUNS for k in toks) or definite
     text = side.text[side.tokens[first].start:side.tokens[last - 1].end]
     return Agent(text, keys, explicit, vague)

@@ -22,8 +22,14 @@ import jellyfish
 
 from dedup.spin.analysis import Name, Side, context
 
-_MONTHS_DAYS = frozenset("""january february march april may june july august september october
-november december monday tuesday wednesday thursday friday saturday sunday""".split())
+_MONTHS = frozenset("""january february march april may june july august september october
+november december jan feb mar apr jun jul aug sep sept oct nov dec""".split())
+_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def _calendar(name: Name) -> int:
+    """1 for a month, 2 for a weekday, 0 otherwise: names pair only within a class."""
+    return 1 if name.head in _MONTHS else 2 if name.head in _DAYS else 0
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,7 @@ def entity_changes(src: Side, sus: Side, *, jaro_winkler: float = 0.9, window: i
         for k, b in enumerate(b_un):
             if k in used:
                 continue
-            if (a.head in _MONTHS_DAYS) != (b.head in _MONTHS_DAYS):
+            if _calendar(a) != _calendar(b):
                 continue
             if _is_modifier(src, a) != _is_modifier(sus, b):
                 continue

@@ -81,7 +81,7 @@ class SpinConfig:
     negation_scope: int = 3
     context_window: int = 3
     approx_tolerance: float = 0.1
-    alias_jaro_winkler: float = 0.9
+    alias_jaro_winkler: float = 0.88
     entity_min_overlap: float = 0.5
     polarity_strong: float = 1.5
     polarity_lean: float = 1.0

@@ -35,6 +35,8 @@ def _comparable(src: Side, sus: Side, a: NumberMention, b: NumberMention, only_p
         return False
     if a.unit is not None and a.unit == b.unit:
         return True
+    if a.unit is None and b.unit is None:
+        only_pair = False  # bare numbers pair only by a shared neighbour
     ca = context(src, *_token_range(src, a), window=window)
     cb = context(sus, *_token_range(sus, b), window=window)
     return bool(ca & cb) or only_pair

@@ -450,8 +450,9 @@ def numbers_match(a: NumberMention, b: NumberMention, *, approx_tolerance: float
         approx_tolerance: Relative difference accepted when either side is
             approximate ("nearly 2.5" vs "2.4").
         rounding: Accept a value rounded to the precision of the less precise
-            mention when that one has at least two significant digits
-            ("1,627.84" vs "1,628"; "2.46" vs "2.5", but not "3.2" vs "3").
+            mention when that one has at least two significant digits or a
+            decimal part ("1,627.84" vs "1,628"; "0.44" vs "0.4"; but not
+            "3.2" vs "3", "4.4" vs "4.6").
 
     Returns:
         True when units are compatible and the values agree within tolerance.
@@ -476,7 +477,7 @@ def numbers_match(a: NumberMention, b: NumberMention, *, approx_tolerance: float
             coarse, fine = (a, b) if da < db else (b, a)
             dc = min(da, db)
             scale = coarse.value / float(re.sub(r"[^\d.]", "", re.search(r"\d[\d,]*(?:\.\d+)?", coarse.text).group().replace(",", "")) or 1) if coarse.value else 1.0
-            if _significant(coarse) >= 2 or coarse.approx:
+            if _significant(coarse) >= 2 or dc >= 1 or coarse.approx:
                 tol = 0.5 * (10 ** -dc) * scale + 1e-9
                 if abs(coarse.value - fine.value) <= tol:
                     return True

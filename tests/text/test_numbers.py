@@ -1,0 +1,56 @@
+from dedup.text.numbers import find_numbers, numbers_match
+
+
+def one(text):
+    ms = find_numbers(text)
+    assert len(ms) == 1, ms
+    return ms[0]
+
+
+def test_hyphenated_unit_and_spelled_out_match():
+    a = one("a nearly 2.5-hour intervention")
+    b = one("an address that lasted almost two and a half hours")
+    assert (a.value, a.unit, a.approx) == (2.5, "hour", True)
+    assert (b.value, b.unit, b.approx) == (2.5, "hour", True)
+    assert numbers_match(a, b)
+    c = one("a two-and-a-half-hour talk")
+    assert (c.value, c.unit) == (2.5, "hour")
+
+
+def test_digits_words_scales():
+    assert one("1,000 people").value == 1000
+    assert one("thirty-five days").value == 35
+    assert one("a million").value == 1_000_000
+    m = one("nearly a million")
+    assert m.value == 1_000_000 and m.approx
+    assert one("one hundred and five").value == 105
+    assert one("a 30-day deadline").unit == "day"
+
+
+def test_fractions_percent_money():
+    assert one("half of them").value == 0.5
+    assert one("a quarter of voters").value == 0.25
+    assert one("two thirds").value == 2 / 3
+    p, q = find_numbers("5% and 5 percent")
+    assert p.unit == q.unit == "percent" and numbers_match(p, q)
+    x, y = find_numbers("$3 million and 3 million dollars")
+    assert x.value == y.value == 3e6 and x.unit == y.unit == "$"
+
+
+def test_ordinals_years_approx():
+    m = find_numbers("the eighth in eight months")
+    assert m[0].is_ordinal and m[0].value == 8
+    assert m[1].unit == "month" and not m[1].is_ordinal
+    assert one("In 1998 the chain was sold").unit == "year"
+    assert one("more than 200 people").approx
+
+
+def test_numbers_match_tolerance():
+    f = one
+    assert not numbers_match(f("4.4%"), f("4.6%"))
+    assert numbers_match(f("1,627.84"), f("1,628"))
+    assert numbers_match(f("0.44 percent"), f("0.4%"))
+    assert not numbers_match(f("$3.2 million"), f("$3 million"))
+    assert not numbers_match(f("19 cents"), f("20 cents"))
+    assert numbers_match(f("about 20 cents"), f("19 cents"))
+    assert not numbers_match(f("5 hours"), f("5 days"))
