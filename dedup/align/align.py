@@ -42,6 +42,8 @@ class AlignConfig:
         substitution_bonus: In the relaxed pass, bonus of a source sentence
             holding a name the suspect never uses when the suspect sentence
             holds a name the source never uses (a likely entity swap).
+        relaxed_matched_weight: Term weight the two sentences must share for
+            the relaxed pass (one shared rare word is chance).
     """
 
     min_similarity: float = 0.34
@@ -57,6 +59,7 @@ class AlignConfig:
     relaxed_score: float = 0.25
     context_weight: float = 1.0
     substitution_bonus: float = 0.15
+    relaxed_matched_weight: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -161,7 +164,8 @@ def _relaxed_pass(out: list[SentenceAlignment], m: ScoreMatrices, context: np.nd
         i = int(np.argmax(score))
         sim = float(m.free_dice[i, j])
         if (sim >= cfg.relaxed_similarity and score[i] >= cfg.relaxed_score
-                and m.free_suspect_weight[j] >= cfg.min_free_weight):
+                and m.free_suspect_weight[j] >= cfg.min_free_weight
+                and m.contained[i, j] * m.suspect_weight[j] >= cfg.relaxed_matched_weight):
             res[j] = SentenceAlignment(j, (i,), sim, True)
     return res
 
