@@ -13,7 +13,7 @@ from dedup import __version__
 from dedup.compare import Comparison, compare
 from dedup.config import Config
 from dedup.io.config import ReaderConfig
-from dedup.scan import scan
+from dedup.scan import CandidateScan, ScanResult, scan, scan_candidates
 
 _EPILOG_COMPARE = """\b
 Examples:
@@ -25,6 +25,7 @@ Examples:
   dedup scan fixtures/seeds --out report/
   dedup scan crawl/ more.jsonl --out report/ --workers 2 --strict
   dedup scan feed.jsonl --text-key body --id-key uuid --out report/
+  dedup scan crawl/ --out cands/ --stage candidates   # candidates.jsonl only
 """
 
 
@@ -116,19 +117,27 @@ def render_text(result: Comparison, source: str, suspect: str, width: int | None
 @main.command("scan", epilog=_EPILOG_SCAN)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Directory for pairs.jsonl, clusters.jsonl and errors.jsonl.")
+              help="Directory for pairs.jsonl, clusters.jsonl and errors.jsonl "
+                   "(with --stage candidates: candidates.jsonl and errors.jsonl).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes to use (default: all cores).")
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any input could not be read.")
 @click.option("--progress/--no-progress", default=None, help="Progress on stderr (default: on a terminal).")
 @click.option("--text-key", default="text", show_default=True, help="JSONL field holding the text.")
 @click.option("--id-key", default="id", show_default=True, help="JSONL field holding the document id.")
+@click.option("--stage", type=click.Choice(["candidates", "full"]), default="full", show_default=True,
+              help="candidates: stop after candidate generation and write candidates.jsonl "
+                   "(fields a, b, views, score) for benchmarking and debugging; full: align and judge.")
 def scan_cmd(paths: tuple[str, ...], out_dir: str, workers: int | None, strict: bool, progress: bool | None,
-             text_key: str, id_key: str) -> None:
+             text_key: str, id_key: str, stage: str = "full") -> None:
     """Scan files and directories (txt, html, jsonl, warc) for related documents."""
     show = sys.stderr.isatty() if progress is None else progress
     cfg = Config(reader=ReaderConfig(text_key=text_key, id_key=id_key))
-    result = scan(list(paths), config=cfg, workers=workers, progress=show)
+    result: ScanResult | CandidateScan
+    if stage == "candidates":
+        result = scan_candidates(list(paths), config=cfg, workers=workers, progress=show)
+    else:
+        result = scan(list(paths), config=cfg, workers=workers, progress=show)
     written = result.write(out_dir)
     click.echo(result.summary())
     click.echo("wrote " + ", ".join(str(p) for p in written.values()))

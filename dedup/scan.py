@@ -2,15 +2,24 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from dedup.align import TextFeatures, text_features
-from dedup.candidates import find_candidates
+from dedup.candidates import (
+    Candidate,
+    CandidateConfig,
+    DocSketches,
+    candidates_from_sketches,
+    concat_sketches,
+    sketch_documents,
+)
 from dedup.cluster import Cluster, cluster
 from dedup.compare import Comparison, compare_features
 from dedup.config import Config
@@ -143,6 +152,153 @@ def vocabulary_containment(a: TextFeatures, b: TextFeatures) -> float:
     return len(va & vb) / len(va) if va else 0.0
 
 
+@dataclass
+class CandidateScan:
+    """Outcome of :func:`scan_candidates` (the candidate stage alone).
+
+    Attributes:
+        documents: The documents read, in input order (candidates index it).
+        candidates: Candidate pairs, sorted by ``(i, j)``.
+        errors: Inputs that could not be read.
+        timings: Seconds spent per step (``read``, ``sketch``, ``pairs``).
+    """
+
+    documents: list[Document]
+    candidates: list[Candidate]
+    errors: list[ReadError]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def candidate_rows(self) -> Iterator[dict[str, Any]]:
+        """One dict per candidate: ``a``, ``b`` (document ids), ``views``, ``score``."""
+        docs = self.documents
+        for c in self.candidates:
+            yield {"a": docs[c.i].id, "b": docs[c.j].id, "views": list(c.views), "score": c.score}
+
+    def write(self, out_dir: str | Path) -> dict[str, Path]:
+        """Write ``candidates.jsonl`` and ``errors.jsonl``.
+
+        Args:
+            out_dir: Directory (created if missing).
+
+        Returns:
+            The paths written, by name.
+        """
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = {"candidates": out / "candidates.jsonl", "errors": out / "errors.jsonl"}
+        _write_jsonl(paths["candidates"], self.candidate_rows())
+        _write_jsonl(paths["errors"], (e.to_dict() for e in self.errors))
+        return paths
+
+    def summary(self) -> str:
+        """A few lines for a person."""
+        n = len(self.documents)
+        by_view: dict[str, int] = {}
+        for c in self.candidates:
+            for v in c.views:
+                by_view[v] = by_view.get(v, 0) + 1
+        per_doc = 2 * len(self.candidates) / n if n else 0.0
+        t = self.timings
+        lines = [
+            f"inputs: {n + len(self.errors)} = {n} documents + {len(self.errors)} errors",
+            f"candidate pairs: {len(self.candidates)} ({per_doc:.2f} per document; by view: "
+            + (", ".join(f"{v} {k}" for v, k in sorted(by_view.items())) or "none") + ")",
+        ]
+        if t:
+            lines.append("time: " + ", ".join(f"{k} {v:.2f}s" for k, v in t.items()))
+        return "\n".join(lines)
+
+
+def _sketch_task(args: tuple[list[str], CandidateConfig]) -> DocSketches:
+    return sketch_documents(*args)
+
+
+#: Below this many documents the candidate stage runs in-process (starting
+#: worker processes costs more than it saves).
+PARALLEL_MIN_DOCS = 256
+
+
+def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | None = None,
+                             workers: int | None = None, chunk_size: int | None = None,
+                             timings: dict[str, float] | None = None) -> list[Candidate]:
+    """:func:`dedup.candidates.find_candidates`, with sketching spread over processes.
+
+    Documents are cut into consecutive chunks, each featurised and sketched in a
+    worker with :func:`~dedup.candidates.sketch_documents`; the parent joins the
+    parts (:func:`~dedup.candidates.concat_sketches`) and bands, pairs and
+    verifies them (:func:`~dedup.candidates.candidates_from_sketches`). The
+    result equals the in-process one.
+
+    Args:
+        texts: Document texts; candidates index this sequence.
+        config: Candidate parameters.
+        workers: Processes (default: all cores; 1 = in-process).
+        chunk_size: Documents per task (default: about 4 tasks per worker, at
+            most 2,000 documents each).
+        timings: If given, ``sketch`` and ``pairs`` seconds are added to it.
+
+    Returns:
+        Candidates sorted by ``(i, j)``.
+    """
+    cfg = config or CandidateConfig()
+    n_workers = workers or os.cpu_count() or 1
+    n = len(texts)
+    t0 = time.perf_counter()
+    if n_workers > 1 and n > 1:
+        size = chunk_size or max(1, min(2000, math.ceil(n / (4 * n_workers))))
+        chunks = [(list(texts[s:s + size]), cfg) for s in range(0, n, size)]
+        with ProcessPoolExecutor(max_workers=min(n_workers, len(chunks))) as pool:
+            parts = list(pool.map(_sketch_task, chunks))
+        sk = concat_sketches(parts)
+    else:
+        sk = sketch_documents(list(texts), cfg)
+    t1 = time.perf_counter()
+    cands = candidates_from_sketches(sk, cfg)
+    if timings is not None:
+        timings["sketch"] = timings.get("sketch", 0.0) + t1 - t0
+        timings["pairs"] = timings.get("pairs", 0.0) + time.perf_counter() - t1
+    return cands
+
+
+def _resolve_workers(workers: int | None) -> int:
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be >= 1 (or None for all cores), got {workers}")
+    return workers or os.cpu_count() or 1
+
+
+def scan_candidates(paths: str | Path | Sequence[str | Path], *, config: Config | None = None,
+                    workers: int | None = None, progress: bool = False) -> CandidateScan:
+    """Read the documents under ``paths`` and run the candidate stage only.
+
+    Args:
+        paths: Files or directories (txt, html, jsonl, warc).
+        config: Settings (default :class:`~dedup.config.Config`).
+        workers: Processes for sketching (default: all cores; 1 = in-process).
+            Corpora under ``PARALLEL_MIN_DOCS`` documents are sketched in-process.
+        progress: Print progress to stderr.
+
+    Returns:
+        A :class:`CandidateScan`.
+    """
+    cfg = config or Config()
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    n_workers = _resolve_workers(workers)
+    t0 = time.perf_counter()
+    docs: list[Document] = []
+    errors: list[ReadError] = []
+    for item in iter_inputs(paths, cfg.reader):
+        (docs if isinstance(item, Document) else errors).append(item)
+    timings = {"read": time.perf_counter() - t0}
+    if progress:
+        print(f"read {len(docs)} documents, {len(errors)} errors", file=sys.stderr)
+    use = n_workers if len(docs) >= PARALLEL_MIN_DOCS else 1
+    cands = find_candidates_parallel([d.text for d in docs], cfg.candidates, use, timings=timings)
+    if progress:
+        print(f"{len(cands)} candidate pairs", file=sys.stderr)
+    return CandidateScan(docs, cands, errors, timings)
+
+
 def _judge_task(args: tuple[Document, Document, Config]) -> PairResult:
     return judge_pair(*args)
 
@@ -155,27 +311,17 @@ def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = No
         paths: Files or directories (txt, html, jsonl, warc). Document ids are
             paths relative to the scanned directory.
         config: Settings (default :class:`~dedup.config.Config`).
-        workers: Processes for alignment (default: all cores; 1 = in-process).
+        workers: Processes for sketching and alignment (default: all cores;
+            1 = in-process).
         progress: Print progress to stderr.
 
     Returns:
         A :class:`ScanResult`.
     """
     cfg = config or Config()
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    if workers is not None and workers < 1:
-        raise ValueError(f"workers must be >= 1 (or None for all cores), got {workers}")
-    n_workers = workers or os.cpu_count() or 1
-    docs: list[Document] = []
-    errors: list[ReadError] = []
-    for item in iter_inputs(paths, cfg.reader):
-        (docs if isinstance(item, Document) else errors).append(item)
-    if progress:
-        print(f"read {len(docs)} documents, {len(errors)} errors", file=sys.stderr)
-    cands = find_candidates([d.text for d in docs], cfg.candidates)
-    if progress:
-        print(f"{len(cands)} candidate pairs", file=sys.stderr)
+    n_workers = _resolve_workers(workers)
+    cs = scan_candidates(paths, config=cfg, workers=n_workers, progress=progress)
+    docs, cands, errors = cs.documents, cs.candidates, cs.errors
     tasks = ((docs[c.i], docs[c.j], cfg) for c in cands)
     results: Iterator[PairResult]
     if n_workers > 1 and len(cands) > 1:
