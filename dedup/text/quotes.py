@@ -50,6 +50,8 @@ def find_quotes(text: str, min_words: int = 1) -> list[Quote]:
             close = _PAIRS[c]
         elif c == '"':
             close = '"'
+        elif c == "'" and (i == 0 or not _is_word_char(text[i - 1])) and i + 1 < n and _is_word_char(text[i + 1]):
+            close = "'"
         if close is None:
             i += 1
             continue
@@ -57,16 +59,16 @@ def find_quotes(text: str, min_words: int = 1) -> list[Quote]:
         end = -1
         while j < n:
             d = text[j]
-            if d == close and not (close == "’" and j + 1 < n and text[j + 1].isalpha()):
+            if d == close and not (close in "’'" and j + 1 < n and text[j + 1].isalpha()):
                 end = j
                 break
-            if d == "\n" and close != '"':
+            if d == "\n" and close not in "\"'":
                 end = j  # open quote runs to the end of its paragraph
                 break
             if d == "\n":
                 break
             j += 1
-        if end < 0 and close != '"' and j >= n:
+        if end < 0 and close not in "\"'" and j >= n:
             end = n
         if end < 0:
             i += 1

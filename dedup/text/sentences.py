@@ -34,8 +34,8 @@ def _ends_with_abbreviation(text: str, dot: int) -> bool:
         return False
     if word in _ABBREVIATIONS:
         return True
-    # single initials: "J." in "J.D. Vance"
-    return len(word.replace(".", "")) == 1 and text[j].isupper()
+    # initials: "J." in "J. Smith", "J.D." in "J.D. Vance"
+    return text[j].isupper() and all(len(part) == 1 for part in word.split("."))
 
 
 def _next_starts_sentence(text: str, pos: int) -> bool:

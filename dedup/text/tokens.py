@@ -13,10 +13,12 @@ from functools import lru_cache
 
 # A word: letters/digits joined by inner apostrophes, dots in numbers (2.5,
 # 1,000) or dotted abbreviations (U.S.).
+_MARK = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"  # combining marks
+_LETTERS = rf"[^\W_](?:[^\W_]|[{_MARK}])*"
 _TOKEN_RE = re.compile(
     r"\d+(?:[.,]\d+)*"                      # numbers: 2.5, 1,000
     r"|(?:[^\W\d_]\.){2,}"                  # dotted abbreviations: U.S., p.m.
-    r"|[^\W_]+(?:['’][^\W_]+)*",            # words, with inner apostrophes
+    rf"|{_LETTERS}(?:['’]{_LETTERS})*",      # words (decomposed accents too), inner apostrophes
     re.UNICODE,
 )
 

@@ -71,7 +71,5 @@ def test_nested_quote_not_reported():
     assert quotes(text) == [(9, 39, "they called it ‘a farce’ twice")]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (or doc error): find_quotes' docstring says a straight ' opens a "
-                   "quotation at a word start, but only \" is handled, so 'no deal' is never found")
 def test_straight_single_quotes():
     assert quotes("He said 'no deal' today.") == [(9, 16, "no deal")]
