@@ -179,20 +179,31 @@ def _covered_share(tf: TextFeatures, ranges: list[tuple[int, int]], acfg: AlignC
 
 def _term_scores(src: TextFeatures, sus: TextFeatures, alignments: list[SentenceAlignment],
                  acfg: AlignConfig) -> tuple[float, float]:
+    """Containment and resemblance of the unquoted content terms.
+
+    containment = share of the suspect's unquoted sentence terms (counted per
+    sentence) found in the source sentences they are aligned to; resemblance
+    = distinct terms matched through reused alignments over the union of both
+    texts' unquoted vocabularies.
+    """
     matched = 0
     suspect_terms = 0
+    matched_vocab: set[str] = set()
     for a in alignments:
         sf = sus.sentences[a.suspect_index]
         if sf.quoted_share >= acfg.max_quoted_share:
             continue
         suspect_terms += len(sf.free_terms)
         if a.reused:
-            source_terms = frozenset().union(*(src.sentences[i].terms for i in a.source_indices))
-            matched += len(sf.free_terms & source_terms)
-    source_terms_n = sum(len(s.free_terms) for s in src.sentences if s.quoted_share < acfg.max_quoted_share)
+            source_terms = frozenset().union(*(src.sentences[i].free_terms for i in a.source_indices))
+            common = sf.free_terms & source_terms
+            matched += len(common)
+            matched_vocab |= common
+    def vocab(tf: TextFeatures) -> set[str]:
+        return set().union(*(s.free_terms for s in tf.sentences if s.quoted_share < acfg.max_quoted_share))
+    union = vocab(src) | vocab(sus)
     containment = matched / suspect_terms if suspect_terms else 0.0
-    union = suspect_terms + source_terms_n - matched
-    resemblance = matched / union if union > 0 else 0.0
+    resemblance = len(matched_vocab) / len(union) if union else 0.0
     return containment, resemblance
 
 

@@ -91,7 +91,7 @@ def text_features(text: str) -> TextFeatures:
     qi = 0
     paragraph, last_end = 0, 0
     for s in split_sentences(text):
-        if "\n" in text[last_end:s.start]:
+        if paragraph_of and "\n" in text[last_end:s.start]:
             paragraph += 1
         last_end = s.end
         paragraph_of.append(paragraph)
