@@ -4,7 +4,7 @@ import math
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedup import compare
@@ -36,21 +36,11 @@ def _span(start, end, text):
     assert 0 <= start <= end <= len(text), (start, end, len(text))
 
 
-# Known bugs, each pinned by a strict xfail test below. While a bug is open the
-# property test steps around exactly that symptom (and nothing else); when the
-# xfail test starts passing, set the flag to False.
-KNOWN_RESEMBLANCE_ABOVE_1 = True   # test_resemblance_at_most_1_when_suspect_repeats_a_sentence
-KNOWN_ALIGN_INDEX_ERROR = True     # test_leading_newline_does_not_crash
-
-
 def check_shape(d, source, suspect):
     assert set(d) == TOP_KEYS
     assert d["verdict"] in VERDICTS
     assert set(d["scores"]) == SCORE_KEYS
-    scores = dict(d["scores"])
-    if KNOWN_RESEMBLANCE_ABOVE_1 and type(scores["resemblance"]) is float and scores["resemblance"] > 1:
-        scores["resemblance"] = 1.0
-    assert all(_unit(v) for v in scores.values()), d["scores"]
+    assert all(_unit(v) for v in d["scores"].values()), d["scores"]
     assert type(d["passages"]) is list and type(d["sentences"]) is list and type(d["shared_quotes"]) is list
     for p in d["passages"]:
         assert set(p) == PASSAGE_KEYS
@@ -118,17 +108,11 @@ def text_pair(draw):
     return source, source[:i] + draw(any_text) + source[j:]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text_pair())
 def test_compare_shape_on_arbitrary_text(pair):
     source, suspect = pair
-    try:
-        result = compare(source, suspect)
-    except IndexError:
-        if not KNOWN_ALIGN_INDEX_ERROR:
-            raise
-        assume(False)
-    check_shape(result.to_dict(), source, suspect)
+    check_shape(compare(source, suspect).to_dict(), source, suspect)
 
 
 @pytest.mark.parametrize("k", range(len(SEEDS)))
@@ -151,9 +135,7 @@ def test_rejects_non_str():
         compare(b"bytes", "str")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="BUG in compare._term_scores: a source sentence reused by several suspect sentences "
-                          "counts its matched terms once per reuse, so resemblance exceeds 1")
+# regression: a source sentence reused twice counted its matched terms twice (resemblance 1.53)
 def test_resemblance_at_most_1_when_suspect_repeats_a_sentence():
     a = ("Putin wanted no Tomahawks for Ukraine, a Budapest summit was agreed upon.\n"
          "A composite image showing a portrait of Russian President Vladimir Putin on the left.")
@@ -162,9 +144,7 @@ def test_resemblance_at_most_1_when_suspect_repeats_a_sentence():
     assert 0.0 <= d["scores"]["resemblance"] <= 1.0, d["scores"]
 
 
-@pytest.mark.xfail(strict=True, raises=IndexError,
-                   reason="BUG in align.align_sentences: paragraph context p[np.ix_(paragraph_of, ...)] indexes "
-                          "past the paragraph matrix when a text starts with a newline")
+# regression: paragraph numbering when a text starts with a newline (IndexError in align)
 @pytest.mark.parametrize("source,suspect", [("\n0", "\n0"), ("0", "\n0")])
 def test_leading_newline_does_not_crash(source, suspect):
     check_shape(compare(source, suspect).to_dict(), source, suspect)
