@@ -107,6 +107,39 @@ def _run(task: tuple[str, str, str, list[tuple[int, int, int, int]]]) -> dict[st
             "susp_len": len(suspect), "src_len": len(source)}
 
 
+def postprocess(dets: list[tuple[int, int, int, int]], min_chars: int = 0, merge_gap: int = -1,
+                merge_source_gap: int | None = None) -> list[tuple[int, int, int, int]]:
+    """Simulated passage post-processing (NOT part of ``compare()``), to
+    measure what an alignment change would gain.
+
+    Merges detections (in suspicious order) whose suspicious sides are at
+    most ``merge_gap`` characters apart (and, if ``merge_source_gap`` is set,
+    whose source sides are at most that far apart, overlapping counts as 0),
+    then drops detections shorter than ``min_chars`` suspicious characters.
+    """
+    out: list[list[int]] = []
+    for d in sorted(dets):
+        if out and merge_gap >= 0:
+            o = out[-1]
+            gap = d[0] - o[1]
+            src_gap = max(d[2] - o[3], o[2] - d[3], 0)
+            if gap <= merge_gap and (merge_source_gap is None or src_gap <= merge_source_gap):
+                o[1], o[2], o[3] = max(o[1], d[1]), min(o[2], d[2]), max(o[3], d[3])
+                continue
+        out.append(list(d))
+    return [tuple(o) for o in out if o[1] - o[0] >= min_chars]  # type: ignore[misc]
+
+
+def rescore(results: list[dict[str, Any]], **post: Any) -> list[dict[str, Any]]:
+    """Results with post-processed detections and recomputed counts."""
+    out = []
+    for r in results:
+        dets = postprocess([tuple(d) for d in r["detections"]], **post)
+        counts = score_pair([Annotation(*c) for c in r["cases"]], [Annotation(*d) for d in dets])
+        out.append({**r, "detections": dets, "counts": counts.to_dict()})
+    return out
+
+
 def parse_align_params(items: list[str]) -> AlignConfig:
     """``name=value`` settings of :class:`AlignConfig` (values cast to the field's type)."""
     types = {f.name: type(getattr(AlignConfig(), f.name)) for f in fields(AlignConfig)}
@@ -146,8 +179,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--align-param", action="append", default=[], metavar="NAME=VALUE",
                     help="AlignConfig setting, repeatable (e.g. --align-param max_gap=3)")
     ap.add_argument("--json", type=Path, default=None, help="write per-pair results (JSON lines)")
+    ap.add_argument("--rescore", type=Path, default=None,
+                    help="re-evaluate a --json dump (with --post-* options) instead of running compare()")
+    ap.add_argument("--post-min-chars", type=int, default=0,
+                    help="simulation: drop detections shorter than this (suspicious chars)")
+    ap.add_argument("--post-merge-gap", type=int, default=-1,
+                    help="simulation: merge detections at most this many suspicious chars apart")
+    ap.add_argument("--post-merge-source-gap", type=int, default=None,
+                    help="simulation: ... and at most this many source chars apart")
     args = ap.parse_args(argv)
 
+    post = {"min_chars": args.post_min_chars, "merge_gap": args.post_merge_gap,
+            "merge_source_gap": args.post_merge_source_gap}
     root: Path = args.corpus_dir
     if not (root / "src").is_dir() or not (root / "susp").is_dir():
         print(f"{root}: expected src/ and susp/ folders", file=sys.stderr)
@@ -170,13 +213,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     t0 = time.perf_counter()
-    if args.workers > 1:
+    if args.rescore:
+        wanted = {(t[0], t[1], t[2]) for t in tasks}
+        with open(args.rescore, encoding="utf-8") as fh:
+            results = [r for r in map(json.loads, fh) if (r["subset"], r["susp"], r["src"]) in wanted]
+    elif args.workers > 1:
         with mp.get_context("fork").Pool(args.workers, initializer=_init, initargs=(cfg, root)) as pool:
             results = list(pool.imap_unordered(_run, tasks, chunksize=8))
     else:
         _init(cfg, root)
         results = [_run(t) for t in tasks]
     wall = time.perf_counter() - t0
+    if args.post_min_chars or args.post_merge_gap >= 0:
+        results = rescore(results, **post)
+        print("simulated post-processing:", post)
 
     if args.align_param:
         print("align params:", " ".join(args.align_param))
@@ -194,9 +244,10 @@ def main(argv: list[str] | None = None) -> int:
     if len(plag) != len(results) and plag:
         print(_fmt_row("overall w/o 01-no-plagiarism", plag))
     cpu = sum(r["seconds"] for r in results)
-    print(f"\n{len(results)} pairs in {wall:.1f}s with {args.workers} worker(s): {len(results) / wall:.1f} pairs/s "
-          f"(compare() alone: {cpu / len(results) * 1000:.1f} ms/pair)")
-    if args.json:
+    if not args.rescore:
+        print(f"\n{len(results)} pairs in {wall:.1f}s with {args.workers} worker(s): "
+              f"{len(results) / wall:.1f} pairs/s (compare() alone: {cpu / len(results) * 1000:.1f} ms/pair)")
+    if args.json and not args.rescore:
         with open(args.json, "w", encoding="utf-8") as fh:
             for r in sorted(results, key=lambda r: (r["subset"], r["susp"], r["src"])):
                 fh.write(json.dumps(r) + "\n")
