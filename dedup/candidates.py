@@ -68,7 +68,7 @@ from dedup.sketch import (
     signatures,
 )
 from dedup.text.sentences import split_sentences
-from dedup.text.tokens import STOPWORDS, stem, tokenize
+from dedup.text.tokens import _TOKEN_RE, STOPWORDS, normalize_word, stem
 
 __all__ = [
     "ViewConfig",
@@ -403,31 +403,48 @@ def _number_key(norm: str) -> str:
     return norm.replace(",", "")
 
 
+@lru_cache(maxsize=1 << 18)
+def _token_info(t: str, min_len: int) -> tuple[str, int, str]:
+    """``(norm, kind, key)`` of a raw token, memoised (the hot path of featurising).
+
+    ``kind``: 0 no normalised form (skipped), 1 word only (stopword or one
+    letter), 2 number (``key`` = number key), 3 content word (``key`` = stem),
+    4 content word long enough to be an anchor.
+    """
+    norm = normalize_word(t)
+    if not norm:
+        return norm, 0, ""
+    if t[0].isdigit():
+        return norm, 2, _number_key(norm)
+    if norm in STOPWORDS or len(norm) < 2:
+        return norm, 1, ""
+    return norm, 4 if len(norm) >= min_len else 3, stem(norm)
+
+
 def _doc_features(text: str, config: CandidateConfig) -> tuple[list[str], set[str], list[set[str]]]:
-    """Normalised words, anchor stems and per-sentence content-stem sets."""
+    """Normalised words, anchor stems and per-sentence content-stem sets.
+
+    Same tokens as :func:`dedup.text.tokens.tokenize` (same regex over each
+    sentence span), without building ``Token`` objects.
+    """
     words: list[str] = []
     anchors: set[str] = set()
     sents: list[set[str]] = []
     min_len = config.anchor_min_len
+    info = _token_info
+    findall = _TOKEN_RE.findall
     for s in split_sentences(text):
-        toks = tokenize(text, s.start, s.end)
         content: set[str] = set()
-        for n, tk in enumerate(toks):
-            norm = tk.norm
-            if not norm:
+        for n, tk in enumerate(findall(text, s.start, s.end)):
+            norm, kind, key = info(tk, min_len)
+            if not kind:
                 continue
             words.append(norm)
-            if tk.is_number:
-                key = _number_key(norm)
+            if kind == 1:
+                continue
+            content.add(key)
+            if kind != 3 or (n > 0 and tk[0].isupper()):
                 anchors.add(key)
-                content.add(key)
-                continue
-            if norm in STOPWORDS or len(norm) < 2:
-                continue
-            st = stem(norm)
-            content.add(st)
-            if (tk.is_capitalized and n > 0) or len(norm) >= min_len:
-                anchors.add(st)
         if len(content) >= config.sentence_min_terms:
             sents.append(content)
     return words, anchors, sents
