@@ -48,9 +48,9 @@ class AlignConfig:
 
     min_similarity: float = 0.34
     min_contained: float = 0.6
-    min_contained_weight: float = 12.0
+    min_contained_weight: float = 4.0
     min_free_similarity: float = 0.3
-    min_free_weight: float = 6.0
+    min_free_weight: float = 2.0
     max_gap: int = 2
     max_source_jump: int = 4
     max_quoted_share: float = 0.5
@@ -59,7 +59,7 @@ class AlignConfig:
     relaxed_score: float = 0.25
     context_weight: float = 1.0
     substitution_bonus: float = 0.15
-    relaxed_matched_weight: float = 5.0
+    relaxed_matched_weight: float = 1.6
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,8 @@ class LexicalScorer:
     """Weighted overlap of stemmed content terms.
 
     Each term is weighted by its rarity within each text (an inverse sentence
-    frequency, averaged over the texts it occurs in) times a prior favouring
+    frequency normalised to 1 for a term of a single sentence, averaged over
+    the texts it occurs in) times a prior favouring
     names and numbers, so the words every sentence of an article repeats count
     little and the rare words a rewriter keeps count much. Spelling variants
     are merged first (see :func:`_merge_variants`).
@@ -145,8 +146,9 @@ class LexicalScorer:
                  variant: dict[str, str]) -> np.ndarray:
         ns, nt = a.shape[0], b.shape[0]
         dfa, dfb = a.sum(axis=0), b.sum(axis=0)
-        idf_a = np.where(dfa > 0, np.log1p(ns / np.maximum(dfa, 1)), 0.0)
-        idf_b = np.where(dfb > 0, np.log1p(nt / np.maximum(dfb, 1)), 0.0)
+        # normalised so a term found in one sentence only weighs 1 whatever the text length
+        idf_a = np.where(dfa > 0, np.log1p(ns / np.maximum(dfa, 1)) / np.log1p(max(ns, 1)), 0.0)
+        idf_b = np.where(dfb > 0, np.log1p(nt / np.maximum(dfb, 1)) / np.log1p(max(nt, 1)), 0.0)
         present = (dfa > 0).astype(np.float32) + (dfb > 0).astype(np.float32)
         w = (idf_a + idf_b) / np.maximum(present, 1)
         prior = np.ones(len(vocab), dtype=np.float32)
