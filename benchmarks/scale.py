@@ -320,14 +320,20 @@ def _pairs_to_codes(pairs: set[tuple[int, int]], n: int) -> np.ndarray:
 
 
 def _run_dedup(path: str, workers: int, full: bool) -> dict:
+    from dedup.config import Config
+    from dedup.io.config import ReaderConfig
     from dedup.scan import scan, scan_candidates
+    cfg = Config(reader=ReaderConfig(max_bytes=None))  # the corpus is one big JSONL file
     if full:
         t0 = time.perf_counter()
-        res = scan(path, workers=workers)
+        res = scan(path, config=cfg, workers=workers)
         return {"seconds": time.perf_counter() - t0, "codes": np.empty(0, np.int64),
                 "candidates": res.candidates, "related": len(res.pairs)}
-    cs = scan_candidates(path, workers=workers)
+    cs = scan_candidates(path, config=cfg, workers=workers)
     n = len(cs.documents)
+    if cs.errors or not n:
+        raise RuntimeError(f"dedup read {n} documents, {len(cs.errors)} errors: "
+                           f"{cs.errors[0].reason if cs.errors else ''}")
     codes = np.array(sorted(c.i * n + c.j for c in cs.candidates), dtype=np.int64)
     secs = cs.timings["sketch"] + cs.timings["pairs"]
     return {"seconds": secs, "codes": codes, "timings": cs.timings}
