@@ -16,6 +16,10 @@ Texts are read as UTF-8 with ``newline=''`` (no newline translation), so str
 offsets are the PAN character offsets. On pan13-train: no file has a BOM or a
 ``\\r``, and all 1,252 no-obfuscation cases line up (suspicious and source
 spans equal after collapsing whitespace; PAN re-wrapped some lines).
+In pan13-train's 05-summary-obfuscation only 238 of the 1,185 truth files hold
+a plagiarism case (the source side of each is the whole source document); the
+other 947 pairs have no case and act as negatives, so detections on them lower
+that subset's precision.
 
 Every pair is run through ``dedup.compare(source, suspicious)``; its passages
 are the detections. The PAN measures (``dedup.evaluation.pan``) are pooled per
