@@ -67,8 +67,6 @@ class ScanResult:
     errors: list[ReadError]
     documents: int = 0
     candidates: int = 0
-    files: int = 0
-    _by_verdict: dict[str, int] = field(default_factory=dict)
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
         """Write ``pairs.jsonl``, ``clusters.jsonl`` and ``errors.jsonl``.
