@@ -1,0 +1,319 @@
+"""``Index``: the persistent, incremental index (backend-independent part)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Protocol, Sequence
+
+import numpy as np
+
+from dedup.candidates import CandidateConfig
+from dedup.config import Config
+from dedup.document import Document
+from dedup.index.layout import (
+    DedupIndexError,
+    DocKeys,
+    IndexParams,
+    StoredSketch,
+    check_params,
+    doc_keys,
+    sketch,
+    split_sketches,
+)
+from dedup.index.match import Match, collisions, verify
+
+#: Documents per transaction in :meth:`Index.add_many`.
+DEFAULT_BATCH = 500
+
+
+@dataclass
+class Entry:
+    """One document on its way into a backend."""
+
+    doc_id: str
+    text: str | None          # None when the index does not store texts
+    sketch: StoredSketch
+    keys: DocKeys
+    all_keys: np.ndarray      # distinct int64 posting keys
+
+
+@dataclass
+class Postings:
+    """What a look-up found for one document: parallel arrays of posting
+    keys and internal ids of the documents filed under them."""
+
+    keys: np.ndarray
+    iids: np.ndarray
+
+
+class Backend(Protocol):
+    """What a storage backend provides (see ``sqlite.py`` and ``redis_backend.py``)."""
+
+    location: str
+
+    def load_params(self) -> IndexParams | None: ...
+    def init_params(self, params: IndexParams, store_text: bool) -> None: ...
+    def store_text(self) -> bool: ...
+    def lookup(self, keys: np.ndarray) -> Postings: ...
+    def add_batch(self, entries: Sequence[Entry]) -> list[tuple[int, Postings]]: ...
+    def sketches(self, iids: Sequence[int]) -> dict[int, tuple[str, StoredSketch]]: ...
+    def texts(self, iids: Sequence[int]) -> dict[int, str | None]: ...
+    def iid_of(self, doc_id: str) -> int | None: ...
+    def remove(self, doc_id: str) -> bool: ...
+    def count(self) -> int: ...
+    def stats(self) -> dict[str, Any]: ...
+    def integrity_check(self, full: bool) -> list[str]: ...
+    def close(self) -> None: ...
+
+
+class Index:
+    """A persistent, incremental near-duplicate index.
+
+    Example:
+        >>> with Index("articles.dedup") as ix:          # doctest: +SKIP
+        ...     for m in ix.add("a1", text):
+        ...         print(m.doc_id, m.verdict, m.scores.coverage)
+
+    Args:
+        location: A file path (embedded SQLite, WAL mode; created if missing)
+            or ``redis://host:port/db`` (optionally ``?prefix=name`` to hold
+            several indexes in one database; default prefix ``dedup``).
+        config: Settings. Its ``candidates`` part (views, LSH bands/rows,
+            seeds...) is recorded when the index is created; opening an
+            existing index with a different one raises
+            :class:`~dedup.index.ParameterMismatchError`. ``None`` (default)
+            uses the recorded parameters of an existing index, or the defaults
+            for a new one. Alignment and verdict settings are not recorded.
+        store_text: Keep each document's text in the index (default for a new
+            index: True). With False only the sketches and the id are stored
+            and texts are read back with ``loader`` when a candidate has to be
+            aligned. Recorded at creation.
+        loader: ``loader(doc_id) -> str`` used when texts are not stored.
+            Default: read ``text_root / doc_id`` as UTF-8.
+        text_root: Directory the default loader resolves ids against
+            (default: the current directory).
+        batch_size: Documents per transaction in :meth:`add_many`.
+
+    What is stored per document: its id, the text (unless ``store_text`` is
+    False), its MinHash signatures (shingle 128 and anchor 256 ``uint32``
+    values, 24 per sketched sentence: about 1.5 KB plus 96 bytes per
+    sentence) and one posting entry per LSH band it falls in (32 shingle +
+    75 anchor bands + 7 per distinct sentence band key: about 200 keys for a
+    news article).
+    """
+
+    def __init__(self, location: str | os.PathLike[str], *, config: Config | None = None,
+                 store_text: bool | None = None, loader: Callable[[str], str] | None = None,
+                 text_root: str | os.PathLike[str] | None = None, batch_size: int = DEFAULT_BATCH) -> None:
+        loc = os.fspath(location)
+        self.location = loc
+        self._config_given = config is not None
+        self.config = config or Config()
+        self.batch_size = max(1, int(batch_size))
+        self._loader = loader
+        self._text_root = Path(text_root) if text_root is not None else None
+        if loc.startswith("redis://") or loc.startswith("rediss://") or loc.startswith("unix://"):
+            from dedup.index.redis_backend import RedisBackend
+            self._backend: Backend = RedisBackend(loc)
+        else:
+            from dedup.index.sqlite import SQLiteBackend
+            self._backend = SQLiteBackend(loc)
+        try:
+            stored = self._backend.load_params()
+            wanted = IndexParams.for_config(self.config.candidates) if self._config_given else None
+            if stored is None:
+                params = wanted or IndexParams.for_config(self.config.candidates)
+                self._backend.init_params(params, True if store_text is None else bool(store_text))
+                stored = self._backend.load_params()
+                assert stored is not None
+            check_params(stored, wanted, loc)
+            self.params = stored
+            self.cconfig: CandidateConfig = stored.candidates
+            if not self._config_given:
+                self.config = Config(reader=self.config.reader, candidates=stored.candidates,
+                                     align=self.config.align, spin=self.config.spin, verdict=self.config.verdict)
+            self._store_text = self._backend.store_text()
+            if store_text is not None and bool(store_text) != self._store_text:
+                raise DedupIndexError(
+                    f"{loc}: index was created with store_text={self._store_text}; open it with "
+                    f"store_text={self._store_text} (or None), or rebuild it in a new location")
+        except BaseException:
+            self._backend.close()
+            raise
+
+    # ----------------------------------------------------------- protocol ---
+    def __enter__(self) -> "Index":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (also done by the ``with`` block)."""
+        self._backend.close()
+
+    def __len__(self) -> int:
+        return self._backend.count()
+
+    def __contains__(self, doc_id: object) -> bool:
+        return isinstance(doc_id, str) and self._backend.iid_of(doc_id) is not None
+
+    def __repr__(self) -> str:
+        return f"Index({self.location!r})"
+
+    # ------------------------------------------------------------ public ---
+    def check(self, doc_id: str, text: str) -> list[Match]:
+        """Related earlier documents of ``text``, without adding it.
+
+        Args:
+            doc_id: Id of the document (an indexed document with this id is
+                not matched against itself).
+            text: The document's text.
+
+        Returns:
+            Matches (every verdict but ``unrelated``), strongest first; ``[]``
+            for new content.
+        """
+        entry = self._entries([(doc_id, text)])[0]
+        post = self._backend.lookup(entry.all_keys)
+        return self._judge(entry, text, post, self._backend.iid_of(doc_id))
+
+    def candidates(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Verified candidates of ``text`` (``(doc_id, views)``), without alignment.
+
+        The cheap half of :meth:`check`: what ``dedup scan --stage candidates``
+        would pair ``text`` with.
+        """
+        entry = self._entries([("", text)])[0]
+        post = self._backend.lookup(entry.all_keys)
+        return [(doc_id, views) for _, doc_id, views in self._verified(entry, post, None)]
+
+    def add(self, doc_id: str, text: str) -> list[Match]:
+        """Look ``text`` up, then add it, atomically (see :meth:`check`).
+
+        Re-adding an existing id replaces its entry (the old version is not
+        matched).
+        """
+        return self.add_many([(doc_id, text)])[0]
+
+    def add_many(self, items: Iterable[tuple[str, str]], *, judge: bool = True) -> list[list[Match]]:
+        """Add many documents; the fast path.
+
+        Documents are sketched together (vectorised) and written
+        ``batch_size`` per transaction. Each document is matched against
+        everything indexed before it, including earlier documents of the same
+        call. When the call returns, every document is stored durably (with
+        respect to a crash of this process).
+
+        Args:
+            items: ``(doc_id, text)`` pairs.
+            judge: Align and judge candidates (default). False skips the
+                alignment and returns empty lists (bulk loading).
+
+        Returns:
+            One list of matches per item, in order.
+        """
+        out: list[list[Match]] = []
+        batch: list[tuple[str, str]] = []
+        ids: set[str] = set()
+        for item in items:
+            doc_id, text = item
+            if doc_id in ids or len(batch) >= self.batch_size:
+                out.extend(self._add_batch(batch, judge))
+                batch, ids = [], set()
+            batch.append((doc_id, text))
+            ids.add(doc_id)
+        if batch:
+            out.extend(self._add_batch(batch, judge))
+        return out
+
+    def remove(self, doc_id: str) -> bool:
+        """Remove a document; returns False if it was not indexed."""
+        return self._backend.remove(doc_id)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts, sizes and the recorded parameters."""
+        s = {"location": self.location, "documents": len(self), "store_text": self._store_text}
+        s.update(self._backend.stats())
+        s["params"] = self.params.to_dict()
+        return s
+
+    def integrity_check(self, full: bool = False) -> list[str]:
+        """Check the index; returns the problems found (``[]``: healthy).
+
+        Args:
+            full: Also check that every document's posting keys are present
+                (reads every document; slow on big indexes).
+        """
+        return self._backend.integrity_check(full)
+
+    # ----------------------------------------------------------- internal ---
+    def _entries(self, items: Sequence[tuple[str, str]]) -> list[Entry]:
+        for doc_id, text in items:
+            if not isinstance(doc_id, str) or not doc_id:
+                raise ValueError(f"doc_id must be a non-empty str, got {doc_id!r}")
+            if not isinstance(text, str):
+                raise TypeError(f"text of {doc_id!r} must be a str, got {type(text).__name__}")
+        sk = sketch([t for _, t in items], self.cconfig)
+        sketches = split_sketches(sk)
+        keys = doc_keys(sk, self.cconfig)
+        return [Entry(d, t if self._store_text else None, s, k, np.unique(k.all()))
+                for (d, t), s, k in zip(items, sketches, keys)]
+
+    def _add_batch(self, batch: list[tuple[str, str]], judge: bool) -> list[list[Match]]:
+        entries = self._entries(batch)
+        results = self._backend.add_batch(entries)
+        if not judge:
+            return [[] for _ in entries]
+        return [self._judge(e, text, post, iid) for e, (_, text), (iid, post) in zip(entries, batch, results)]
+
+    def _verified(self, entry: Entry, post: Postings, self_iid: int | None) -> list[tuple[int, str, tuple[str, ...]]]:
+        coll = collisions(entry.keys, post.keys, post.iids, self.cconfig, exclude=self_iid)
+        if not coll:
+            return []
+        stored = self._backend.sketches(sorted(coll))
+        out = []
+        for iid in sorted(coll):
+            if iid not in stored:
+                continue  # removed or replaced since
+            doc_id, sk = stored[iid]
+            if doc_id == entry.doc_id:
+                continue
+            views = verify(entry.sketch, sk, coll[iid], self.cconfig)
+            if views:
+                out.append((iid, doc_id, views))
+        return out
+
+    def _judge(self, entry: Entry, text: str, post: Postings, self_iid: int | None) -> list[Match]:
+        from dedup.scan import judge_pair  # local: scan imports much of dedup
+
+        cands = self._verified(entry, post, self_iid)
+        if not cands:
+            return []
+        texts = self._backend.texts([iid for iid, _, _ in cands])
+        matches = []
+        new_doc = Document(entry.doc_id, text)
+        for iid, doc_id, views in cands:
+            t = texts.get(iid)
+            if t is None:
+                t = self._load(doc_id)
+            pr = judge_pair(Document(doc_id, t), new_doc, self.config)
+            if pr.verdict == "unrelated":
+                continue
+            matches.append(Match(doc_id, pr.verdict, pr.comparison.scores, pr.source, pr.suspect, views,
+                                 pr.comparison))
+        rank = {"spun": 0, "near-duplicate": 1, "derivative": 2, "shared-quotes": 3}
+        matches.sort(key=lambda m: (rank.get(m.verdict, 9), -m.scores.coverage, m.doc_id))
+        return matches
+
+    def _load(self, doc_id: str) -> str:
+        if self._loader is not None:
+            return self._loader(doc_id)
+        path = (self._text_root or Path.cwd()) / doc_id
+        try:
+            with open(path, encoding="utf-8", newline="") as f:
+                return f.read()
+        except OSError as e:
+            raise DedupIndexError(f"index stores no texts and {path} cannot be read ({e.strerror or e}); "
+                                  "pass loader= or text_root= to Index") from None

@@ -1,0 +1,349 @@
+"""Index parameters, posting keys and the byte encoding of stored sketches.
+
+Everything a backend stores is derived here, so the SQLite and Redis backends
+agree byte for byte:
+
+* **Parameters** (:class:`IndexParams`): the candidate configuration the
+  index was built with (views, permutations, bands/rows, seeds, floors,
+  feature settings), the MinHash scheme (``affine32``), the format version
+  and a *sketch fingerprint* (a hash of the posting keys of a fixed probe
+  text, so a change in tokenisation or hashing code is detected even when no
+  parameter changed). Stored as JSON; an index refuses to open with
+  different ones.
+* **Posting keys**: for every LSH band of every view a document (or, for the
+  ``sentence`` view, one of its sentences) falls into, one signed 64-bit key
+  mixing the band key of :func:`dedup.candidates.band_keys` with the view and
+  band number. Two documents share a key exactly when ``dedup scan``'s
+  banding puts them in the same bucket of that band.
+* **Sketches**: the shingle and anchor signatures and the per-sentence
+  signatures, as little-endian ``uint32`` bytes (``<u4``), for verification.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from dedup.candidates import (
+    VIEWS,
+    CandidateConfig,
+    ViewConfig,
+    band_keys,
+    sketch_documents,
+    view_params,
+)
+from dedup.sketch import EMPTY_VALUE
+
+#: Version of the stored layout; bump on any incompatible change.
+FORMAT_VERSION = 1
+#: MinHash scheme of :mod:`dedup.sketch` (datasketch's ``affine32``).
+SCHEME = "affine32"
+
+_PROBE = ("Fingerprint probe: The Ministry of Finance said on Tuesday that 1,250 "
+          "companies reported unexpectedly strong quarterly earnings. Analysts in "
+          "Frankfurt expected consolidation across manufacturing, shipping and "
+          "telecommunications sectors before December. A spokeswoman declined "
+          "to comment on negotiations with European regulators yesterday.")
+
+_U64 = np.uint64
+_MIXV = _U64(0xD6E8FEB86659FD93)
+_MIX3 = _U64(0x94D049BB133111EB)
+_VIEW_ID = {"shingle": 0, "anchor": 1, "sentence": 2, "passage": 3}
+
+
+class DedupIndexError(Exception):
+    """Base class of the index's errors (``dedup.index.IndexError``)."""
+
+
+class CorruptIndexError(DedupIndexError):
+    """The index file or database is damaged, truncated or not an index."""
+
+
+class ParameterMismatchError(DedupIndexError):
+    """The index was built with other parameters than the ones requested."""
+
+
+# ------------------------------------------------------------ parameters ---
+
+@dataclass(frozen=True)
+class IndexParams:
+    """What an index records about how it was built.
+
+    Attributes:
+        candidates: The candidate configuration (views, LSH bands/rows...).
+        format_version: :data:`FORMAT_VERSION` at creation.
+        scheme: :data:`SCHEME`.
+        fingerprint: Hash of the posting keys of a fixed probe text.
+    """
+
+    candidates: CandidateConfig
+    format_version: int = FORMAT_VERSION
+    scheme: str = SCHEME
+    fingerprint: str = ""
+
+    @classmethod
+    def for_config(cls, config: CandidateConfig) -> "IndexParams":
+        return cls(config, FORMAT_VERSION, SCHEME, sketch_fingerprint(config))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able description (also shown by ``stats()``): every field of
+        the candidate configuration, plus each view's bands and rows."""
+        c = self.candidates
+        out: dict[str, Any] = {"format_version": self.format_version, "scheme": self.scheme,
+                               "fingerprint": self.fingerprint}
+        for f in dataclasses.fields(c):
+            v = getattr(c, f.name)
+            if isinstance(v, ViewConfig):
+                d = dataclasses.asdict(v)
+                d["bands"], d["rows"] = v.params()
+                out[f.name] = d
+            elif isinstance(v, tuple):
+                out[f.name] = list(v)
+            else:
+                out[f.name] = v
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> "IndexParams":
+        d = json.loads(raw)
+        kw: dict[str, Any] = {}
+        for f in dataclasses.fields(CandidateConfig):
+            if f.name not in d:
+                continue  # a field this index predates: keep the default (fingerprint decides)
+            v = d[f.name]
+            if isinstance(v, dict):
+                v = ViewConfig(**v)
+            elif isinstance(v, list):
+                v = tuple(v)
+            kw[f.name] = v
+        return cls(CandidateConfig(**kw), int(d["format_version"]), str(d["scheme"]), str(d["fingerprint"]))
+
+
+def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flatten(v, f"{prefix}{k}."))
+        else:
+            out[prefix + k] = v
+    return out
+
+
+def check_params(stored: IndexParams, wanted: IndexParams | None, where: str) -> None:
+    """Raise :class:`ParameterMismatchError` when ``stored`` cannot serve ``wanted``.
+
+    ``wanted`` None means "whatever the index has": only the format version,
+    scheme and the sketch fingerprint (the code) must agree.
+    """
+    if stored.format_version != FORMAT_VERSION:
+        raise ParameterMismatchError(
+            f"{where}: index format version {stored.format_version}, this dedup reads version "
+            f"{FORMAT_VERSION}; rebuild the index with this version (dedup index add NEW_INDEX PATH...)")
+    if stored.scheme != SCHEME:
+        raise ParameterMismatchError(f"{where}: index uses MinHash scheme {stored.scheme!r}, this dedup "
+                                     f"uses {SCHEME!r}; rebuild the index")
+    if wanted is not None:
+        a, b = _flatten(stored.to_dict()), _flatten(wanted.to_dict())
+        diff = [f"{k}: index has {a.get(k)!r}, config has {b.get(k)!r}"
+                for k in sorted(set(a) | set(b)) if k != "fingerprint" and a.get(k) != b.get(k)]
+        if diff:
+            raise ParameterMismatchError(
+                f"{where}: index was built with different parameters ({'; '.join(diff)}); "
+                "open it with config=None (or a Config whose candidates match the index), "
+                "or rebuild the index with the new config in a new location")
+    current = sketch_fingerprint(stored.candidates)
+    if stored.fingerprint != current:
+        raise ParameterMismatchError(
+            f"{where}: the sketching code changed since the index was built (sketch fingerprint "
+            f"{stored.fingerprint} != {current}): stored keys would not match new ones; "
+            "rebuild the index with this version of dedup")
+
+
+def sketch_fingerprint(config: CandidateConfig) -> str:
+    """Hash of the posting keys and signatures of a fixed probe text."""
+    sk = sketch([_PROBE, _PROBE[::-1]], config)
+    h = hashlib.sha256()
+    for keys in posting_keys(sk, config):
+        h.update(np.sort(keys).tobytes())
+    h.update(np.ascontiguousarray(sk.sent_sig).astype("<u4").tobytes())
+    return h.hexdigest()[:16]
+
+
+# -------------------------------------------------------------- sketching ---
+
+@dataclass
+class Sketches:
+    """What the index keeps of a batch of documents (all numpy).
+
+    Built from :func:`dedup.candidates.sketch_documents` (so features, hashes
+    and signatures are those of ``dedup scan``). One difference: the anchor
+    signatures are made over each document's full anchor set, without scan's
+    corpus-wide document-frequency cap (an incremental index never sees the
+    whole corpus; the cap only removes anchors found in more than
+    ``anchor_max_df`` documents).
+    """
+
+    n_docs: int
+    shingle_sig: np.ndarray   # (n, P) or (n, 0)
+    anchor_sig: np.ndarray    # (n, P) or (n, 0)
+    sent_sig: np.ndarray      # (m, P)
+    sent_count: np.ndarray    # (n,)
+    pass_feat: list           # n arrays of uint64 passage fingerprints
+
+
+def _views(config: CandidateConfig) -> tuple[str, ...]:
+    return tuple(v for v in VIEWS if v in config.views)
+
+
+def sketch(texts: list[str], config: CandidateConfig) -> Sketches:
+    """Sketch a batch of texts with the candidates API."""
+    sk = sketch_documents(texts, config)
+    n = sk.n_docs
+    views = config.views
+    if hasattr(sk, "anchor_sig"):
+        an = sk.anchor_sig
+    elif "anchor" in views:
+        from dedup.sketch import signatures_flat
+        an = signatures_flat(sk.anchor_keys, sk.anchor_count, config.anchor.sketch())
+    else:
+        an = np.empty((n, 0), dtype=np.uint32)
+    if "anchor" not in views:
+        an = np.empty((n, 0), dtype=np.uint32)
+    if "passage" in views and hasattr(sk, "pass_feat"):
+        bounds = np.r_[0, np.cumsum(sk.pass_count)]
+        pf = [np.asarray(sk.pass_feat[bounds[d]:bounds[d + 1]], dtype=np.uint64) for d in range(n)]
+    else:
+        pf = [np.empty(0, np.uint64)] * n
+    sent_sig = sk.sent_sig if "sentence" in views else np.empty((0, config.sentence.num_perm), np.uint32)
+    sent_count = sk.sent_count if "sentence" in views else np.zeros(n, np.int64)
+    sh = sk.shingle_sig if "shingle" in views else np.empty((n, 0), dtype=np.uint32)
+    if sent_sig.ndim != 2 or sent_sig.shape[1] != config.sentence.num_perm:
+        sent_sig = np.asarray(sent_sig, dtype=np.uint32).reshape(-1, config.sentence.num_perm)
+    return Sketches(n, sh, an, sent_sig, np.asarray(sent_count, dtype=np.int64), pf)
+
+
+# ---------------------------------------------------------- posting keys ---
+
+def _final_keys(keys: np.ndarray, view: str) -> np.ndarray:
+    """Mix (n, bands) uint64 band keys with view and band number -> int64."""
+    n, b = keys.shape
+    salt = (np.arange(b, dtype=np.uint64) + _U64(1 + 64 * _VIEW_ID[view])) * _MIXV
+    with np.errstate(over="ignore"):
+        k = keys ^ salt[None, :]
+        k = k * _MIX3
+        k ^= k >> _U64(31)
+    return k.view(np.int64)
+
+
+def view_band_keys(sigs: np.ndarray, view: str, config: CandidateConfig) -> np.ndarray:
+    """``(n, bands)`` int64 posting keys of signatures of one view."""
+    bands, rows = getattr(config, view).params()
+    if sigs.shape[0] == 0:
+        return np.empty((0, bands), dtype=np.int64)
+    return _final_keys(band_keys(np.ascontiguousarray(sigs), bands, rows), view)
+
+
+def passage_keys(feat: np.ndarray) -> np.ndarray:
+    """Posting keys of passage fingerprints (one "band" per fingerprint)."""
+    return _final_keys(np.asarray(feat, dtype=np.uint64).reshape(-1, 1), "passage").ravel()
+
+
+@dataclass
+class DocKeys:
+    """Posting keys of one document, by view (distinct, int64)."""
+
+    shingle: np.ndarray
+    anchor: np.ndarray
+    sentence: np.ndarray
+    passage: np.ndarray
+
+    def all(self) -> np.ndarray:
+        return np.concatenate([self.shingle, self.anchor, self.sentence, self.passage])
+
+
+def doc_keys(sk: Sketches, config: CandidateConfig) -> list[DocKeys]:
+    """Posting keys of every document of ``sk`` (empty views give no keys)."""
+    n = sk.n_docs
+    e = np.empty(0, dtype=np.int64)
+    per = {v: [e] * n for v in ("shingle", "anchor", "sentence", "passage")}
+    for v in ("shingle", "anchor"):
+        sigs = sk.shingle_sig if v == "shingle" else sk.anchor_sig
+        if v not in config.views or sigs.shape[1] == 0:
+            continue
+        live = np.flatnonzero(~np.all(sigs == EMPTY_VALUE, axis=1))
+        keys = view_band_keys(sigs[live], v, config)
+        for r, d in enumerate(live.tolist()):
+            per[v][d] = keys[r]
+    if "sentence" in config.views and len(sk.sent_sig):
+        keys = view_band_keys(sk.sent_sig, "sentence", config)
+        bounds = np.r_[0, np.cumsum(sk.sent_count)]
+        for d in range(n):
+            a, b = bounds[d], bounds[d + 1]
+            if b > a:
+                per["sentence"][d] = np.unique(keys[a:b].ravel())
+    if "passage" in config.views:
+        for d in range(n):
+            if len(sk.pass_feat[d]):
+                per["passage"][d] = np.unique(passage_keys(sk.pass_feat[d]))
+    return [DocKeys(per["shingle"][d], per["anchor"][d], per["sentence"][d], per["passage"][d]) for d in range(n)]
+
+
+def posting_keys(sk: Sketches, config: CandidateConfig) -> list[np.ndarray]:
+    """All distinct posting keys of each document (int64)."""
+    return [np.unique(k.all()) for k in doc_keys(sk, config)]
+
+
+# --------------------------------------------------------------- sketches ---
+
+@dataclass
+class StoredSketch:
+    """The sketches of one stored document (what verification needs)."""
+
+    shingle: np.ndarray    # (P,) uint32, or (0,)
+    anchor: np.ndarray     # (P,) uint32, or (0,)
+    sentences: np.ndarray  # (m, P) uint32
+    passages: np.ndarray   # (f,) uint64
+
+    def to_bytes(self) -> tuple[bytes, bytes, bytes, bytes]:
+        return (self.shingle.astype("<u4").tobytes(), self.anchor.astype("<u4").tobytes(),
+                self.sentences.astype("<u4").tobytes(), self.passages.astype("<u8").tobytes())
+
+    @classmethod
+    def from_bytes(cls, sh: bytes, an: bytes, se: bytes, pf: bytes, config: CandidateConfig) -> "StoredSketch":
+        p = config.sentence.num_perm
+        for name, raw, size in (("shingle", sh, config.shingle.num_perm), ("anchor", an, config.anchor.num_perm)):
+            if len(raw) not in (0, 4 * size):
+                raise CorruptIndexError(f"stored {name} signature has {len(raw)} bytes, expected {4 * size}")
+        if len(se) % (4 * p):
+            raise CorruptIndexError(f"stored sentence signatures have {len(se)} bytes, not a multiple of {4 * p}")
+        if len(pf) % 8:
+            raise CorruptIndexError(f"stored passage fingerprints have {len(pf)} bytes, not a multiple of 8")
+        return cls(np.frombuffer(sh, dtype="<u4").astype(np.uint32),
+                   np.frombuffer(an, dtype="<u4").astype(np.uint32),
+                   np.frombuffer(se, dtype="<u4").astype(np.uint32).reshape(-1, p),
+                   np.frombuffer(pf, dtype="<u8").astype(np.uint64))
+
+
+def split_sketches(sk: Sketches) -> list[StoredSketch]:
+    """One :class:`StoredSketch` per document of ``sk``."""
+    bounds = np.r_[0, np.cumsum(sk.sent_count)]
+    out = []
+    for d in range(sk.n_docs):
+        out.append(StoredSketch(sk.shingle_sig[d], sk.anchor_sig[d], sk.sent_sig[bounds[d]:bounds[d + 1]],
+                                sk.pass_feat[d]))
+    return out
+
+
+def keys_of_sketch(s: StoredSketch, config: CandidateConfig) -> DocKeys:
+    """Posting keys of one stored document, recomputed from its sketches."""
+    p_sh = s.shingle.reshape(1, -1) if len(s.shingle) else np.empty((1, 0), np.uint32)
+    p_an = s.anchor.reshape(1, -1) if len(s.anchor) else np.empty((1, 0), np.uint32)
+    sk = Sketches(1, p_sh, p_an, s.sentences, np.array([len(s.sentences)], dtype=np.int64), [s.passages])
+    return doc_keys(sk, config)[0]
