@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from dedup.align import (AlignConfig, LexicalScorer, Passage, SentenceAlignment, TextFeatures,
-                         align_sentences, build_passages, text_features)
+                         align_texts, text_features)
 from dedup.config import Config
 from dedup.spin import Flag, sentence_drift, sentence_flags
 from dedup.text.quotes import Quote
@@ -127,8 +127,7 @@ def compare(source: str, suspect: str, *, config: Config | None = None) -> Compa
 def compare_features(src: TextFeatures, sus: TextFeatures, cfg: Config) -> Comparison:
     """:func:`compare` on precomputed :func:`~dedup.align.text_features`."""
     acfg: AlignConfig = cfg.align
-    alignments = align_sentences(src, sus, acfg, LexicalScorer())
-    passages = build_passages(src, sus, alignments, acfg)
+    alignments, passages = align_texts(src, sus, acfg, LexicalScorer())
     sentences = _sentence_results(src, sus, alignments, cfg)
     shared = _shared_quotes(src, sus)
     coverage = _covered_share(sus, [(p.suspect_start, p.suspect_end) for p in passages], acfg)

@@ -44,6 +44,35 @@ class AlignConfig:
             holds a name the source never uses (a likely entity swap).
         relaxed_matched_weight: Term weight the two sentences must share for
             the relaxed pass (one shared rare word is chance).
+        seed_similarity: Weighted Dice (or 0.8 x containment for a long
+            suspect sentence) a sentence pair needs to seed a passage.
+        seed_weight: Term weight a seed pair must share (a few shared words
+            of a short sentence are chance).
+        extend_similarity: Similarity a sentence pair next to a passage needs
+            to extend it (reworded sentences of a reused region score lower
+            than the seeds that locate it).
+        extend_weight: Term weight such a pair must share.
+        extend_window: How many source sentences beyond a passage's source
+            range an extension may reach.
+        merge_chars: Passages at most this many suspect characters apart
+            whose source ranges are near merge into one.
+        min_passage_chars: Suspect characters a passage needs ...
+        min_passage_weight: ... unless its sentences share this much term
+            weight with near-verbatim similarity (``verbatim_similarity``).
+        verbatim_similarity: Mean similarity of a near-verbatim passage.
+        rewrite_seed_similarity: When the two texts are related (vocabulary
+            similarity at least ``related_vocabulary``) and at least
+            ``rewrite_min_seeds`` suspect sentences, and ``rewrite_seed_share``
+            of them, align at this similarity, the suspect is a rewrite of
+            the whole source: those pairs seed passages too, every aligned
+            sentence (relaxed pass included) extends them, and the source
+            order is not required.
+        rewrite_min_seeds: See ``rewrite_seed_similarity``.
+        rewrite_seed_share: See ``rewrite_seed_similarity``.
+        summary_ratio: A passage whose source range is this many times longer
+            than its suspect side is a summary: its seeds may lie anywhere in
+            the source, and the sentences between them are not required to
+            follow the source order.
     """
 
     min_similarity: float = 0.34
@@ -60,6 +89,19 @@ class AlignConfig:
     context_weight: float = 1.0
     substitution_bonus: float = 0.15
     relaxed_matched_weight: float = 1.6
+    seed_similarity: float = 0.45
+    seed_weight: float = 2.5
+    extend_similarity: float = 0.2
+    extend_weight: float = 1.0
+    extend_window: int = 3
+    merge_chars: int = 300
+    min_passage_chars: int = 150
+    min_passage_weight: float = 4.0
+    verbatim_similarity: float = 0.8
+    rewrite_seed_similarity: float = 0.3
+    rewrite_min_seeds: int = 3
+    rewrite_seed_share: float = 0.15
+    summary_ratio: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -77,6 +119,7 @@ class SentenceAlignment:
     source_indices: tuple[int, ...]
     similarity: float
     reused: bool
+    matched_weight: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -105,11 +148,26 @@ def align_sentences(source: TextFeatures, suspect: TextFeatures, config: AlignCo
     Returns:
         One alignment per suspect sentence, in suspect order.
     """
+    return _align(source, suspect, config or AlignConfig(), scorer or LexicalScorer())[0]
+
+
+def align_texts(source: TextFeatures, suspect: TextFeatures, config: AlignConfig | None = None,
+                scorer: SentenceScorer | None = None) -> tuple[list[SentenceAlignment], list[Passage]]:
+    """:func:`align_sentences` and :func:`build_passages` with one scoring.
+
+    Returns:
+        The sentence alignments and the passages.
+    """
     cfg = config or AlignConfig()
-    sc = scorer or LexicalScorer()
+    al, m = _align(source, suspect, cfg, scorer or LexicalScorer())
+    return al, _passages(source, suspect, al, m, cfg)
+
+
+def _align(source: TextFeatures, suspect: TextFeatures, cfg: AlignConfig,
+           sc: SentenceScorer) -> tuple[list[SentenceAlignment], ScoreMatrices | None]:
     ns, nt = len(source.sentences), len(suspect.sentences)
     if ns == 0 or nt == 0:
-        return [SentenceAlignment(j, (), 0.0, False) for j in range(nt)]
+        return [SentenceAlignment(j, (), 0.0, False) for j in range(nt)], None
     m = sc.score(source.sentences, suspect.sentences)
     out = [_align_one(j, m, cfg, suspect.sentences[j].quoted_share) for j in range(nt)]
     if vocabulary_similarity(source, suspect, cfg) >= cfg.related_vocabulary:
@@ -117,7 +175,7 @@ def align_sentences(source: TextFeatures, suspect: TextFeatures, config: AlignCo
         context = p[np.ix_(source.paragraph_of, suspect.paragraph_of)]
         context = context + cfg.substitution_bonus * _orphan_names(source, suspect)
         out = _relaxed_pass(out, m, context, suspect, cfg)
-    return out
+    return out, m
 
 
 def _free_vocabulary(tf: TextFeatures, cfg: AlignConfig) -> set[str]:
@@ -166,7 +224,7 @@ def _relaxed_pass(out: list[SentenceAlignment], m: ScoreMatrices, context: np.nd
         if (sim >= cfg.relaxed_similarity and score[i] >= cfg.relaxed_score
                 and m.free_suspect_weight[j] >= cfg.min_free_weight
                 and m.contained[i, j] * m.suspect_weight[j] >= cfg.relaxed_matched_weight):
-            res[j] = SentenceAlignment(j, (i,), sim, True)
+            res[j] = SentenceAlignment(j, (i,), sim, True, float(m.contained[i, j] * m.suspect_weight[j]))
     return res
 
 
@@ -193,48 +251,189 @@ def _align_one(j: int, m: ScoreMatrices, cfg: AlignConfig, quoted_share: float) 
     reused = bool(max(m.free_dice[i, j] for i in chosen) >= cfg.min_free_similarity
                   and m.free_suspect_weight[j] >= cfg.min_free_weight
                   and quoted_share < cfg.max_quoted_share)
-    return SentenceAlignment(j, chosen, min(1.0, best_score), reused)
+    matched = float(sum(m.contained[i, j] for i in chosen) * m.suspect_weight[j])
+    return SentenceAlignment(j, chosen, min(1.0, best_score), reused, matched)
 
 
 def build_passages(source: TextFeatures, suspect: TextFeatures, alignments: list[SentenceAlignment],
-                   config: AlignConfig | None = None) -> list[Passage]:
-    """Merge neighbouring reused sentences into passages (one per reused region).
+                   config: AlignConfig | None = None, scorer: SentenceScorer | None = None) -> list[Passage]:
+    """Passages (one per reused region) by seed and extend.
 
-    Two aligned suspect sentences join the same passage when at most
-    ``max_gap`` unaligned suspect sentences separate them and their source
-    sentences lie within ``max_source_jump`` sentences of the passage's source
-    range (small reorderings stay in one passage).
+    Seeds are the reused sentence pairs of high similarity sharing enough
+    term weight. Seeds close on both sides (at most ``max_gap`` suspect
+    sentences apart, source within ``max_source_jump`` sentences of the
+    passage's source range; anywhere in the source when the passage reads as
+    a summary) form a passage. A passage then grows over its neighbouring
+    suspect sentences whose best source sentence near the passage's source
+    range reaches ``extend_similarity``, neighbouring passages merge, and
+    passages too short and not near-verbatim are dropped.
 
     Args:
         source: Features of the source text.
         suspect: Features of the suspect text.
         alignments: Output of :func:`align_sentences`.
         config: Thresholds.
+        scorer: Sentence scorer (default: :class:`LexicalScorer`).
 
     Returns:
         Passages in suspect order.
     """
     cfg = config or AlignConfig()
-    groups: list[list[SentenceAlignment]] = []
+    if not source.sentences or not suspect.sentences:
+        return []
+    m = (scorer or LexicalScorer()).score(source.sentences, suspect.sentences)
+    return _passages(source, suspect, alignments, m, cfg)
+
+
+@dataclass
+class _Group:
+    members: dict[int, tuple[tuple[int, ...], float, float]]  # suspect index -> (sources, similarity, weight)
+
+    @property
+    def first(self) -> int:
+        return min(self.members)
+
+    @property
+    def last(self) -> int:
+        return max(self.members)
+
+    def source_range(self) -> tuple[int, int]:
+        idx = [i for src, _, _ in self.members.values() for i in src]
+        return min(idx), max(idx)
+
+
+def _is_seed(a: SentenceAlignment, cfg: AlignConfig, similarity: float | None = None) -> bool:
+    return bool(a.reused and a.source_indices and a.similarity >= (similarity or cfg.seed_similarity)
+                and a.matched_weight >= cfg.seed_weight)
+
+
+def _is_rewrite(source: TextFeatures, suspect: TextFeatures, alignments: list[SentenceAlignment],
+                cfg: AlignConfig) -> bool:
+    """Whether the suspect rewrites the source as a whole (see ``rewrite_seed_similarity``)."""
+    n = sum(1 for a in alignments if _is_seed(a, cfg, cfg.rewrite_seed_similarity))
+    if n < cfg.rewrite_min_seeds or n < cfg.rewrite_seed_share * len(alignments):
+        return False
+    return vocabulary_similarity(source, suspect, cfg) >= cfg.related_vocabulary
+
+
+def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[SentenceAlignment],
+              m: ScoreMatrices | None, cfg: AlignConfig) -> list[Passage]:
+    if m is None:
+        return []
+    sus_s = [f.sentence for f in suspect.sentences]
+    src_s = [f.sentence for f in source.sentences]
+    ns = len(src_s)
+    quoted = [f.quoted_share >= cfg.max_quoted_share for f in suspect.sentences]
+
+    def src_len(lo: int, hi: int) -> int:
+        return src_s[hi].end - src_s[lo].start
+
+    def sus_len(lo: int, hi: int) -> int:
+        return sus_s[hi].end - sus_s[lo].start
+
+    def summary_like(g: _Group, extra: tuple[int, ...] = (), j: int | None = None) -> bool:
+        lo, hi = g.source_range()
+        if extra:
+            lo, hi = min(lo, *extra), max(hi, *extra)
+        last = g.last if j is None else max(g.last, j)
+        return src_len(lo, hi) >= cfg.summary_ratio * sus_len(g.first, last)
+
+    rewrite = _is_rewrite(source, suspect, alignments, cfg)
+    seed_sim = cfg.rewrite_seed_similarity if rewrite else cfg.seed_similarity
+    # 1. seeds, clustered in suspect order; a seed joins the latest compatible group
+    groups: list[_Group] = []
     for a in alignments:
-        if not a.reused:
+        if not _is_seed(a, cfg, seed_sim):
             continue
-        if groups:
-            g = groups[-1]
-            lo = min(i for x in g for i in x.source_indices)
-            hi = max(i for x in g for i in x.source_indices)
-            near = all(lo - cfg.max_source_jump <= i <= hi + cfg.max_source_jump for i in a.source_indices)
-            if a.suspect_index - g[-1].suspect_index - 1 <= cfg.max_gap and near:
-                g.append(a)
+        j = a.suspect_index
+        placed = False
+        for g in reversed(groups[-3:]):
+            if j - g.last - 1 > cfg.max_gap:
                 continue
-        groups.append([a])
-    passages = []
+            lo, hi = g.source_range()
+            near = all(lo - cfg.max_source_jump <= i <= hi + cfg.max_source_jump for i in a.source_indices)
+            if near or rewrite or summary_like(g, a.source_indices, j):
+                g.members[j] = (a.source_indices, a.similarity, a.matched_weight)
+                placed = True
+                break
+        if not placed:
+            groups.append(_Group({j: (a.source_indices, a.similarity, a.matched_weight)}))
+
+    # 2. extension over neighbouring suspect sentences, near the source range
+    col = np.maximum(m.dice, 0.8 * m.contained * (m.suspect_weight >= cfg.min_contained_weight)[None, :])
+    matched = m.contained * m.suspect_weight[None, :]
+
+    def extension(g: _Group, j: int) -> tuple[tuple[int, ...], float, float] | None:
+        if quoted[j]:
+            return None
+        own = alignments[j]
+        if rewrite and own.reused and own.source_indices:
+            return own.source_indices, own.similarity, own.matched_weight
+        lo, hi = g.source_range()
+        summary = summary_like(g)
+        a, b = (0, ns) if summary else (max(0, lo - cfg.extend_window), min(ns, hi + cfg.extend_window + 1))
+        c = col[a:b, j]
+        if not len(c):
+            return None
+        i = a + int(np.argmax(c))
+        if c[i - a] >= cfg.extend_similarity and matched[i, j] >= cfg.extend_weight:
+            return (i,), float(c[i - a]), float(matched[i, j])
+        return None
+
+    nt = len(sus_s)
     for g in groups:
-        ss = [suspect.sentences[a.suspect_index].sentence for a in g]
-        src = [source.sentences[i].sentence for a in g for i in a.source_indices]
-        lengths = np.array([s.end - s.start for s in ss], dtype=float)
-        score = float(np.average([a.similarity for a in g], weights=lengths))
-        passages.append(Passage(min(s.start for s in src), max(s.end for s in src),
-                                ss[0].start, ss[-1].end, round(score, 4),
-                                tuple(a.suspect_index for a in g)))
+        for step in (-1, 1):
+            j = (g.first if step < 0 else g.last) + step
+            misses = 0
+            while 0 <= j < nt and misses <= cfg.max_gap:
+                if j in g.members:
+                    j += step
+                    continue
+                ext = extension(g, j)
+                if ext is None:
+                    misses += 1
+                else:
+                    g.members[j] = ext
+                    misses = 0
+                j += step
+    # 3. merge overlapping or neighbouring groups whose source ranges are near
+    groups.sort(key=lambda g: g.first)
+    merged: list[_Group] = []
+    for g in groups:
+        if merged:
+            h = merged[-1]
+            gap = sus_s[g.first].start - sus_s[h.last].end
+            hlo, hhi = h.source_range()
+            glo, ghi = g.source_range()
+            src_gap = max(glo - hhi, hlo - ghi, 0)
+            if g.first <= h.last or (gap <= cfg.merge_chars and g.first - h.last - 1 <= cfg.max_gap and (
+                    rewrite or src_gap <= cfg.max_source_jump or summary_like(h, (glo, ghi), g.last))):
+                for j, v in g.members.items():
+                    h.members.setdefault(j, v)
+                continue
+        merged.append(g)
+    # 4. trim members, passages, filter
+    passages = []
+    for g in merged:
+        members = sorted(g.members.items())
+        # drop source outliers: a member whose source lies far from every other member's
+        if len(members) >= 3 and not rewrite and not summary_like(g):
+            keep = []
+            for k, (j, (srcs, sim, w)) in enumerate(members):
+                others = [i for kk, (_, (ss, _, _)) in enumerate(members) if kk != k for i in ss]
+                if min(abs(i - o) for i in srcs for o in others) <= cfg.max_source_jump // 2 + 1:
+                    keep.append((j, (srcs, sim, w)))
+            members = keep or members
+        first, last = members[0][0], members[-1][0]
+        s_idx = [i for _, (srcs, _, _) in members for i in srcs]
+        lengths = np.array([sus_s[j].end - sus_s[j].start for j, _ in members], dtype=float)
+        score = float(np.average([sim for _, (_, sim, _) in members], weights=lengths))
+        weight = sum(w for _, (_, _, w) in members)
+        p = Passage(src_s[min(s_idx)].start, src_s[max(s_idx)].end, sus_s[first].start, sus_s[last].end,
+                    round(min(1.0, score), 4), tuple(j for j, _ in members))
+        long_enough = p.suspect_end - p.suspect_start >= cfg.min_passage_chars
+        verbatim = score >= cfg.verbatim_similarity and weight >= cfg.min_passage_weight
+        whole = (p.suspect_end - p.suspect_start) >= 0.5 * max(1, sus_s[-1].end - sus_s[0].start)
+        if long_enough or verbatim or whole:
+            passages.append(p)
     return passages

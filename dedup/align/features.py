@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from dedup.text.quotes import Quote, find_quotes
 from dedup.text.sentences import Sentence, split_sentences
-from dedup.text.tokens import Token, content_tokens, stem, tokenize
+from dedup.text.tokens import _TOKEN_RE, STOPWORDS, Token, normalize_word, stem
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,20 @@ def _term_key(tok: Token) -> str:
     return tok.norm if tok.is_number else stem(tok.norm)
 
 
+def _content_tokens(text: str, start: int, end: int) -> list[Token]:
+    """``content_tokens(tokenize(text, start, end))`` without building the
+    stopword tokens."""
+    out = []
+    for m in _TOKEN_RE.finditer(text, start, end):
+        t = m.group()
+        norm = normalize_word(t)
+        is_number = t[0].isdigit()
+        if norm in STOPWORDS or (len(norm) <= 1 and not is_number):
+            continue
+        out.append(Token(t, m.start(), m.end(), norm, is_number, t[0].isupper()))
+    return out
+
+
 def _inside(pos: int, quotes: list[Quote]) -> bool:
     for q in quotes:
         if q.start <= pos < q.end:
@@ -100,7 +114,7 @@ def text_features(text: str) -> TextFeatures:
             qi += 1
         local = [q for q in quotes[qi:] if q.start < s.end]
         quoted = sum(max(0, min(q.end, s.end) - max(q.start, s.start)) for q in local)
-        toks = content_tokens(tokenize(text, s.start, s.end))
+        toks = _content_tokens(text, s.start, s.end)
         terms = frozenset(_term_key(t) for t in toks)
         free = frozenset(_term_key(t) for t in toks if not _inside(t.start, local))
         names = frozenset(_term_key(t) for t in toks if t.is_capitalized and t.start != s.start)

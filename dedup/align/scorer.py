@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
+import math
+from collections import Counter
+
 import jellyfish
 import numpy as np
 
@@ -116,47 +119,79 @@ class LexicalScorer:
         sus_sets = [keys(f.terms) for f in suspect]
         src_free = [keys(f.free_terms) for f in source]
         sus_free = [keys(f.free_terms) for f in suspect]
-        vocab: dict[str, int] = {}
-        for s in (*src_sets, *sus_sets):
-            for t in s:
-                vocab.setdefault(t, len(vocab))
-        v = len(vocab)
-        a = np.zeros((ns, v), dtype=np.float32)
-        b = np.zeros((nt, v), dtype=np.float32)
-        af = np.zeros((ns, v), dtype=np.float32)
-        bf = np.zeros((nt, v), dtype=np.float32)
-        for i, s in enumerate(src_sets):
-            a[i, [vocab[t] for t in s]] = 1.0
-            af[i, [vocab[t] for t in src_free[i] if t in vocab]] = 1.0
-        for j, s in enumerate(sus_sets):
-            b[j, [vocab[t] for t in s]] = 1.0
-            bf[j, [vocab[t] for t in sus_free[j] if t in vocab]] = 1.0
-        w = self._weights(a, b, vocab, names, variant)
-        m = (a * w) @ b.T
-        mf = (af * w) @ bf.T
-        ws, wt = a @ w, b @ w
-        wsf, wtf = af @ w, bf @ w
+        dfa: Counter[str] = Counter()
+        dfb: Counter[str] = Counter()
+        for st in src_sets:
+            dfa.update(st)
+        for st in sus_sets:
+            dfb.update(st)
+        w = self._term_weights(dfa, dfb, ns, nt, names, variant)
+        ws = np.array([sum(w[t] for t in st) for st in src_sets], dtype=np.float64)
+        wt = np.array([sum(w[t] for t in st) for st in sus_sets], dtype=np.float64)
+        wsf = np.array([sum(w[t] for t in st) for st in src_free], dtype=np.float64)
+        wtf = np.array([sum(w[t] for t in st) for st in sus_free], dtype=np.float64)
+        # only terms of both texts contribute to the overlaps: sparse products over them
+        shared = {t: k for k, t in enumerate(t for t in dfa if t in dfb)}
+        m, mf = self._overlaps(src_sets, sus_sets, src_free, sus_free, shared, w, ns, nt)
         with np.errstate(divide="ignore", invalid="ignore"):
             dice = np.nan_to_num(2 * m / (ws[:, None] + wt[None, :]))
             contained = np.nan_to_num(m / wt[None, :])
             free = np.nan_to_num(2 * mf / (wsf[:, None] + wtf[None, :]))
-        return ScoreMatrices(dice, contained, free, wt, wtf, ws)
+        return ScoreMatrices(dice.astype(np.float32), contained.astype(np.float32), free.astype(np.float32),
+                             wt.astype(np.float32), wtf.astype(np.float32), ws.astype(np.float32))
 
-    def _weights(self, a: np.ndarray, b: np.ndarray, vocab: dict[str, int], names: set[str],
-                 variant: dict[str, str]) -> np.ndarray:
-        ns, nt = a.shape[0], b.shape[0]
-        dfa, dfb = a.sum(axis=0), b.sum(axis=0)
-        # normalised so a term found in one sentence only weighs 1 whatever the text length
-        idf_a = np.where(dfa > 0, np.log1p(ns / np.maximum(dfa, 1)) / np.log1p(max(ns, 1)), 0.0)
-        idf_b = np.where(dfb > 0, np.log1p(nt / np.maximum(dfb, 1)) / np.log1p(max(nt, 1)), 0.0)
-        present = (dfa > 0).astype(np.float32) + (dfb > 0).astype(np.float32)
-        w = (idf_a + idf_b) / np.maximum(present, 1)
-        prior = np.ones(len(vocab), dtype=np.float32)
+    @staticmethod
+    def _overlaps(src_sets: list[set[str]], sus_sets: list[set[str]], src_free: list[set[str]],
+                  sus_free: list[set[str]], shared: dict[str, int], w: dict[str, float],
+                  ns: int, nt: int) -> tuple[np.ndarray, np.ndarray]:
+        if not shared:
+            z = np.zeros((ns, nt))
+            return z, z.copy()
+        v = len(shared)
+        wv = np.zeros(v)
+        for t, k in shared.items():
+            wv[k] = w[t]
+
+        def incidence(sets: list[set[str]], n: int) -> np.ndarray:
+            rows, cols = [], []
+            for i, st in enumerate(sets):
+                for t in st:
+                    k = shared.get(t)
+                    if k is not None:
+                        rows.append(i)
+                        cols.append(k)
+            x = np.zeros((n, v))
+            x[rows, cols] = 1.0
+            return x
+
+        a, b = incidence(src_sets, ns), incidence(sus_sets, nt)
+        af, bf = incidence(src_free, ns), incidence(sus_free, nt)
+        m = (a * wv) @ b.T
+        mf = (af * wv) @ bf.T
+        return m, mf
+
+    def _term_weights(self, dfa: Counter[str], dfb: Counter[str], ns: int, nt: int, names: set[str],
+                      variant: dict[str, str]) -> dict[str, float]:
+        """Weight of every term: rarity within each text (normalised so a term
+        of one sentence weighs 1 whatever the text length), averaged over the
+        texts it occurs in, times the name/number or short-word prior."""
+        la, lb = math.log1p(max(ns, 1)), math.log1p(max(nt, 1))
         inv_names = names | {variant.get(t, t) for t in names}
-        for t, k in vocab.items():
+        out: dict[str, float] = {}
+        for t in dfa.keys() | dfb.keys():
+            a, b = dfa.get(t, 0), dfb.get(t, 0)
+            total, present = 0.0, 0
+            if a:
+                total += math.log1p(ns / a) / la
+                present += 1
+            if b:
+                total += math.log1p(nt / b) / lb
+                present += 1
             if t in inv_names or t[:1].isdigit():
-                prior[k] = self.name_boost
+                prior = self.name_boost
             elif len(t) <= 3:
-                prior[k] = 0.6
-        return (w * prior).astype(np.float32)
-
+                prior = 0.6
+            else:
+                prior = 1.0
+            out[t] = total / present * prior
+        return out

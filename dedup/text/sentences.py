@@ -48,6 +48,42 @@ def _next_starts_sentence(text: str, pos: int) -> bool:
     return c.isupper() or c.isdigit() or c in _OPENERS or c == "\n"
 
 
+# Words after which a line cannot end a sentence.
+_CONTINUES = frozenset(
+    """a an the of to in on at by for from with and or but nor as that which who whose whom
+    than its their his her our your my is are was were be been has have had will would
+    can could should into onto over under about between among""".split()
+)
+_MIN_WRAPPED_LINE = 25  # shorter lines are headings or list items, never wrapped text
+
+
+def _newline_ends(text: str, pos: int) -> bool:
+    """Whether the line break at ``pos`` ends a sentence (see :func:`split_sentences`)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line = text[line_start:pos].rstrip(" \t\r")
+    if len(line.strip()) < _MIN_WRAPPED_LINE:
+        return True
+    j, n = pos + 1, len(text)
+    while j < n and text[j] in " \t\r\xa0":
+        j += 1
+    if j >= n or text[j] == "\n":
+        return True  # blank line: a paragraph break
+    nxt = text[j]
+    last = line[-1]
+    if last in ".!?…:;\"'”’»)]":
+        return True
+    if nxt.islower():
+        return False
+    if last == ",":
+        return not (nxt.isalnum())
+    if last.isalpha():
+        k = len(line)
+        while k > 0 and line[k - 1].isalpha():
+            k -= 1
+        return line[k:] not in _CONTINUES or not (nxt.isalnum())
+    return True
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in _LEADING:
         start += 1
@@ -59,8 +95,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def split_sentences(text: str) -> list[Sentence]:
     """Split a text into sentences.
 
-    Line breaks always end a sentence (news text puts paragraphs, headlines
-    and list items on lines of their own). Inside a line, ``.``, ``!``, ``?``
+    A line break ends a sentence (news text puts paragraphs, headlines and
+    list items on lines of their own) unless the text is visibly hard-wrapped
+    there: the next line starts with a lower-case letter, or the line ends
+    with a comma or a function word ("of", "the", ...), and the line is not a
+    short heading-like line (see :func:`_newline_ends`). Inside a line, ``.``, ``!``, ``?``
     (with any closing quotes) end a sentence when followed by white space and a
     capital, digit or opening quote, unless they close a known abbreviation.
 
@@ -74,7 +113,10 @@ def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        if m.group() != "\n":
+        if m.group() == "\n":
+            if not _newline_ends(text, m.start()):
+                continue
+        else:
             first_dot = m.start()
             if text[first_dot] == "." and _ends_with_abbreviation(text, first_dot):
                 if not (m.end() < len(text) and text[m.end():m.end() + 2].strip() == "" and "\n" in text[m.end():m.end() + 2]):

@@ -80,3 +80,21 @@ def test_sentences_are_ordered_and_disjoint():
     out = split_sentences(text)
     for a, b in zip(out, out[1:]):
         assert a.end <= b.start
+
+
+def test_hard_wrapped_lines_join_into_one_sentence():
+    text = ("The committee met on Monday to discuss the budget and the\n"
+            "proposals of the three ministries, which had been delayed,\n"
+            "according to officials. A new paragraph starts here.\n"
+            "Short heading\n"
+            "Body text of the article follows the heading line.")
+    out = [s.text for s in split_sentences(text)]
+    assert out[0].startswith("The committee") and out[0].endswith("according to officials.")
+    assert out[1] == "A new paragraph starts here."
+    assert out[2] == "Short heading"
+    assert out[3] == "Body text of the article follows the heading line."
+
+
+def test_line_ending_with_terminal_punctuation_or_before_capital_splits():
+    text = "This line is long enough to be wrapped text\nBut the next one starts with a capital."
+    assert len(split_sentences(text)) == 2
