@@ -44,9 +44,14 @@ def redis_url():
     yield f"{base}?prefix={prefix}"
     import redis
     r = redis.Redis.from_url(base)
-    keys = list(r.scan_iter(match=f"{prefix}:*", count=10000))
-    for i in range(0, len(keys), 5000):
-        r.delete(*keys[i:i + 5000])
+    batch = []
+    for k in r.scan_iter(match=f"{prefix}:*", count=50000):
+        batch.append(k)
+        if len(batch) >= 20000:
+            r.unlink(*batch)
+            batch = []
+    if batch:
+        r.unlink(*batch)
     r.close()
 
 
