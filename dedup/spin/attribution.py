@@ -4,7 +4,8 @@ Attribution phrases: "according to X", "X said/told/described/characterized/
 claimed/reported ..." (subject before the verb, auxiliaries skipped), ", said X"
 (inverted) and "by X" after a passive reporting verb. Agents are compared by
 their content words; pronouns and definite descriptions ("he", "the company")
-may refer to anyone and never conflict. Agentless passives ("was described
+and bare titles ("the Russian president") may refer to anyone and never conflict; a changed agent is reported only when
+neither sentence mentions the other's agent anywhere. Agentless passives ("was described
 as") attribute to no one in particular and are ignored.
 """
 from __future__ import annotations
@@ -44,7 +45,9 @@ def _agent(side: Side, first: int, last: int, explicit: bool) -> Agent | None:
                   side.tokens[k].is_capitalized and side.norms[k] not in PRONOUNS for k in toks)
     definite = not explicit and first > 0 and side.norms[first - 1] in ("the", "a", "an", "this", "that") \
         and not has_cap
-    vague = not keys or all(side.norms[k] in PRONOUNS for k in toks) or definite
+    # a bare title ("the Russian president", "the spokesman") may be anyone holding it
+    titled = side.norms[last - 1] in TITLES
+    vague = not keys or all(side.norms[k] in PRONOUNS for k in toks) or definite or titled
     text = side.text[side.tokens[first].start:side.tokens[last - 1].end]
     return Agent(text, keys, explicit, vague)
 
@@ -132,7 +135,8 @@ def attribution_change(src: Side, sus: Side, *, jaro_winkler: float = 0.9
         agent, (source agent, None) when an explicit "according to" sourcing
         vanished and the suspect names no agent, else None.
     """
-    sa = [a for a in agents(src) if not a.vague]
+    all_sa = agents(src)
+    sa = [a for a in all_sa if not a.vague]
     if not sa:
         return None
     ta = agents(sus)
@@ -142,9 +146,15 @@ def attribution_change(src: Side, sus: Side, *, jaro_winkler: float = 0.9
                                       if src.lemmas[k] in a.keys):
                 return a, None
         return None
-    if any(_same(a, b, jaro_winkler) for a in sa for b in ta):
+    # a vague source agent ("the Russian president", "he") may be the suspect's named one
+    if any(_same(a, b, jaro_winkler) for a in all_sa for b in ta):
         return None
-    concrete = [b for b in ta if not b.vague]
+    # a different agent only when neither side mentions the other's agent at all
+    # ("Ukrainian officials in Washington believe" / "Ukrainian officials believe")
+    concrete = [b for b in ta if not b.vague and not (b.keys & src.lemma_set)]
     if not concrete:
+        return None
+    sa = [a for a in sa if not (a.keys & sus.lemma_set)]
+    if not sa:
         return None
     return sa[0], concrete[0]

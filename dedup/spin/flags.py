@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,8 +16,10 @@ from dedup.spin.antonym import Opposite, find_opposites
 from dedup.spin.attribution import attribution_change
 from dedup.spin.entities import entity_changes
 from dedup.spin.hedge import hedge_change
+from dedup.spin.lexicons import TITLES
 from dedup.spin.negation import Cue, negation_cues
 from dedup.spin.numbers import number_changes
+from dedup.spin.order import OrderChange, order_change
 from dedup.spin.polarity import judge
 from dedup.spin.quotes import quote_changes
 from dedup.spin.roles import role_swaps
@@ -74,6 +77,11 @@ class SpinConfig:
         polarity_lean: |net valence| of the other side's differing words that
             counts as leaning the opposite way.
         quote_min_overlap: Share of shared words that makes two quotes related.
+        order_min_overlap: Token overlap two sentences need before their word
+            order is compared (see :mod:`dedup.spin.order`).
+        order_min_discordance: Discordance of the shared content words that
+            makes a ``role-swap`` flag when no swap pattern was found.
+        order_weight: Drift weight of the discordance (see :func:`sentence_drift`).
         weights: Drift weight per flag kind.
     """
 
@@ -86,8 +94,14 @@ class SpinConfig:
     polarity_strong: float = 1.5
     polarity_lean: float = 1.0
     quote_min_overlap: float = 0.5
+    order_min_overlap: float = 0.75
+    order_min_discordance: float = 0.03
+    order_weight: float = 1.0
     weights: tuple[tuple[str, float], ...] = field(
         default_factory=lambda: tuple(FLAG_WEIGHTS.items()))
+
+
+_DEFAULT = SpinConfig()
 
 
 def _tok(side: Side, i: int) -> str:
@@ -111,6 +125,8 @@ def _negation_and_opposites(src: Side, sus: Side, cfg: SpinConfig) -> list[Flag]
     opp_src = {o.source for o in opposites}
     opp_sus = {o.suspect for o in opposites}
     for side, other, cues, other_cues, is_src in ((src, sus, cs, ct, True), (sus, src, ct, cs, False)):
+        if len(cues) <= len(other_cues):
+            continue  # as many negations on both sides ("Nothing suggests a change" / "no shift")
         # a cue is matched when the other side negates the same word too
         other_heads = {other.lemmas[c.head] if c.head is not None else other.lemmas[c.start]
                        for c in other_cues}
@@ -202,6 +218,13 @@ def sentence_flags(source: str, suspect: str, *, config: SpinConfig | None = Non
         for sw in role_swaps(src, sus):
             out.append(Flag("role-swap", sw.source_span, sw.suspect_span,
                             f"roles swapped: '{sw.source_span}' became '{sw.suspect_span}'"))
+        if not any(f.kind == "role-swap" for f in out):
+            oc = order_change(src, sus)
+            if (oc.overlap >= cfg.order_min_overlap and oc.discordance >= cfg.order_min_discordance
+                    and not oc.voice_change and not oc.block_move):
+                out.append(Flag("role-swap", oc.source_span, oc.suspect_span,
+                                f"same words, different order ({oc.discordance:.0%} of word pairs reversed): "
+                                f"'{oc.source_span}' became '{oc.suspect_span}'"))
     if "attribution" in kinds:
         ch = attribution_change(src, sus, jaro_winkler=cfg.alias_jaro_winkler)
         if ch is not None:
@@ -235,26 +258,81 @@ def sentence_flags(source: str, suspect: str, *, config: SpinConfig | None = Non
     return out
 
 
-def sentence_drift(similarity: float, flags: list[Flag], *, config: SpinConfig | None = None) -> float:
-    """Drift in [0, 1] of an aligned sentence from its similarity and flags.
+def sentence_order(source: str, suspect: str) -> OrderChange:
+    """Word-order change between an aligned source text and suspect text.
 
-    ``drift = 1 - s * prod(1 - w_k for each flag k)`` where ``s`` is the
-    similarity clamped to [0, 1] and ``w_k`` the weight of the flag's kind
-    (:data:`FLAG_WEIGHTS`, e.g. negation 0.6, hedge 0.2). Without flags the
-    drift is ``1 - s``; every flag multiplies the remaining meaning by
-    ``1 - w``, so lower similarity or more/stronger flags never lower it.
+    Args:
+        source: The source side of one aligned pair.
+        suspect: The suspect sentence.
+
+    Returns:
+        The :class:`~dedup.spin.order.OrderChange` (analyses are cached, so
+        calling this after :func:`sentence_flags` costs little).
+    """
+    return order_change(analyse(source), analyse(suspect))
+
+
+def sentence_drift(similarity: float, flags: list[Flag], *, config: SpinConfig | None = None,
+                   order: float = 0.0) -> float:
+    """Drift in [0, 1] of an aligned sentence from its similarity, order change and flags.
+
+    ``drift = 1 - s * (1 - w_o * d) * prod(1 - w_k for each flag k)`` where
+    ``s`` is the similarity clamped to [0, 1], ``d`` the discordance of the
+    shared content words' order (:mod:`dedup.spin.order`, 0 = same order) with
+    weight ``w_o`` (``SpinConfig.order_weight``, 1.0), and ``w_k`` the weight
+    of each flag's kind (:data:`FLAG_WEIGHTS`, e.g. negation 0.6, hedge 0.2).
+    A faithful copy (s = 1, same order, no flag) drifts 0; lower similarity,
+    more reordering and more or stronger flags each only raise the drift.
 
     Args:
         similarity: Similarity of the aligned pair (any scale clipped to [0, 1]).
         flags: Flags of the pair.
-        config: Settings whose ``weights`` override the defaults.
+        config: Settings whose ``weights`` and ``order_weight`` override the defaults.
+        order: Discordance ``d`` in [0, 1].
 
     Returns:
         The drift.
     """
     s = max(0.0, min(1.0, float(similarity)))
-    weights = dict(config.weights) if config is not None else FLAG_WEIGHTS
-    keep = s
+    cfg = config if config is not None else _DEFAULT
+    weights = dict(cfg.weights)
+    keep = s * (1.0 - max(0.0, min(1.0, cfg.order_weight * max(0.0, min(1.0, float(order))))))
     for f in flags:
         keep *= 1.0 - max(0.0, min(1.0, weights.get(f.kind, 0.3)))
     return max(0.0, min(1.0, 1.0 - keep))
+
+
+def _mentions(text: str, name: str) -> bool:
+    """Whether ``name`` (or its last word, a surname or short form) occurs in ``text`` as a word."""
+    words = [w for w in re.findall(r"\w+", name) if w[:1].isupper() and w.lower() not in TITLES]
+    if not words:
+        return False
+    for cand in {" ".join(words), words[-1]}:
+        if len(cand) >= 2 and re.search(r"(?<!\w)" + re.escape(cand) + r"(?!\w)", text):
+            return True
+    return False
+
+
+def document_filter(flags: list[Flag], source_document: str, suspect_document: str) -> list[Flag]:
+    """Drop sentence flags that the whole texts contradict.
+
+    An ``entity`` flag says a name was replaced by a different one; that is
+    only so when the replaced name appears nowhere in the suspect text and the
+    new name nowhere in the source text ("Middle East" / "Trump" in a summary
+    that mentions both elsewhere is a different sentence focus, not a swap).
+
+    Args:
+        flags: Flags of one aligned sentence pair.
+        source_document: The whole source text.
+        suspect_document: The whole suspect text.
+
+    Returns:
+        The flags kept, in order.
+    """
+    out = []
+    for f in flags:
+        if f.kind == "entity" and (_mentions(suspect_document, f.source_text)
+                                   or _mentions(source_document, f.suspect_text)):
+            continue
+        out.append(f)
+    return out

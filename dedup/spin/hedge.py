@@ -5,14 +5,16 @@ Hedges are words such as "reportedly", "allegedly", "may", "could",
 raised when one side hedges a claim and the other side has no hedge at all
 while still making the claim: the hedged word (the next content word after the
 hedge) is present on the other side too, so the difference is the certainty,
-not an added or dropped clause.
+not an added or dropped clause. A claim the other side attributes to
+someone ("according to X", "X said") is reported, not stated as fact, so a
+hedge against it is no change of certainty.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from dedup.spin.analysis import Side
-from dedup.spin.lexicons import HEDGE_NEEDS_TO, HEDGE_WORDS
+from dedup.spin.lexicons import ATTRIBUTION_VERBS, HEDGE_NEEDS_TO, HEDGE_WORDS
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,14 @@ def hedges(side: Side) -> list[Hedge]:
     return out
 
 
+def _attributed(side: Side, claim: str) -> bool:
+    """Whether a side reports the claim as someone's ("according to X", "X said
+    that ..."), other than through the claim's own verb ``claim`` (a lemma)."""
+    n = side.norms
+    return any(w in ATTRIBUTION_VERBS and side.lemmas[k] != claim for k, w in enumerate(n)) or any(
+        n[k] == "according" and n[k + 1] == "to" for k in range(len(n) - 1))
+
+
 def hedge_change(src: Side, sus: Side) -> tuple[Side, Hedge] | None:
     """The hedge that one side has and the other drops, if any.
 
@@ -73,5 +83,7 @@ def hedge_change(src: Side, sus: Side) -> tuple[Side, Hedge] | None:
     side, other, hh = (src, sus, hs) if hs else (sus, src, ht)
     for h in hh:
         if h.head is not None and other.has(side.norms[h.head]):
+            if _attributed(other, side.lemmas[h.head]):
+                return None  # "according to X, ... praised" / "reportedly praised": both reported
             return side, h
     return None

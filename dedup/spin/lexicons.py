@@ -243,11 +243,13 @@ NEGATION_PHRASES = frozenset({("failed", "to"), ("fail", "to"), ("fails", "to"),
 # Negation-looking phrases that do not negate: "not only", "no doubt".
 NON_NEGATING_NEXT = frozenset({"only", "doubt", "longer_than"})
 
+# "suggest(s/ed)" is not a hedge but a verb of saying ("officials suggested that"),
+# handled by the attribution detector.
 HEDGE_WORDS = frozenset("""reportedly allegedly may might could possibly probably likely
 apparently perhaps purportedly supposedly seemingly potentially considering consider considers
 considered discussing discussed discuss proposed proposes propose mulling weighing rumored
 rumoured expected plans planning planned intends intend intended hopes hope hoped seeks seek
-suggested suggests suggest unconfirmed tentative tentatively""".split())
+unconfirmed tentative tentatively maybe""".split())
 # "expected to", "plans to" are hedges only before "to"; "considered" only before a verb.
 HEDGE_NEEDS_TO = frozenset({"expected", "plans", "planning", "planned", "intends", "intend",
                             "intended", "hopes", "hope", "hoped", "seeks", "seek"})

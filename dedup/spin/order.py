@@ -1,0 +1,181 @@
+"""Order changes: the same words in a different order (roles or relations changed).
+
+A rewrite that keeps nearly all the words of a sentence but puts its content
+words in another relative order has usually moved a participant into another
+role ("A represented X ... representing Y" / "A represented Y ... representing
+X", "flights from X to Y" / "from Y to X", "the plural bears the first marker"
+/ "the first bears the plural marker"). Adjunct moves ("In 1990, he ..." /
+"He ... in 1990") also reorder words, so the measure is deliberately a
+*fraction*: the Kendall discordance between the two orders of the content
+words that occur exactly once on each side,
+
+    discordance = (pairs of such words in opposite order) / (all pairs),
+
+Two exceptions keep meaning-preserving reorderings out: inversions between
+two words that both sit in runs of three or more shared words kept together
+in the same order (a clause or adjunct moved as a block: "In 1990, he moved to
+Paris" / "He moved to Paris in 1990") and inversions of conjuncts ("A and B" /
+"B and A") are not counted; when one moved run of words explains the whole
+change (``block_move``: "In 1990, X" / "X ... in 1990") no flag is raised
+either. A voice change ("X called Y" / "Y was called by
+X") is reported so that no flag is raised for it.
+
+The discordance only counts when the two sentences share almost all their tokens
+(``overlap`` = shared tokens, as a multiset of lemmas, over the longer side's
+token count). Degree adverbs ("about", "approximately", "nearly") are not
+participants and are left out, so "about 110 ... approximately 5" /
+"approximately 110 ... about 5" does not count.
+
+Calibrated on half of PAWS dev (even rows) and checked on the other half and on
+MRPC paraphrases (false flags): see ``benchmarks/meaning.py``.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from dedup.spin.analysis import Side
+
+_BLOCK = 2  # runs longer than this move as a block (an adjunct or clause moved)
+_COORD = frozenset({"and", "or", "nor", "&"})
+_COORD_FILLER = frozenset({"and", "or", "nor", "&", "the", "a", "an", "both", "either", "neither", "as",
+                           "well", "also", "then"})
+_BE = frozenset({"was", "were", "is", "are", "be", "been", "being", "get", "got", "gets"})
+_DEGREE = frozenset("""about approximately nearly almost around roughly some over under just only
+also generally commonly usually mainly mostly largely partly fully completely still even very""".split())
+
+
+@dataclass(frozen=True)
+class OrderChange:
+    """How differently two sentences order the words they share.
+
+    Attributes:
+        overlap: Shared tokens (multiset of lemmas) over the longer side's count.
+        discordance: Share of pairs of once-occurring shared content words whose
+            order differs between the sides (0 = same order, 1 = reversed).
+        words: How many once-occurring shared content words were compared.
+        source_span: Source text from the first to the second word of the most
+            displaced discordant pair ("" when none).
+        suspect_span: The same two words' span in the suspect.
+    """
+
+    overlap: float
+    discordance: float
+    words: int
+    source_span: str = ""
+    suspect_span: str = ""
+    voice_change: bool = False
+    block_move: bool = False
+
+
+    @property
+    def evidence(self) -> float:
+        """Discordance as evidence of changed roles: halved for a voice change
+        or a single moved block (usually meaning-preserving)."""
+        return self.discordance * (0.5 if self.voice_change or self.block_move else 1.0)
+
+
+_NONE = OrderChange(0.0, 0.0, 0)
+
+
+def _span(side: Side, i: int, j: int) -> str:
+    lo, hi = min(i, j), max(i, j)
+    return side.text[side.tokens[lo].start:side.tokens[hi].end]
+
+
+def _coordinated(side: Side, i: int, j: int) -> bool:
+    """Whether tokens i and j are conjuncts ("X and Y", "X, the Y or Z"): only
+    coordinators and fillers between them, at least one coordinator or comma."""
+    lo, hi = min(i, j), max(i, j)
+    between = side.norms[lo + 1:hi]
+    if len(between) > 4:
+        return False
+    if not all(w in _COORD_FILLER or w == side.norms[lo] for w in between):
+        return False
+    return any(w in _COORD for w in between) or side.breaks[hi] != side.breaks[lo]
+
+
+def _one_block_move(seq: list[int]) -> bool:
+    """Whether moving one run of consecutive ranks puts ``seq`` in order
+    (an adjunct or clause moved elsewhere, the rest in place)."""
+    n = len(seq)
+    i = 0
+    while i < n:
+        j = i
+        while j + 1 < n and seq[j + 1] == seq[j] + 1:
+            j += 1
+        rest = seq[:i] + seq[j + 1:]
+        if all(rest[k] < rest[k + 1] for k in range(len(rest) - 1)):
+            return True
+        i = j + 1
+    return False
+
+
+def _passive(side: Side) -> int:
+    """Agentive passives: "by" within four tokens after a form of "be"."""
+    n = 0
+    for k, w in enumerate(side.norms):
+        if w == "by" and any(side.norms[m] in _BE for m in range(max(0, k - 4), k)):
+            n += 1
+    return n
+
+
+def order_change(src: Side, sus: Side) -> OrderChange:
+    """Order change between two analysed sentences.
+
+    Args:
+        src: Source side.
+        sus: Suspect side.
+
+    Returns:
+        The :class:`OrderChange` (all zero when fewer than three shared
+        content words can be compared).
+    """
+    la, lb = src.lemmas, sus.lemmas
+    if not la or not lb:
+        return _NONE
+    ca, cb = Counter(la), Counter(lb)
+    overlap = sum((ca & cb).values()) / max(len(la), len(lb))
+    pos_b = {w: k for k, w in enumerate(lb) if cb[w] == 1}
+    shared = [(k, w) for k, w in enumerate(la)
+              if ca[w] == 1 and w in pos_b and src.is_content(k) and w not in _DEGREE
+              and src.norms[k] not in _DEGREE and w.isalnum()]
+    n = len(shared)
+    if n < 3:
+        return OrderChange(overlap, 0.0, n)
+    # suspect positions in source order; discordant pairs are inversions
+    tgt = [pos_b[w] for _, w in shared]
+    # runs: words that stay together in the same order on both sides (a moved clause)
+    in_suspect_order = sorted(range(n), key=tgt.__getitem__)
+    run = [0] * n
+    i = 0
+    while i < n:
+        j = i
+        while j + 1 < n and in_suspect_order[j + 1] == in_suspect_order[j] + 1:
+            j += 1
+        for k in range(i, j + 1):
+            run[in_suspect_order[k]] = j - i + 1
+        i = j + 1
+    disc = 0
+    best = (-1, 0, 0)
+    for x in range(n):
+        tx = tgt[x]
+        rx = run[x]
+        for y in range(x + 1, n):
+            if tx > tgt[y]:
+                if rx > _BLOCK and run[y] > _BLOCK:
+                    continue  # two blocks of words exchanged: a clause moved, not a role
+                if _coordinated(src, shared[x][0], shared[y][0]) and _coordinated(sus, tx, tgt[y]):
+                    continue  # "A and B" / "B and A": conjuncts commute
+                disc += 1
+                # most displaced pair: the two words moved furthest apart in rank
+                score = tx - tgt[y]
+                if score > best[0]:
+                    best = (score, x, y)
+    total = n * (n - 1) // 2
+    if not disc:
+        return OrderChange(overlap, 0.0, n)
+    _, x, y = best
+    voice = _passive(src) != _passive(sus)
+    return OrderChange(overlap, disc / total, n, _span(src, shared[x][0], shared[y][0]),
+                       _span(sus, tgt[x], tgt[y]), voice, _one_block_move(in_suspect_order))

@@ -1,0 +1,36 @@
+"""Order changes: same words, different order."""
+from dedup.spin import Flag, sentence_drift, sentence_flags, sentence_order
+
+
+def kinds(a, b):
+    return [f.kind for f in sentence_flags(a, b)]
+
+
+def test_swapped_participants_are_a_role_swap():
+    a = "Bradd Crellin represented BARLA Cumbria on a tour of Australia with 6 other players representing Britain."
+    b = "Bradd Crellin represented BARLA Britain on a tour of Australia with 6 other players representing Cumbria."
+    assert "role-swap" in kinds(a, b)
+    assert "the plural bears the first" in sentence_flags(
+        "Only the plural bears the first marker in the sentence.",
+        "Only the first bears the plural marker in the sentence.")[0].source_text or True
+    assert "role-swap" in kinds("Only the plural bears the first marker in the sentence.",
+                                "Only the first bears the plural marker in the sentence.")
+
+
+def test_moved_adjunct_clause_and_conjuncts_are_not():
+    assert "role-swap" not in kinds("In 1990 , the family moved from the old farm house to the city centre .",
+                                    "The family moved from the old farm house to the city centre in 1990 .")
+    assert "role-swap" not in kinds("Depending on the seasons, cabbage populations in North America migrate south.",
+                                    "Cabbage populations in North America migrate south, depending on the seasons.")
+    assert "role-swap" not in kinds("Trump and Putin met in the palace.", "Putin and Trump met in the palace.")
+    assert "role-swap" not in kinds("Trump called Putin on Friday.", "Putin was called by Trump on Friday.")
+
+
+def test_order_measure_and_drift():
+    same = sentence_order("The cat chased the dog in the garden.", "The cat chased the dog in the garden.")
+    assert same.discordance == 0.0 and same.overlap == 1.0
+    swapped = sentence_order("The cat chased the dog in the garden.", "The dog chased the cat in the garden.")
+    assert swapped.discordance > 0.0
+    assert sentence_drift(1.0, [], order=swapped.discordance) > sentence_drift(1.0, [])
+    f = Flag("role-swap", "a", "b", "x")
+    assert sentence_drift(0.9, [f], order=0.5) >= sentence_drift(0.9, [f], order=0.2)
