@@ -147,6 +147,7 @@ def compare_features(src: TextFeatures, sus: TextFeatures, cfg: Config) -> Compa
 
 def _sentence_results(src: TextFeatures, sus: TextFeatures, alignments: list[SentenceAlignment],
                       cfg: Config) -> list[SentenceResult]:
+    from dedup.spin import document_filter, sentence_order  # local: keeps this edit inside the function
     out = []
     for a in alignments:
         sf = sus.sentences[a.suspect_index]
@@ -157,8 +158,11 @@ def _sentence_results(src: TextFeatures, sus: TextFeatures, alignments: list[Sen
             continue
         srcs = [src.sentences[i].sentence for i in a.source_indices]
         s0, s1 = min(s.start for s in srcs), max(s.end for s in srcs)
-        flags = tuple(sentence_flags(" ".join(s.text for s in srcs), sf.sentence.text, config=cfg.spin))
-        drift = round(float(sentence_drift(sim, list(flags))), 4)
+        source_text = " ".join(s.text for s in srcs)
+        flags = tuple(document_filter(sentence_flags(source_text, sf.sentence.text, config=cfg.spin),
+                                      src.text, sus.text))
+        order = sentence_order(source_text, sf.sentence.text).evidence
+        drift = round(float(sentence_drift(sim, list(flags), config=cfg.spin, order=order)), 4)
         out.append(SentenceResult(sf.sentence.start, sf.sentence.end, s0, s1, sim, drift, quoted, flags))
     return out
 
