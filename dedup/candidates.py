@@ -53,21 +53,21 @@ matched sentences / sentences of the shorter document).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
+import xxhash
 
 from dedup.sketch import (
     SketchConfig,
+    combine_shingles_flat,
     empty_rows,
-    hash_strings,
     pairwise_jaccard_estimate,
-    shingle_hashes,
-    signatures,
+    signatures_flat,
 )
-from dedup.text.sentences import split_sentences
 from dedup.text.tokens import _TOKEN_RE, STOPWORDS, normalize_word, stem
 
 __all__ = [
@@ -83,12 +83,15 @@ __all__ = [
     "view_params",
     "sketch_documents",
     "concat_sketches",
+    "anchor_cap",
+    "capped_anchors",
+    "anchor_signatures",
     "candidates_from_sketches",
     "find_candidates",
 ]
 
 #: Names of the views, in the order they are reported.
-VIEWS = ("shingle", "anchor", "sentence")
+VIEWS = ("shingle", "anchor", "sentence", "passage")
 
 _U64 = np.uint64
 _MIX1 = _U64(0x9E3779B97F4A7C15)
@@ -171,7 +174,7 @@ class CandidateConfig:
         hash_seed: xxhash seed for features.
     """
 
-    views: tuple[str, ...] = VIEWS
+    views: tuple[str, ...] = ("shingle", "anchor", "passage")
     shingle: ViewConfig = field(default_factory=lambda: ViewConfig(
         threshold=0.4, num_perm=128, verify_floor=0.25))
     anchor: ViewConfig = field(default_factory=lambda: ViewConfig(
@@ -180,8 +183,17 @@ class CandidateConfig:
         threshold=0.5, num_perm=24, verify_floor=0.45, seed=3))
     shingle_k: int = 5
     anchor_min_len: int = 8
+    anchor_max_df: int = 50
+    anchor_max_df_frac: float = 0.001
     sentence_min_terms: int = 5
     min_sentence_hits: int = 2
+    passage_window: int = 8
+    passage_sample: int = 4
+    passage_max_df: int = 20
+    passage_min_hits: int = 3
+    passage_min_score: float = 2.0
+    passage_min_containment: float = 0.02
+    passage_top_k: int = 5
     max_bucket: int = 1000
     hash_seed: int = 0
 
@@ -192,10 +204,18 @@ class CandidateConfig:
         bad = [v for v in self.views if v not in VIEWS]
         if bad or not self.views:
             raise ValueError(f"CandidateConfig.views must be a non-empty subset of {VIEWS}, got {self.views!r}")
-        for name in ("shingle_k", "anchor_min_len", "sentence_min_terms", "min_sentence_hits", "max_bucket"):
+        for name in ("shingle_k", "anchor_min_len", "anchor_max_df", "sentence_min_terms", "min_sentence_hits",
+                     "passage_window", "passage_sample", "passage_max_df", "passage_min_hits", "passage_top_k", "max_bucket"):
             v = getattr(self, name)
             if not isinstance(v, int) or v < 1:
                 raise ValueError(f"CandidateConfig.{name} must be a positive int, got {v!r}")
+        if not 0.0 <= self.anchor_max_df_frac <= 1.0:
+            raise ValueError(f"CandidateConfig.anchor_max_df_frac must be in [0, 1], got {self.anchor_max_df_frac!r}")
+        if self.passage_min_score < 0:
+            raise ValueError(f"CandidateConfig.passage_min_score must be >= 0, got {self.passage_min_score!r}")
+        if self.passage_max_df < 2:
+            raise ValueError(f"CandidateConfig.passage_max_df must be >= 2 (a fingerprint in one document "
+                             f"pairs nothing), got {self.passage_max_df}")
         if self.max_bucket < 2:
             raise ValueError(f"CandidateConfig.max_bucket must be >= 2, got {self.max_bucket}")
 
@@ -399,82 +419,156 @@ def _doc_view_pairs(sigs: np.ndarray, bands: int, rows: int, max_bucket: int) ->
 
 # -------------------------------------------------------------- features ---
 
+# The tokenizer's regex plus sentence-ending punctuation as its own token, so
+# one ``findall`` per document gives words and sentence boundaries.
+_FEAT_RE = re.compile(_TOKEN_RE.pattern + r"|[.!?]+", re.UNICODE)
+
+# token kinds
+_SKIP, _WORD, _NUMBER, _CONTENT, _LONG, _END = range(6)
+
+
 def _number_key(norm: str) -> str:
     return norm.replace(",", "")
 
 
-@lru_cache(maxsize=1 << 18)
-def _token_info(t: str, min_len: int) -> tuple[str, int, str]:
-    """``(norm, kind, key)`` of a raw token, memoised (the hot path of featurising).
+@lru_cache(maxsize=1 << 20)
+def _token_info(t: str, min_len: int, seed: int) -> tuple[int, int, int, bool]:
+    """``(word_hash64, kind, key32, capitalised)`` of a raw token, memoised.
 
-    ``kind``: 0 no normalised form (skipped), 1 word only (stopword or one
-    letter), 2 number (``key`` = number key), 3 content word (``key`` = stem),
-    4 content word long enough to be an anchor.
+    A pure function of its arguments (the cache only saves work). ``kind``:
+    ``_SKIP`` no normalised form, ``_END`` sentence-ending punctuation,
+    ``_WORD`` stopword or one letter, ``_NUMBER`` (key = number without
+    thousands separators), ``_CONTENT`` content word (key = stem), ``_LONG``
+    content word of ``min_len`` letters or more.
     """
+    if t[0] in ".!?":
+        return 0, _END, 0, False
     norm = normalize_word(t)
     if not norm:
-        return norm, 0, ""
+        return 0, _SKIP, 0, False
+    h = xxhash.xxh3_64_intdigest(norm.encode("utf-8"), seed)
     if t[0].isdigit():
-        return norm, 2, _number_key(norm)
+        return h, _NUMBER, xxhash.xxh32_intdigest(_number_key(norm).encode("utf-8"), seed), False
     if norm in STOPWORDS or len(norm) < 2:
-        return norm, 1, ""
-    return norm, 4 if len(norm) >= min_len else 3, stem(norm)
+        return h, _WORD, 0, False
+    key = xxhash.xxh32_intdigest(stem(norm).encode("utf-8"), seed)
+    return h, _LONG if len(norm) >= min_len else _CONTENT, key, t[0].isupper()
 
 
-def _doc_features(text: str, config: CandidateConfig) -> tuple[list[str], set[str], list[set[str]]]:
-    """Normalised words, anchor stems and per-sentence content-stem sets.
+class _Vocab(dict):
+    """Raw token -> row id for one batch of documents; rows hold token info."""
 
-    Same tokens as :func:`dedup.text.tokens.tokenize` (same regex over each
-    sentence span), without building ``Token`` objects.
-    """
-    words: list[str] = []
-    anchors: set[str] = set()
-    sents: list[set[str]] = []
-    min_len = config.anchor_min_len
-    info = _token_info
-    findall = _TOKEN_RE.findall
-    for s in split_sentences(text):
-        content: set[str] = set()
-        for n, tk in enumerate(findall(text, s.start, s.end)):
-            norm, kind, key = info(tk, min_len)
-            if not kind:
-                continue
-            words.append(norm)
-            if kind == 1:
-                continue
-            content.add(key)
-            if kind != 3 or (n > 0 and tk[0].isupper()):
-                anchors.add(key)
-        if len(content) >= config.sentence_min_terms:
-            sents.append(content)
-    return words, anchors, sents
+    def __init__(self, min_len: int, seed: int) -> None:
+        super().__init__()
+        self.rows: list[tuple[int, int, int, bool]] = []
+        self.min_len = min_len
+        self.seed = seed
+
+    def __missing__(self, tok: str) -> int:
+        i = len(self.rows)
+        self.rows.append(_token_info(tok, self.min_len, self.seed))
+        self[tok] = i
+        return i
+
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser (a bijection on uint64), element-wise."""
+    with np.errstate(over="ignore"):
+        x = x ^ (x >> _U64(30))
+        x = x * _MIX2
+        x ^= x >> _U64(27)
+        x *= _MIX3
+        x ^= x >> _U64(31)
+    return x
+
+
+def _group_unique(doc: np.ndarray, val: np.ndarray, val_bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct ``(doc, val)`` pairs, sorted by doc then value (``val < 2**val_bits``)."""
+    key = (doc.astype(np.uint64) << _U64(val_bits)) | val.astype(np.uint64)
+    key = np.sort(key)
+    if len(key):
+        key = key[np.r_[True, key[1:] != key[:-1]]]
+    return (key >> _U64(val_bits)).astype(np.int64), key & _U64((1 << val_bits) - 1)
+
+
+@dataclass(frozen=True)
+class _Tokens:
+    """Token arrays of a batch of documents (all numpy)."""
+
+    n_docs: int
+    kind: np.ndarray     # (t,) int8 per token
+    h64: np.ndarray      # (t,) uint64 normalised-word hash
+    key: np.ndarray      # (t,) uint32 stem / number key
+    cap: np.ndarray      # (t,) bool capitalised
+    doc: np.ndarray      # (t,) int64 document of each token
+
+
+def _tokenise(texts: Sequence[str], config: "CandidateConfig") -> _Tokens:
+    vocab = _Vocab(config.anchor_min_len, config.hash_seed)
+    get = vocab.__getitem__
+    findall = _FEAT_RE.findall
+    ids: list[int] = []
+    lens = np.zeros(len(texts), dtype=np.int64)
+    for d, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise ValueError(f"texts[{d}] is {type(text).__name__}, expected str (decode bytes first)")
+        toks = findall(text)
+        lens[d] = len(toks)
+        ids.extend(map(get, toks))
+    rows = vocab.rows
+    v = len(rows)
+    r_h = np.fromiter((r[0] for r in rows), dtype=np.uint64, count=v)
+    r_k = np.fromiter((r[1] for r in rows), dtype=np.int8, count=v)
+    r_key = np.fromiter((r[2] for r in rows), dtype=np.uint32, count=v)
+    r_cap = np.fromiter((r[3] for r in rows), dtype=bool, count=v)
+    idx = np.array(ids, dtype=np.int32)
+    return _Tokens(len(texts), r_k[idx], r_h[idx], r_key[idx], r_cap[idx],
+                   np.repeat(np.arange(len(texts), dtype=np.int64), lens))
 
 
 @dataclass(frozen=True)
 class DocSketches:
-    """Sketches of a partition of documents (all numpy; picklable).
+    """Sketches of a partition of documents (all numpy; compact to pickle).
 
     Args:
         n_docs: Documents in the partition.
         shingle_sig: ``(n_docs, P)`` shingle-view signatures (``P = 0`` if the
             view is off).
-        anchor_sig: ``(n_docs, P)`` anchor-view signatures.
+        anchor_keys: uint32 anchor keys, distinct per document, documents in
+            order (the anchor signatures are made after the corpus-wide
+            document-frequency cap, see :func:`anchor_signatures`).
+        anchor_count: ``(n_docs,)`` anchor keys per document.
         sent_doc: ``(m,)`` int64 document index (within the partition) of each
             sketched sentence.
         sent_sig: ``(m, P)`` per-sentence signatures.
         sent_count: ``(n_docs,)`` sketched sentences per document.
+        pass_doc: ``(f,)`` int64 document index of each passage fingerprint.
+        pass_feat: ``(f,)`` uint64 passage fingerprints (``< 2**40``),
+            distinct per document.
+        pass_count: ``(n_docs,)`` passage fingerprints per document.
     """
 
     n_docs: int
     shingle_sig: np.ndarray
-    anchor_sig: np.ndarray
+    anchor_keys: np.ndarray
+    anchor_count: np.ndarray
     sent_doc: np.ndarray
     sent_sig: np.ndarray
     sent_count: np.ndarray
+    pass_doc: np.ndarray
+    pass_feat: np.ndarray
+    pass_count: np.ndarray
+
+
+_FEAT_BITS = 40  # passage fingerprints keep 40 bits; doc ids use the other 24
 
 
 def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None) -> DocSketches:
     """Featurise and sketch documents (pure; safe to run per partition).
+
+    One regex pass per document; every distinct token of the batch is
+    normalised, stemmed and hashed once; everything after that is numpy over
+    the token arrays of the whole batch.
 
     Args:
         texts: Document texts.
@@ -487,37 +581,77 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
     if isinstance(texts, str):
         raise ValueError("texts must be a sequence of strings, not a single string; wrap it: [text]")
     n = len(texts)
-    hs = config.hash_seed
-    sh_sets: list[np.ndarray] = []
-    an_sets: list[np.ndarray] = []
-    se_sets: list[np.ndarray] = []
-    sent_count = np.zeros(n, dtype=np.int64)
-    want_sh = "shingle" in config.views
-    want_an = "anchor" in config.views
-    want_se = "sentence" in config.views
-    for d, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise ValueError(f"texts[{d}] is {type(text).__name__}, expected str (decode bytes first)")
-        words, anchors, sents = _doc_features(text, config)
-        if want_sh:
-            sh_sets.append(shingle_hashes(words, config.shingle_k, hs))
-        if want_an:
-            an_sets.append(hash_strings(sorted(anchors), hs))
-        if want_se:
-            sent_count[d] = len(sents)
-            se_sets.extend(hash_strings(s, hs) for s in sents)
-    def sig(sets, view: ViewConfig, on: bool, rows: int) -> np.ndarray:
-        if not on:
-            return np.empty((rows, 0), dtype=np.uint32)
-        return signatures(sets, view.sketch())
-    return DocSketches(
-        n_docs=n,
-        shingle_sig=sig(sh_sets, config.shingle, want_sh, n),
-        anchor_sig=sig(an_sets, config.anchor, want_an, n),
-        sent_doc=np.repeat(np.arange(n, dtype=np.int64), sent_count),
-        sent_sig=sig(se_sets, config.sentence, want_se, 0),
-        sent_count=sent_count,
-    )
+    tk = _tokenise(texts, config)
+    kind, doc = tk.kind, tk.doc
+    views = config.views
+    counts = lambda d: np.bincount(d, minlength=n).astype(np.int64)  # noqa: E731
+    # shingles over words (kinds 1-4)
+    if "shingle" in views:
+        w = (kind >= _WORD) & (kind <= _LONG)
+        sh, sh_n = combine_shingles_flat(tk.h64[w], counts(doc[w]), config.shingle_k)
+        shingle_sig = signatures_flat(sh, sh_n, config.shingle.sketch())
+    else:
+        shingle_sig = np.empty((n, 0), dtype=np.uint32)
+    content = (kind >= _NUMBER) & (kind <= _LONG)
+    # sentence ids: a new sentence at each document start and after end punctuation
+    new_sent = np.ones(len(kind), dtype=bool)
+    if len(kind):
+        new_sent[1:] = (kind[:-1] == _END) | (doc[1:] != doc[:-1])
+    sid = np.cumsum(new_sent) - 1
+    # anchors: numbers, long content words, capitalised content words not opening a sentence
+    if "anchor" in views:
+        wpos = np.flatnonzero((kind >= _WORD) & (kind <= _LONG))
+        ws = sid[wpos]
+        first = np.ones(len(wpos), dtype=bool)
+        if len(wpos):
+            first[1:] = ws[1:] != ws[:-1]
+        wk = kind[wpos]
+        is_anchor = (wk == _NUMBER) | (wk == _LONG) | ((wk == _CONTENT) & tk.cap[wpos] & ~first)
+        ap = wpos[is_anchor]
+        a_doc, a_key = _group_unique(doc[ap], tk.key[ap], 32)
+        anchor_keys = a_key.astype(np.uint32)
+        anchor_count = counts(a_doc)
+    else:
+        anchor_keys, anchor_count = np.empty(0, np.uint32), np.zeros(n, np.int64)
+    cpos = np.flatnonzero(content)
+    # sentences: distinct content keys per sentence, enough of them
+    if "sentence" in views:
+        s_id, s_key = _group_unique(sid[cpos], tk.key[cpos], 32)
+        per = np.bincount(s_id, minlength=int(sid[-1]) + 1 if len(sid) else 0)
+        keep_s = per[s_id] >= config.sentence_min_terms
+        s_id, s_key = s_id[keep_s], s_key[keep_s]
+        kept_ids, s_len = np.unique(s_id, return_counts=True)
+        sent_sig = signatures_flat(s_key.astype(np.uint32), s_len, config.sentence.sketch())
+        sent_doc = doc[new_sent][kept_ids] if len(kept_ids) else np.empty(0, np.int64)
+        sent_count = counts(sent_doc)
+    else:
+        sent_sig = np.empty((0, 0), dtype=np.uint32)
+        sent_doc, sent_count = np.empty(0, np.int64), np.zeros(n, np.int64)
+    # passages: unordered pairs of content keys at most ``passage_window`` apart, sampled
+    if "passage" in views:
+        ck = tk.key[cpos].astype(np.uint64)
+        cd = doc[cpos]
+        fd, ff = [], []
+        M = _U64(config.passage_sample)
+        for dist in range(1, config.passage_window + 1):
+            if len(ck) <= dist:
+                break
+            a, b = ck[:-dist], ck[dist:]
+            ok = (cd[:-dist] == cd[dist:]) & (a != b)
+            lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
+            f = _mix64((lo << _U64(32)) | hi)
+            s = f % M == 0
+            fd.append(cd[:-dist][ok][s])
+            ff.append(f[s] >> _U64(64 - _FEAT_BITS))
+        if fd:
+            pass_doc, pass_feat = _group_unique(np.concatenate(fd), np.concatenate(ff), _FEAT_BITS)
+        else:
+            pass_doc, pass_feat = np.empty(0, np.int64), np.empty(0, np.uint64)
+        pass_count = counts(pass_doc)
+    else:
+        pass_doc, pass_feat, pass_count = np.empty(0, np.int64), np.empty(0, np.uint64), np.zeros(n, np.int64)
+    return DocSketches(n, shingle_sig, anchor_keys, anchor_count, sent_doc, sent_sig, sent_count,
+                       pass_doc, pass_feat, pass_count)
 
 
 def concat_sketches(parts: Sequence[DocSketches]) -> DocSketches:
@@ -536,11 +670,86 @@ def concat_sketches(parts: Sequence[DocSketches]) -> DocSketches:
     return DocSketches(
         n_docs=int(offsets[-1]),
         shingle_sig=np.concatenate([p.shingle_sig for p in parts]),
-        anchor_sig=np.concatenate([p.anchor_sig for p in parts]),
+        anchor_keys=np.concatenate([p.anchor_keys for p in parts]),
+        anchor_count=np.concatenate([p.anchor_count for p in parts]),
         sent_doc=np.concatenate([p.sent_doc + o for p, o in zip(parts, offsets)]),
         sent_sig=np.concatenate([p.sent_sig for p in parts]),
         sent_count=np.concatenate([p.sent_count for p in parts]),
+        pass_doc=np.concatenate([p.pass_doc + o for p, o in zip(parts, offsets)]),
+        pass_feat=np.concatenate([p.pass_feat for p in parts]),
+        pass_count=np.concatenate([p.pass_count for p in parts]),
     )
+
+
+def anchor_cap(n_docs: int, config: CandidateConfig | None = None) -> int:
+    """Largest document frequency an anchor may have in a corpus of ``n_docs``.
+
+    Args:
+        n_docs: Corpus size.
+        config: Candidate parameters (``anchor_max_df``, ``anchor_max_df_frac``).
+
+    Returns:
+        ``max(anchor_max_df, ceil(anchor_max_df_frac * n_docs))``.
+    """
+    config = config or CandidateConfig()
+    return max(config.anchor_max_df, int(np.ceil(config.anchor_max_df_frac * n_docs)))
+
+
+def capped_anchors(sk: DocSketches, config: CandidateConfig | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Anchor keys with corpus-wide frequent ones removed.
+
+    Args:
+        sk: Sketches of the whole corpus.
+        config: Candidate parameters.
+
+    Returns:
+        ``(keys, counts)``: the kept uint32 keys (documents in order) and
+        the number kept per document.
+    """
+    config = config or CandidateConfig()
+    keys = sk.anchor_keys
+    if not len(keys):
+        return keys, np.zeros(sk.n_docs, dtype=np.int64)
+    uniq, inv, df = np.unique(keys, return_inverse=True, return_counts=True)
+    keep = df[inv] <= anchor_cap(sk.n_docs, config)
+    doc = np.repeat(np.arange(sk.n_docs), sk.anchor_count)
+    return keys[keep], np.bincount(doc[keep], minlength=sk.n_docs).astype(np.int64)
+
+
+def anchor_signatures(sk: DocSketches, config: CandidateConfig | None = None,
+                      map_fn: Callable | None = None, chunk_docs: int = 20000) -> np.ndarray:
+    """Anchor-view signatures after the document-frequency cap.
+
+    Args:
+        sk: Sketches of the whole corpus.
+        config: Candidate parameters.
+        map_fn: ``map``-like callable used to spread the work over chunks of
+            documents (e.g. ``ProcessPoolExecutor.map``); default built-in
+            ``map``. Each task gets ``(keys, counts, SketchConfig)`` arrays.
+        chunk_docs: Documents per task.
+
+    Returns:
+        ``(n_docs, anchor.num_perm)`` uint32 signatures.
+    """
+    config = config or CandidateConfig()
+    keys, cnt = capped_anchors(sk, config)
+    ends = np.cumsum(cnt)
+    starts = ends - cnt
+    scfg = config.anchor.sketch()
+    tasks = []
+    for s in range(0, sk.n_docs, chunk_docs):
+        e = min(sk.n_docs, s + chunk_docs)
+        lo = int(starts[s]) if s < sk.n_docs else 0
+        hi = int(ends[e - 1]) if e > s else lo
+        tasks.append((keys[lo:hi], cnt[s:e], scfg))
+    if not tasks:
+        return np.empty((0, scfg.num_perm), dtype=np.uint32)
+    parts = list((map_fn or map)(_signatures_task, tasks))
+    return np.concatenate(parts)
+
+
+def _signatures_task(args: tuple[np.ndarray, np.ndarray, SketchConfig]) -> np.ndarray:
+    return signatures_flat(*args)
 
 
 # ------------------------------------------------------------ candidates ---
@@ -592,12 +801,101 @@ def _sentence_view(sk: DocSketches, config: CandidateConfig) -> tuple[np.ndarray
     return pa, np.minimum(1.0, hits / np.maximum(shorter, 1.0))
 
 
-def candidates_from_sketches(sk: DocSketches, config: CandidateConfig | None = None) -> list[Candidate]:
+def _top_k_either(codes: np.ndarray, score: np.ndarray, n: int, k: int) -> np.ndarray:
+    """Mask of pairs among the ``k`` best-scored partners of either document."""
+    if not len(codes):
+        return np.zeros(0, dtype=bool)
+    d = np.concatenate([codes // n, codes % n])
+    s = np.concatenate([score, score])
+    p = np.concatenate([np.arange(len(codes))] * 2)
+    o = np.lexsort((-s, d))
+    d, p = d[o], p[o]
+    st = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
+    rank = np.arange(len(d)) - np.repeat(st, np.diff(np.append(st, len(d))))
+    keep = np.zeros(len(codes), dtype=bool)
+    keep[p[rank < k]] = True
+    return keep
+
+
+def _passage_view(sk: DocSketches, config: CandidateConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Doc pair codes with enough shared passage fingerprints, and their scores.
+
+    Fingerprints in more than ``passage_max_df`` documents are dropped; each
+    shared fingerprint of document frequency ``df`` adds ``1 / (df - 1)`` to a
+    pair's evidence (a fingerprint shared by two documents only counts 1).
+    A pair is kept when it shares ``passage_min_hits`` fingerprints, its
+    evidence is at least ``passage_min_score`` and it is among the
+    ``passage_top_k`` best-evidenced partners of one of its documents. The
+    reported score is the shared count over the smaller document's count
+    (estimated containment).
+    """
+    n = sk.n_docs
+    if len(sk.pass_feat) < 2:
+        return np.empty(0, np.int64), np.empty(0)
+    low = 64 - _FEAT_BITS
+    if n >= 1 << low:
+        raise ValueError(f"the passage view handles at most {1 << low} documents per scan, "
+                         f"got {n}; scan the corpus in parts or drop 'passage' from CandidateConfig.views")
+    key = np.sort((sk.pass_feat << _U64(low)) | sk.pass_doc.astype(np.uint64))
+    f = key >> _U64(low)
+    new = np.empty(len(key), dtype=bool)
+    new[0] = True
+    np.not_equal(f[1:], f[:-1], out=new[1:])
+    del f
+    starts = np.flatnonzero(new)
+    del new
+    sizes = np.diff(np.append(starts, len(key)))
+    ok = (sizes >= 2) & (sizes <= config.passage_max_df)
+    starts, sizes = starts[ok], sizes[ok]
+    members = (key & _U64((1 << low) - 1)).astype(np.int64)
+    del key
+    codes, weights = [], []
+    # all pairs inside each run (members ascending within a run)
+    idx = np.repeat(starts, sizes) + (np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+    end = np.repeat(starts + sizes, sizes)
+    w = (1.0 / (np.repeat(sizes, sizes) - 1)).astype(np.float32)
+    d = 1
+    while len(idx):
+        okd = idx + d < end
+        idx, end, w = idx[okd], end[okd], w[okd]
+        if not len(idx):
+            break
+        codes.append(members[idx] * n + members[idx + d])
+        weights.append(w)
+        d += 1
+    if not codes:
+        return np.empty(0, np.int64), np.empty(0)
+    c = np.concatenate(codes)
+    wt = np.concatenate(weights)
+    del codes, weights
+    o = np.argsort(c)
+    c, wt = c[o], wt[o]
+    del o
+    st = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+    hits = np.diff(np.append(st, len(c)))
+    evidence = np.add.reduceat(wt.astype(np.float64), st)
+    pc = c[st]
+    del c, wt
+    keep = (hits >= config.passage_min_hits) & (evidence >= config.passage_min_score)
+    pc, hits, evidence = pc[keep], hits[keep], evidence[keep]
+    keep = _top_k_either(pc, evidence, n, config.passage_top_k)
+    pc, hits = pc[keep], hits[keep]
+    i, j = pc // n, pc % n
+    smaller = np.minimum(sk.pass_count[i], sk.pass_count[j]).astype(np.float64)
+    cont = np.minimum(1.0, hits / np.maximum(smaller, 1.0))
+    keep = cont >= config.passage_min_containment
+    return pc[keep], cont[keep]
+
+
+def candidates_from_sketches(sk: DocSketches, config: CandidateConfig | None = None,
+                             anchor_sig: np.ndarray | None = None) -> list[Candidate]:
     """Band, pair and verify documents from their sketches.
 
     Args:
         sk: Sketches of all documents (see :func:`concat_sketches`).
         config: The config the sketches were made with.
+        anchor_sig: Anchor-view signatures if already made (e.g. in worker
+            processes with :func:`anchor_signatures`); computed here otherwise.
 
     Returns:
         Candidates sorted by ``(i, j)``.
@@ -612,14 +910,20 @@ def candidates_from_sketches(sk: DocSketches, config: CandidateConfig | None = N
             continue
         if view == "sentence":
             codes, score = _sentence_view(sk, config)
+        elif view == "passage":
+            codes, score = _passage_view(sk, config)
         else:
             vc: ViewConfig = getattr(config, view)
-            sigs = sk.shingle_sig if view == "shingle" else sk.anchor_sig
+            if view == "shingle":
+                sigs = sk.shingle_sig
+            else:
+                sigs = anchor_sig if anchor_sig is not None else anchor_signatures(sk, config)
             bands, rows = vc.params()
             codes = _doc_view_pairs(sigs, bands, rows, config.max_bucket)
             score = pairwise_jaccard_estimate(sigs, codes // n, codes % n, chunk=1 << 14)
             keep = score >= vc.verify_floor
             codes, score = codes[keep], score[keep]
+            del sigs
         fired_codes.append(codes)
         fired_bits.append(np.full(len(codes), 1 << bit, dtype=np.int64))
         fired_score.append(score)

@@ -50,6 +50,8 @@ __all__ = [
     "hash_strings",
     "shingle_hashes",
     "signatures",
+    "signatures_flat",
+    "combine_shingles_flat",
     "signature",
     "signature_reference",
     "empty_rows",
@@ -204,6 +206,53 @@ def _combine_shingles(wh: np.ndarray, k: int) -> np.ndarray:
     return (acc >> np.uint64(32)).astype(np.uint32)
 
 
+def combine_shingles_flat(word_hashes: np.ndarray, lengths: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Shingle hashes of many documents whose word hashes lie back to back.
+
+    Gives, per document, exactly :func:`shingle_hashes` of its words (a
+    document shorter than ``k`` words: one shingle of all of them).
+
+    Args:
+        word_hashes: uint64 word hashes (``xxh3_64`` of the normalised word),
+            documents concatenated.
+        lengths: Words per document.
+        k: Shingle length (>= 1).
+
+    Returns:
+        ``(hashes, counts)``: uint32 shingle hashes of all documents in order
+        and the number per document.
+    """
+    if k < 1:
+        raise ValueError(f"shingle length k must be >= 1, got {k}")
+    lengths = np.asarray(lengths, dtype=np.int64)
+    wh = np.asarray(word_hashes, dtype=np.uint64)
+    counts = np.where(lengths >= k, lengths - k + 1, np.minimum(lengths, 1))
+    if len(wh) < k:
+        full = np.empty(0, dtype=np.uint32)
+    else:
+        full = _combine_shingles(wh, k)  # every start position of the flat array
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    # keep starts p with p + k <= end of p's document
+    doc_of = np.repeat(np.arange(len(lengths)), lengths)
+    pos = np.arange(len(wh))
+    ok = pos[: len(full)] + k <= ends[doc_of[: len(full)]]
+    out = full[ok] if len(full) else full
+    short = np.flatnonzero((lengths > 0) & (lengths < k))
+    if len(short):  # rare: tiny documents, one shingle each, spliced in place
+        parts, prev = [], 0
+        cum = np.cumsum(counts)
+        for d in short.tolist():
+            at = int(cum[d] - 1)
+            before = at - (int(np.count_nonzero(short < d)))  # position in ``out``
+            parts.append(out[prev:before])
+            parts.append(_combine_shingles(wh[starts[d]:ends[d]], k))
+            prev = before
+        parts.append(out[prev:])
+        out = np.concatenate(parts)
+    return out, counts
+
+
 # ------------------------------------------------------------- signatures ---
 
 def _as_hash_array(h, idx: int) -> np.ndarray:
@@ -230,9 +279,8 @@ def _as_hash_array(h, idx: int) -> np.ndarray:
 def signatures(hashed_sets: Sequence[np.ndarray], config: SketchConfig | None = None) -> np.ndarray:
     """MinHash signatures of many sets at once (datasketch ``affine32``).
 
-    All hashes are concatenated, pre-mixed with :func:`fmix32`, permuted in
-    blocks of ``(permutations x hashes)`` and reduced per set with
-    ``np.minimum.reduceat`` — no per-hash Python loop.
+    All hashes are concatenated and handed to :func:`signatures_flat` — no
+    per-hash Python loop.
 
     Args:
         hashed_sets: One uint32 array of feature hashes per set (duplicates
@@ -247,18 +295,46 @@ def signatures(hashed_sets: Sequence[np.ndarray], config: SketchConfig | None = 
         empty sets are all ``EMPTY_VALUE`` (0xFFFFFFFF).
     """
     config = config or SketchConfig()
-    a, b = permutations(config)
-    P = int(config.num_perm)
     n = len(hashed_sets)
-    out = np.full((n, P), EMPTY_VALUE, dtype=np.uint32)
     if n == 0:
-        return out
+        return np.full((0, int(config.num_perm)), EMPTY_VALUE, dtype=np.uint32)
     arrays = [_as_hash_array(h, i) for i, h in enumerate(hashed_sets)]
     lengths = np.fromiter((len(x) for x in arrays), dtype=np.int64, count=n)
+    flat = np.concatenate(arrays) if lengths.sum() else np.empty(0, dtype=np.uint32)
+    return signatures_flat(flat, lengths, config)
+
+
+def signatures_flat(hashes: np.ndarray, lengths: np.ndarray, config: SketchConfig | None = None) -> np.ndarray:
+    """MinHash signatures of sets stored back to back in one array.
+
+    The hashes are pre-mixed with :func:`fmix32`, permuted in blocks of
+    ``(permutations x hashes)`` (cache-sized) and reduced per set with
+    ``np.minimum.reduceat``.
+
+    Args:
+        hashes: uint32 feature hashes of all sets, concatenated in set order.
+        lengths: Number of hashes of each set (``lengths.sum() == len(hashes)``).
+        config: Signature parameters (default :class:`SketchConfig()`).
+
+    Returns:
+        ``(len(lengths), num_perm)`` uint32 signatures, as :func:`signatures`.
+    """
+    config = config or SketchConfig()
+    a, b = permutations(config)
+    P = int(config.num_perm)
+    lengths = np.asarray(lengths, dtype=np.int64)
+    hashes = np.asarray(hashes)
+    if hashes.dtype != np.uint32:
+        hashes = _as_hash_array(hashes, 0)
+    if lengths.ndim != 1 or int(lengths.sum()) != len(hashes) or (len(lengths) and lengths.min() < 0):
+        raise ValueError(f"lengths must be non-negative set sizes summing to len(hashes) ({len(hashes)}), "
+                         f"got a sum of {int(lengths.sum())}")
+    n = len(lengths)
+    out = np.full((n, P), EMPTY_VALUE, dtype=np.uint32)
     nonempty = np.flatnonzero(lengths)
     if nonempty.size == 0:
         return out
-    allh = fmix32(np.concatenate([arrays[i] for i in nonempty]))
+    allh = fmix32(hashes)
     lens = lengths[nonempty]
     ends = np.cumsum(lens)
     starts = ends - lens

@@ -25,7 +25,7 @@ def test_stage_candidates_writes_candidates_jsonl(seed_dir, tmp_path):
     for r in rows:
         assert set(r) == {"a", "b", "views", "score"}
         assert r["a"] in ids and r["b"] in ids and r["a"] != r["b"]
-        assert r["views"] and set(r["views"]) <= {"shingle", "anchor", "sentence"}
+        assert r["views"] and set(r["views"]) <= {"shingle", "anchor", "sentence", "passage"}
         assert 0.0 <= r["score"] <= 1.0
     pairs = {(r["a"], r["b"]) for r in rows}
     assert ("000_0ec436393fa1423e.txt", "001_64c8e49a1d5cd0eb.txt") in pairs
