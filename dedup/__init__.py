@@ -3,13 +3,15 @@
 Library entry points:
 
 * :func:`compare` — align a suspect text with a source and judge it;
-* :func:`scan` — find related pairs in a crawl and group them.
+* :func:`scan` — find related pairs in a crawl and group them;
+* :class:`Index` — a persistent, incremental index (SQLite or Redis).
 """
 from importlib.metadata import PackageNotFoundError, version as _version
 
 from dedup.compare import Comparison, Scores, SentenceResult, SharedQuote, compare
 from dedup.config import Config
 from dedup.document import Document, ReadError
+from dedup.index import Index, Match
 from dedup.scan import PairResult, ScanResult, scan
 
 try:
@@ -18,4 +20,4 @@ except PackageNotFoundError:  # running from a source tree
     __version__ = "0.0.0+local"
 
 __all__ = ["compare", "Comparison", "Scores", "SentenceResult", "SharedQuote", "Config",
-           "Document", "ReadError", "scan", "ScanResult", "PairResult", "__version__"]
+           "Document", "ReadError", "scan", "ScanResult", "PairResult", "Index", "Match", "__version__"]

@@ -146,5 +146,128 @@ def scan_cmd(paths: tuple[str, ...], out_dir: str, workers: int | None, strict: 
         sys.exit(1)
 
 
+# ------------------------------------------------------------------ index ---
+# ``dedup index``: the persistent, incremental index (dedup.index, issue 6).
+
+_EPILOG_INDEX = """\b
+Examples:
+  dedup index add articles.dedup crawl/ feed.jsonl
+  dedup index check articles.dedup new-article.txt --format json
+  dedup index stats articles.dedup
+  dedup index add redis://127.0.0.1:6379/0 crawl/
+"""
+
+
+def _open_index(location: str):
+    from dedup.index import Index, IndexError as DedupIndexError
+    try:
+        return Index(location)
+    except DedupIndexError as e:
+        raise click.ClickException(str(e)) from None
+
+
+@main.group("index", epilog=_EPILOG_INDEX)
+def index_group() -> None:
+    """A persistent index: add documents over time, check new ones against it.
+
+    INDEX is a file path (SQLite, created if missing) or redis://host:port/db.
+    """
+
+
+@index_group.command("add", epilog=_EPILOG_INDEX)
+@click.argument("location", metavar="INDEX")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--progress/--no-progress", default=None, help="Progress on stderr (default: on a terminal).")
+@click.option("--text-key", default="text", show_default=True, help="JSONL field holding the text.")
+@click.option("--id-key", default="id", show_default=True, help="JSONL field holding the document id.")
+@click.option("--batch", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Documents per transaction.")
+def index_add_cmd(location: str, paths: tuple[str, ...], progress: bool | None, text_key: str, id_key: str,
+                  batch: int) -> None:
+    """Add documents (files, directories) to INDEX; print the related ones found."""
+    from dedup.document import Document
+    from dedup.index import IndexError as DedupIndexError
+    from dedup.io import iter_inputs
+    show = sys.stderr.isatty() if progress is None else progress
+    rc = ReaderConfig(text_key=text_key, id_key=id_key)
+    added = errors = related = 0
+    with _open_index(location) as ix:
+        pending: list[Document] = []
+
+        def flush() -> None:
+            nonlocal added, related
+            try:
+                results = ix.add_many([(d.id, d.text) for d in pending])
+            except DedupIndexError as e:
+                raise click.ClickException(str(e)) from None
+            for d, ms in zip(pending, results):
+                for m in ms:
+                    related += 1
+                    click.echo(f"{d.id}\t{m.verdict}\t{m.doc_id}\tcoverage {m.scores.coverage:.2f}")
+            added += len(pending)
+            pending.clear()
+            if show:
+                click.echo(f"\radded {added} documents, {errors} errors", err=True, nl=False)
+
+        for item in iter_inputs(list(paths), rc):
+            if isinstance(item, Document):
+                pending.append(item)
+                if len(pending) >= batch:
+                    flush()
+            else:
+                errors += 1
+                click.echo(f"error: {item.path}{' ' + item.record if item.record else ''}: {item.reason}", err=True)
+        if pending:
+            flush()
+        if show:
+            click.echo("", err=True)
+        click.echo(f"added {added} documents ({errors} errors, {related} matches); index holds {len(ix)}")
+
+
+@index_group.command("check", epilog=_EPILOG_INDEX)
+@click.argument("location", metavar="INDEX")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one line per match; json: one JSON object per document.")
+def index_check_cmd(location: str, files: tuple[str, ...], fmt: str) -> None:
+    """Check FILES against INDEX without adding them."""
+    from dedup.document import Document
+    from dedup.index import IndexError as DedupIndexError
+    from dedup.io import iter_inputs
+    with _open_index(location) as ix:
+        for item in iter_inputs(list(files)):
+            if not isinstance(item, Document):
+                click.echo(f"error: {item.path}: {item.reason}", err=True)
+                continue
+            try:
+                matches = ix.check(item.id, item.text)
+            except DedupIndexError as e:
+                raise click.ClickException(str(e)) from None
+            if fmt == "json":
+                click.echo(json.dumps({"id": item.id, "matches": [m.to_dict() for m in matches]},
+                                      ensure_ascii=False))
+            elif not matches:
+                click.echo(f"{item.id}\tnew")
+            else:
+                for m in matches:
+                    click.echo(f"{item.id}\t{m.verdict}\t{m.doc_id}\tcoverage {m.scores.coverage:.2f}")
+
+
+@index_group.command("stats", epilog=_EPILOG_INDEX)
+@click.argument("location", metavar="INDEX")
+@click.option("--check", "integrity", is_flag=True, help="Also run the integrity check (exit 1 on problems).")
+def index_stats_cmd(location: str, integrity: bool) -> None:
+    """Print the size and parameters of INDEX."""
+    with _open_index(location) as ix:
+        click.echo(json.dumps(ix.stats(), indent=2))
+        if integrity:
+            problems = ix.integrity_check(full=True)
+            for p in problems:
+                click.echo(f"problem: {p}", err=True)
+            click.echo("integrity: ok" if not problems else f"integrity: {len(problems)} problem(s)")
+            if problems:
+                sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
