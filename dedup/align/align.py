@@ -48,6 +48,9 @@ class AlignConfig:
             suspect sentence) a sentence pair needs to seed a passage.
         seed_weight: Term weight a seed pair must share (a few shared words
             of a short sentence are chance).
+        seed_dice: Weighted Dice a seed needs even when containment made its
+            similarity (a short sentence is contained in a long one by chance).
+        seed_terms: Distinct content terms a seed pair must share.
         extend_similarity: Similarity a sentence pair next to a passage needs
             to extend it (reworded sentences of a reused region score lower
             than the seeds that locate it).
@@ -60,6 +63,10 @@ class AlignConfig:
         min_passage_weight: ... unless its sentences share this much term
             weight with near-verbatim similarity (``verbatim_similarity``).
         verbatim_similarity: Mean similarity of a near-verbatim passage.
+        passage_score: Mean sentence similarity a passage needs, and
+        passage_weight: term weight its sentences must share in all (one
+            seed among loosely related neighbours is a same-topic text, not
+            reuse), unless it is near-verbatim or covers half the suspect.
         rewrite_seed_similarity: When the two texts are related (vocabulary
             similarity at least ``related_vocabulary``) and at least
             ``rewrite_min_seeds`` suspect sentences, and ``rewrite_seed_share``
@@ -91,6 +98,8 @@ class AlignConfig:
     relaxed_matched_weight: float = 1.6
     seed_similarity: float = 0.45
     seed_weight: float = 2.5
+    seed_dice: float = 0.3
+    seed_terms: int = 3
     extend_similarity: float = 0.2
     extend_weight: float = 1.0
     extend_window: int = 3
@@ -98,6 +107,8 @@ class AlignConfig:
     min_passage_chars: int = 150
     min_passage_weight: float = 4.0
     verbatim_similarity: float = 0.8
+    passage_score: float = 0.4
+    passage_weight: float = 10.0
     rewrite_seed_similarity: float = 0.3
     rewrite_min_seeds: int = 3
     rewrite_seed_share: float = 0.15
@@ -340,10 +351,21 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
 
     rewrite = _is_rewrite(source, suspect, alignments, cfg)
     seed_sim = cfg.rewrite_seed_similarity if rewrite else cfg.seed_similarity
+
+    def strong(a: SentenceAlignment) -> bool:
+        if not _is_seed(a, cfg, seed_sim):
+            return False
+        if rewrite:
+            return True
+        terms = suspect.sentences[a.suspect_index].terms
+        src_terms = frozenset().union(*(source.sentences[i].terms for i in a.source_indices))
+        return (max(m.dice[i, a.suspect_index] for i in a.source_indices) >= cfg.seed_dice
+                and len(terms & src_terms) >= cfg.seed_terms)
+
     # 1. seeds, clustered in suspect order; a seed joins the latest compatible group
     groups: list[_Group] = []
     for a in alignments:
-        if not _is_seed(a, cfg, seed_sim):
+        if not strong(a):
             continue
         j = a.suspect_index
         placed = False
@@ -426,13 +448,19 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
             members = keep or members
         first, last = members[0][0], members[-1][0]
         s_idx = [i for _, (srcs, _, _) in members for i in srcs]
+        if summary_like(g) and src_len(min(s_idx), max(s_idx)) >= 0.5 * src_len(0, ns - 1):
+            s_idx = [0, ns - 1]  # a summary of most of the source summarises all of it
         lengths = np.array([sus_s[j].end - sus_s[j].start for j, _ in members], dtype=float)
         score = float(np.average([sim for _, (_, sim, _) in members], weights=lengths))
         weight = sum(w for _, (_, _, w) in members)
+        shared = {t for j, (srcs, _, _) in members for i in srcs
+                  for t in suspect.sentences[j].terms & source.sentences[i].terms if t.isalpha()}
         p = Passage(src_s[min(s_idx)].start, src_s[max(s_idx)].end, sus_s[first].start, sus_s[last].end,
                     round(min(1.0, score), 4), tuple(j for j, _ in members))
-        long_enough = p.suspect_end - p.suspect_start >= cfg.min_passage_chars
-        verbatim = score >= cfg.verbatim_similarity and weight >= cfg.min_passage_weight
+        long_enough = (p.suspect_end - p.suspect_start >= cfg.min_passage_chars
+                       and score >= cfg.passage_score and weight >= cfg.passage_weight)
+        verbatim = (score >= cfg.verbatim_similarity and weight >= cfg.min_passage_weight
+                    and len(shared) >= cfg.seed_terms + 1)
         whole = (p.suspect_end - p.suspect_start) >= 0.5 * max(1, sus_s[-1].end - sus_s[0].start)
         if long_enough or verbatim or whole:
             passages.append(p)
