@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import jellyfish
 
 from dedup.spin.analysis import Name, Side, context
+from dedup.spin.lexicons import PRONOUNS
 
 _MONTHS = frozenset("""january february march april may june july august september october
 november december jan feb mar apr jun jul aug sep sept oct nov dec""".split())
@@ -78,6 +79,16 @@ def _is_modifier(side: Side, name: Name) -> bool:
     return nxt < len(side.tokens) and not side.tokens[nxt].is_capitalized and side.is_content(nxt)
 
 
+_NOT_NAMES = frozenset({"i'm", "i'd", "i'll", "i've", "im", "ive"})
+
+
+def _namelike(name: Name) -> bool:
+    """A name has a key of two or more characters, not all digits, that is not a
+    pronoun ("I'm", the "G" of "40G" are not names)."""
+    return any(len(k) >= 2 and not k.isdigit() and k not in PRONOUNS and k not in _NOT_NAMES
+               for k in name.keys)
+
+
 def _overlap(src: Side, sus: Side) -> float:
     a = {src.lemmas[i] for i in range(len(src.tokens)) if src.is_content(i) and not src.tokens[i].is_capitalized}
     b = {sus.lemmas[i] for i in range(len(sus.tokens)) if sus.is_content(i) and not sus.tokens[i].is_capitalized}
@@ -101,8 +112,8 @@ def entity_changes(src: Side, sus: Side, *, jaro_winkler: float = 0.9, window: i
     Returns:
         The changes.
     """
-    a_un = [n for n in src.names if not _matched(n, src, sus, jaro_winkler)]
-    b_un = [n for n in sus.names if not _matched(n, sus, src, jaro_winkler)]
+    a_un = [n for n in src.names if _namelike(n) and not _matched(n, src, sus, jaro_winkler)]
+    b_un = [n for n in sus.names if _namelike(n) and not _matched(n, sus, src, jaro_winkler)]
     if not a_un or not b_un:
         return []
     out: list[EntityChange] = []

@@ -7,14 +7,17 @@ while still making the claim: the hedged word (the next content word after the
 hedge) is present on the other side too, so the difference is the certainty,
 not an added or dropped clause. A claim the other side attributes to
 someone ("according to X", "X said") is reported, not stated as fact, so a
-hedge against it is no change of certainty.
+hedge against it is no change of certainty. Deliberation words ("discussed",
+"considering", "proposed") hedge only against a decision on the other side
+("agreed", "will", "decided").
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from dedup.spin.analysis import Side
-from dedup.spin.lexicons import ATTRIBUTION_VERBS, HEDGE_NEEDS_TO, HEDGE_WORDS
+from dedup.spin.lexicons import (ATTRIBUTION_VERBS, CERTAINTY_WORDS, DELIBERATION_WORDS, HEDGE_NEEDS_TO,
+                                  HEDGE_WORDS)
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,10 @@ def hedge_change(src: Side, sus: Side) -> tuple[Side, Hedge] | None:
     if bool(hs) == bool(ht):
         return None
     side, other, hh = (src, sus, hs) if hs else (sus, src, ht)
+    decided = any(w in CERTAINTY_WORDS for w in other.norms)
     for h in hh:
+        if side.norms[h.index] in DELIBERATION_WORDS and not decided:
+            continue  # "discussed the attacks" / "acknowledged the attacks": no decision stated
         if h.head is not None and other.has(side.norms[h.head]):
             if _attributed(other, side.lemmas[h.head]):
                 return None  # "according to X, ... praised" / "reportedly praised": both reported

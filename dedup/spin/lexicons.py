@@ -234,7 +234,10 @@ cuts killing charge charges charged chance fine mean matter dear grand original 
 justice security defense defence""".split())
 
 NEGATION_WORDS = frozenset({"not", "no", "never", "n't", "without", "none", "nobody", "nothing",
-                            "neither", "nor", "cannot", "nowhere", "noone"})
+                            "neither", "nor", "cannot", "nowhere", "noone",
+                            # apostrophe-less spellings ("havent", "dont")
+                            "dont", "doesnt", "didnt", "havent", "hasnt", "hadnt", "isnt", "arent",
+                            "wasnt", "werent", "wouldnt", "couldnt", "shouldnt", "wont", "cant"})
 # Multi-word cues: (first word, second word) -> cue; "failed to", "lack of" ...
 NEGATION_PHRASES = frozenset({("failed", "to"), ("fail", "to"), ("fails", "to"), ("failing", "to"),
                               ("refused", "to"), ("refuse", "to"), ("refuses", "to"),
@@ -251,6 +254,10 @@ considered discussing discussed discuss proposed proposes propose mulling weighi
 rumoured expected plans planning planned intends intend intended hopes hope hoped seeks seek
 unconfirmed tentative tentatively maybe""".split())
 # "expected to", "plans to" are hedges only before "to"; "considered" only before a verb.
+# Deliberation hedges: a discussion or proposal is a hedge only against a decision
+# ("discussed a ceasefire" / "agreed a ceasefire"), not against a neutral verb.
+DELIBERATION_WORDS = frozenset("""considering consider considers considered discussing discussed
+discuss proposed proposes propose mulling weighing""".split())
 HEDGE_NEEDS_TO = frozenset({"expected", "plans", "planning", "planned", "intends", "intend",
                             "intended", "hopes", "hope", "hoped", "seeks", "seek"})
 CERTAINTY_WORDS = frozenset("""will agreed decided confirmed announced definitely certainly
