@@ -22,7 +22,9 @@ other 947 pairs have no case and act as negatives, so detections on them lower
 that subset's precision.
 
 Every pair is run through ``dedup.compare(source, suspicious)``; its passages
-are the detections. The PAN measures (``dedup.evaluation.pan``) are pooled per
+are the detections (spin flags, which passages do not depend on, are off
+unless ``--flags``; alignment settings are the defaults unless
+``--align-param``). The PAN measures (``dedup.evaluation.pan``) are pooled per
 subset and overall (PAN convention: a subset without cases scores 1 only when
 nothing is detected, else 0). For 01-no-plagiarism the table also gives the
 share of pairs with no passage.
@@ -42,6 +44,7 @@ from typing import Any
 from dedup import compare
 from dedup.align import AlignConfig
 from dedup.config import Config
+from dedup.spin import SpinConfig
 from dedup.evaluation.pan import Annotation, PairCounts, score_pair
 
 _CFG: Config | None = None
@@ -182,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="subset folder names or prefixes (e.g. 02 03-random-obfuscation)")
     ap.add_argument("--align-param", action="append", default=[], metavar="NAME=VALUE",
                     help="AlignConfig setting, repeatable (e.g. --align-param max_gap=3)")
+    ap.add_argument("--flags", action="store_true",
+                    help="also compute spin flags (passages do not depend on them; off by default for speed)")
     ap.add_argument("--json", type=Path, default=None, help="write per-pair results (JSON lines)")
     ap.add_argument("--rescore", type=Path, default=None,
                     help="re-evaluate a --json dump (with --post-* options) instead of running compare()")
@@ -203,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.subsets:
         subsets = [s for s in subsets if any(s.name == w or s.name.startswith(w) for w in args.subsets)]
     cfg = Config(align=parse_align_params(args.align_param))
+    if not args.flags:
+        cfg = replace(cfg, spin=SpinConfig(kinds=frozenset()))
     tasks = []
     for sub in subsets:
         pairs = read_pairs(sub)

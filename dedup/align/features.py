@@ -3,6 +3,7 @@ a text, which of their characters are quoted, and their content terms."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dedup.text.quotes import Quote, find_quotes
 from dedup.text.sentences import Sentence, split_sentences
@@ -17,7 +18,8 @@ class SentenceFeatures:
         sentence: The sentence span.
         terms: Content-term keys (stems; canonical numbers) of the whole sentence.
         free_terms: Keys of the content terms outside quotation marks.
-        tokens: Content tokens of the sentence, in order.
+        tokens: Content tokens of the sentence, in order (left empty by
+            :func:`text_features`, which only needs their terms).
         quoted_chars: Number of the sentence's characters inside quotations.
         names: Keys of the terms written with a capital (names, mostly).
     """
@@ -67,18 +69,15 @@ def _term_key(tok: Token) -> str:
     return tok.norm if tok.is_number else stem(tok.norm)
 
 
-def _content_tokens(text: str, start: int, end: int) -> list[Token]:
-    """``content_tokens(tokenize(text, start, end))`` without building the
-    stopword tokens."""
-    out = []
-    for m in _TOKEN_RE.finditer(text, start, end):
-        t = m.group()
-        norm = normalize_word(t)
-        is_number = t[0].isdigit()
-        if norm in STOPWORDS or (len(norm) <= 1 and not is_number):
-            continue
-        out.append(Token(t, m.start(), m.end(), norm, is_number, t[0].isupper()))
-    return out
+@lru_cache(maxsize=300_000)
+def _word_info(word: str) -> tuple[str, bool, bool] | None:
+    """(term key, is_number, is_capitalized) of a content word; None for a
+    stopword or a single letter."""
+    norm = normalize_word(word)
+    is_number = word[0].isdigit()
+    if norm in STOPWORDS or (len(norm) <= 1 and not is_number):
+        return None
+    return (norm if is_number else stem(norm)), is_number, word[0].isupper()
 
 
 def _inside(pos: int, quotes: list[Quote]) -> bool:
@@ -114,9 +113,16 @@ def text_features(text: str) -> TextFeatures:
             qi += 1
         local = [q for q in quotes[qi:] if q.start < s.end]
         quoted = sum(max(0, min(q.end, s.end) - max(q.start, s.start)) for q in local)
-        toks = _content_tokens(text, s.start, s.end)
-        terms = frozenset(_term_key(t) for t in toks)
-        free = frozenset(_term_key(t) for t in toks if not _inside(t.start, local))
-        names = frozenset(_term_key(t) for t in toks if t.is_capitalized and t.start != s.start)
-        feats.append(SentenceFeatures(s, terms, free, tuple(toks), quoted, names))
+        keys, free, names = set(), set(), set()
+        for m in _TOKEN_RE.finditer(text, s.start, s.end):
+            info = _word_info(m.group())
+            if info is None:
+                continue
+            key = info[0]
+            keys.add(key)
+            if not local or not _inside(m.start(), local):
+                free.add(key)
+            if info[2] and m.start() != s.start:
+                names.add(key)
+        feats.append(SentenceFeatures(s, frozenset(keys), frozenset(free), (), quoted, frozenset(names)))
     return TextFeatures(text, tuple(feats), tuple(quotes), tuple(paragraph_of))

@@ -160,14 +160,17 @@ class LexicalScorer:
                     if k is not None:
                         rows.append(i)
                         cols.append(k)
-            x = np.zeros((n, v))
+            x = np.zeros((n, v), dtype=np.float32)
             x[rows, cols] = 1.0
             return x
 
+        wv32 = wv.astype(np.float32)
         a, b = incidence(src_sets, ns), incidence(sus_sets, nt)
+        m = ((a * wv32) @ b.T).astype(np.float64)
+        if src_free == src_sets and sus_free == sus_sets:  # no quotations
+            return m, m
         af, bf = incidence(src_free, ns), incidence(sus_free, nt)
-        m = (a * wv) @ b.T
-        mf = (af * wv) @ bf.T
+        mf = ((af * wv32) @ bf.T).astype(np.float64)
         return m, mf
 
     def _term_weights(self, dfa: Counter[str], dfb: Counter[str], ns: int, nt: int, names: set[str],

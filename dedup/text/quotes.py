@@ -1,9 +1,12 @@
 """Quotations: spans of text inside quotation marks."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 _PAIRS = {"“": "”", "«": "»", "„": "“", "‘": "’"}
+_OPEN_RE = re.compile("[“«„‘\"']")
+_CLOSE_RE = {c: re.compile(re.escape(c) + "|\n") for c in ("”", "»", "“", "’", '"', "'")}
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,10 @@ def find_quotes(text: str, min_words: int = 1) -> list[Quote]:
     quotes: list[Quote] = []
     i, n = 0, len(text)
     while i < n:
+        found = _OPEN_RE.search(text, i)
+        if found is None:
+            break
+        i = found.start()
         c = text[i]
         close: str | None = None
         if c in _PAIRS:
@@ -55,9 +62,10 @@ def find_quotes(text: str, min_words: int = 1) -> list[Quote]:
         if close is None:
             i += 1
             continue
-        j = i + 1
+        j = n
         end = -1
-        while j < n:
+        for mm in _CLOSE_RE[close].finditer(text, i + 1):
+            j = mm.start()
             d = text[j]
             if d == close and not (close in "’'" and j + 1 < n and text[j + 1].isalpha()):
                 end = j
@@ -67,7 +75,8 @@ def find_quotes(text: str, min_words: int = 1) -> list[Quote]:
                 break
             if d == "\n":
                 break
-            j += 1
+        else:
+            j = n
         if end < 0 and close not in "\"'" and j >= n:
             end = n
         if end < 0:
