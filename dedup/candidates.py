@@ -419,9 +419,11 @@ def _doc_view_pairs(sigs: np.ndarray, bands: int, rows: int, max_bucket: int) ->
 
 # -------------------------------------------------------------- features ---
 
-# The tokenizer's regex plus sentence-ending punctuation as its own token, so
-# one ``findall`` per document gives words and sentence boundaries.
-_FEAT_RE = re.compile(_TOKEN_RE.pattern + r"|[.!?]+", re.UNICODE)
+# Words (letters/digits/underscore joined by inner apostrophes, dots or
+# commas: "don't", "U.S", "2.5", "1,000") and runs of sentence-ending
+# punctuation. Simpler than dedup.text.tokens' regex and ~3x faster; the
+# sketches only need the same tokens on both sides of a comparison.
+_FEAT_RE = re.compile(r"\w+(?:['’.,]\w+)*|[.!?]+")
 
 # token kinds
 _SKIP, _WORD, _NUMBER, _CONTENT, _LONG, _END = range(6)
@@ -453,22 +455,6 @@ def _token_info(t: str, min_len: int, seed: int) -> tuple[int, int, int, bool]:
         return h, _WORD, 0, False
     key = xxhash.xxh32_intdigest(stem(norm).encode("utf-8"), seed)
     return h, _LONG if len(norm) >= min_len else _CONTENT, key, t[0].isupper()
-
-
-class _Vocab(dict):
-    """Raw token -> row id for one batch of documents; rows hold token info."""
-
-    def __init__(self, min_len: int, seed: int) -> None:
-        super().__init__()
-        self.rows: list[tuple[int, int, int, bool]] = []
-        self.min_len = min_len
-        self.seed = seed
-
-    def __missing__(self, tok: str) -> int:
-        i = len(self.rows)
-        self.rows.append(_token_info(tok, self.min_len, self.seed))
-        self[tok] = i
-        return i
 
 
 def _mix64(x: np.ndarray) -> np.ndarray:
@@ -504,24 +490,26 @@ class _Tokens:
 
 
 def _tokenise(texts: Sequence[str], config: "CandidateConfig") -> _Tokens:
-    vocab = _Vocab(config.anchor_min_len, config.hash_seed)
-    get = vocab.__getitem__
     findall = _FEAT_RE.findall
-    ids: list[int] = []
+    toks: list[str] = []
     lens = np.zeros(len(texts), dtype=np.int64)
     for d, text in enumerate(texts):
         if not isinstance(text, str):
             raise ValueError(f"texts[{d}] is {type(text).__name__}, expected str (decode bytes first)")
-        toks = findall(text)
-        lens[d] = len(toks)
-        ids.extend(map(get, toks))
-    rows = vocab.rows
+        found = findall(text)
+        lens[d] = len(found)
+        toks.extend(found)
+    # distinct raw tokens of the batch, each looked up once
+    ids = {t: i for i, t in enumerate(dict.fromkeys(toks))}
+    info = _token_info
+    ml, hs = config.anchor_min_len, config.hash_seed
+    rows = [info(t, ml, hs) for t in ids]
     v = len(rows)
     r_h = np.fromiter((r[0] for r in rows), dtype=np.uint64, count=v)
     r_k = np.fromiter((r[1] for r in rows), dtype=np.int8, count=v)
     r_key = np.fromiter((r[2] for r in rows), dtype=np.uint32, count=v)
     r_cap = np.fromiter((r[3] for r in rows), dtype=bool, count=v)
-    idx = np.array(ids, dtype=np.int32)
+    idx = np.fromiter(map(ids.__getitem__, toks), dtype=np.int32, count=len(toks))
     return _Tokens(len(texts), r_k[idx], r_h[idx], r_key[idx], r_cap[idx],
                    np.repeat(np.arange(len(texts), dtype=np.int64), lens))
 
