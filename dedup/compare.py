@@ -140,7 +140,10 @@ def compare_features(src: TextFeatures, sus: TextFeatures, cfg: Config) -> Compa
     drift = (float(np.average([s.drift for s in aligned], weights=[s.suspect_end - s.suspect_start for s in aligned]))
              if aligned else 1.0)
     n_flags = sum(len(s.flags) for s in sentences)
-    verdict = decide(coverage, source_coverage, mean_sim, n_flags, len(shared), cfg.verdict)
+    single = (float(aligned[0].similarity)
+              if len(src.sentences) == 1 and len(sus.sentences) == 1 and aligned else None)
+    verdict = decide(coverage, source_coverage, mean_sim, n_flags, len(shared), cfg.verdict,
+                     single_sentence_similarity=single)
     scores = Scores(round(resemblance, 4), round(containment, 4), round(coverage, 4), round(drift, 4))
     return Comparison(verdict, scores, tuple(passages), tuple(sentences), tuple(shared))
 

@@ -21,22 +21,33 @@ class VerdictConfig:
         near_duplicate_coverage: Share of both texts in passages for a
             near-duplicate.
         near_duplicate_similarity: Mean sentence similarity for a near-duplicate.
+        single_sentence_similarity: When both texts are one sentence, the
+            similarity of the aligned pair that makes the suspect a rewrite of
+            the source even though the shared words are mostly quoted or too
+            few to count as reused text (judgement call: a lone sentence has no
+            surrounding text that could show it was written independently
+            around the same quotation, and a paraphrase of one sentence is a
+            derivative of it).
     """
 
     derivative_coverage: float = 0.3
     derivative_source_coverage: float = 0.5
     near_duplicate_coverage: float = 0.9
     near_duplicate_similarity: float = 0.75
+    single_sentence_similarity: float = 0.5
 
 
 def decide(coverage: float, source_coverage: float, mean_similarity: float, n_flags: int,
-           n_shared_quotes: int, config: VerdictConfig | None = None) -> str:
+           n_shared_quotes: int, config: VerdictConfig | None = None, *,
+           single_sentence_similarity: float | None = None) -> str:
     """Apply the verdict rules.
 
     * near-duplicate: both texts almost entirely in passages, sentences nearly
       identical;
     * derivative: enough of the suspect (or of the source) in passages;
     * spun: a near-duplicate or derivative with at least one meaning-changing flag;
+    * single sentences: when both texts are one sentence and they align with
+      similarity >= ``single_sentence_similarity``, a derivative (or spun);
     * shared-quotes: not a derivative, but quotations are shared;
     * unrelated: anything else.
 
@@ -47,6 +58,8 @@ def decide(coverage: float, source_coverage: float, mean_similarity: float, n_fl
         n_flags: Meaning-change flags on aligned sentences.
         n_shared_quotes: Quotations found in both texts.
         config: Thresholds.
+        single_sentence_similarity: Similarity of the aligned pair when both
+            texts are a single sentence; None otherwise (or when unaligned).
 
     Returns:
         One of :data:`VERDICTS`.
@@ -57,6 +70,9 @@ def decide(coverage: float, source_coverage: float, mean_similarity: float, n_fl
         base = "near-duplicate"
     elif coverage >= cfg.derivative_coverage or (
             source_coverage >= cfg.derivative_source_coverage and coverage >= cfg.derivative_coverage / 2):
+        base = "derivative"
+    elif (single_sentence_similarity is not None
+          and single_sentence_similarity >= cfg.single_sentence_similarity):
         base = "derivative"
     elif n_shared_quotes:
         return "shared-quotes"

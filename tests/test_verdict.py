@@ -25,3 +25,10 @@ def test_quotes_only_and_unrelated():
 
 def test_thresholds_are_configurable():
     assert decide(0.5, 0.2, 0.5, 0, 0, VerdictConfig(derivative_coverage=0.6)) == "unrelated"
+
+
+def test_single_sentence_rewrite_is_derivative_even_when_quoted():
+    assert decide(0.0, 0.0, 0.0, 0, 1, single_sentence_similarity=0.8) == "derivative"
+    assert decide(0.0, 0.0, 0.0, 1, 1, single_sentence_similarity=0.8) == "spun"
+    assert decide(0.0, 0.0, 0.0, 0, 1, single_sentence_similarity=0.3) == "shared-quotes"
+    assert decide(0.0, 0.0, 0.0, 0, 0, single_sentence_similarity=None) == "unrelated"
