@@ -445,7 +445,16 @@ def _token_info(t: str, min_len: int, seed: int) -> tuple[int, int, int, bool]:
     """
     if t[0] in ".!?":
         return 0, _END, 0, False
-    norm = normalize_word(t)
+    if t.isascii():  # fast path, same result as normalize_word (NFKD is the identity on ASCII)
+        norm = t.lower()
+        if norm.endswith("'s"):
+            norm = norm[:-2]
+        elif norm.endswith("'"):
+            norm = norm[:-1]
+        if not norm[:1].isdigit():
+            norm = norm.replace(".", "")
+    else:
+        norm = normalize_word(t)
     if not norm:
         return 0, _SKIP, 0, False
     h = xxhash.xxh3_64_intdigest(norm.encode("utf-8"), seed)
