@@ -121,6 +121,11 @@ def analyse(text: str) -> Side:
     prev_end = 0
     for k, t in enumerate(toks):
         gap = text[prev_end:t.start]
+        if k and (gap == " " or not gap):  # fast path: plain word boundary
+            breaks.append(b)
+            initial.append(False)
+            prev_end = t.end
+            continue
         ends = any(c in _SENTENCE_END for c in gap) and k > 0 and not (
             toks[k - 1].text.endswith(".") or len(toks[k - 1].text) == 1 and toks[k - 1].text.isupper()
             or toks[k - 1].norm in ("mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from dedup.spin.analysis import Side, analyse
@@ -115,10 +116,9 @@ def _relevant_cue(side: Side, other: Side, cue: Cue, opp_heads: set[int]) -> boo
     return cue.head in opp_heads or side.lemmas[cue.head] in other.lemma_set
 
 
-def _negation_and_opposites(src: Side, sus: Side, cfg: SpinConfig) -> list[Flag]:
+def _negation_and_opposites(src: Side, sus: Side, cfg: SpinConfig, cs: list[Cue],
+                            ct: list[Cue]) -> list[Flag]:
     """Negation and antonym flags, with negation + antonym cancelling out."""
-    cs = negation_cues(src, cfg.negation_scope)
-    ct = negation_cues(sus, cfg.negation_scope)
     opposites: list[Opposite] = find_opposites(src, sus)
     flags: list[Flag] = []
     cancelled: set[int] = set()
@@ -157,9 +157,7 @@ def _negation_and_opposites(src: Side, sus: Side, cfg: SpinConfig) -> list[Flag]
     return flags
 
 
-def _polarity(src: Side, sus: Side, cfg: SpinConfig) -> list[Flag]:
-    cs = negation_cues(src, cfg.negation_scope)
-    ct = negation_cues(sus, cfg.negation_scope)
+def _polarity(src: Side, sus: Side, cfg: SpinConfig, cs: list[Cue], ct: list[Cue]) -> list[Flag]:
     js, jt = judge(src, sus, cs, cfg.negation_scope), judge(sus, src, ct, cfg.negation_scope)
     strong, lean = cfg.polarity_strong, cfg.polarity_lean
 
@@ -200,10 +198,13 @@ def sentence_flags(source: str, suspect: str, *, config: SpinConfig | None = Non
     src, sus = analyse(source), analyse(suspect)
     kinds = cfg.kinds
     out: list[Flag] = []
-    if kinds & {"negation", "antonym"}:
-        out.extend(f for f in _negation_and_opposites(src, sus, cfg) if f.kind in kinds)
-    if "polarity" in kinds:
-        out.extend(_polarity(src, sus, cfg))
+    if kinds & {"negation", "antonym", "polarity"}:
+        cs = negation_cues(src, cfg.negation_scope)
+        ct = negation_cues(sus, cfg.negation_scope)
+        if kinds & {"negation", "antonym"}:
+            out.extend(f for f in _negation_and_opposites(src, sus, cfg, cs, ct) if f.kind in kinds)
+        if "polarity" in kinds:
+            out.extend(_polarity(src, sus, cfg, cs, ct))
     if "number" in kinds:
         for ch in number_changes(src, sus, approx_tolerance=cfg.approx_tolerance,
                                  window=cfg.context_window):
@@ -219,7 +220,7 @@ def sentence_flags(source: str, suspect: str, *, config: SpinConfig | None = Non
             out.append(Flag("role-swap", sw.source_span, sw.suspect_span,
                             f"roles swapped: '{sw.source_span}' became '{sw.suspect_span}'"))
         if not any(f.kind == "role-swap" for f in out):
-            oc = order_change(src, sus)
+            oc = _order(source, suspect)
             if (oc.overlap >= cfg.order_min_overlap and oc.discordance >= cfg.order_min_discordance
                     and not oc.voice_change and not oc.block_move):
                 out.append(Flag("role-swap", oc.source_span, oc.suspect_span,
@@ -258,6 +259,11 @@ def sentence_flags(source: str, suspect: str, *, config: SpinConfig | None = Non
     return out
 
 
+@lru_cache(maxsize=1024)
+def _order(source: str, suspect: str) -> OrderChange:
+    return order_change(analyse(source), analyse(suspect))
+
+
 def sentence_order(source: str, suspect: str) -> OrderChange:
     """Word-order change between an aligned source text and suspect text.
 
@@ -269,7 +275,7 @@ def sentence_order(source: str, suspect: str) -> OrderChange:
         The :class:`~dedup.spin.order.OrderChange` (analyses are cached, so
         calling this after :func:`sentence_flags` costs little).
     """
-    return order_change(analyse(source), analyse(suspect))
+    return _order(source, suspect)
 
 
 def sentence_drift(similarity: float, flags: list[Flag], *, config: SpinConfig | None = None,

@@ -62,8 +62,10 @@ def number_changes(src: Side, sus: Side, *, approx_tolerance: float = 0.1,
         The changes.
     """
     a_nums = find_numbers(src.text)
+    if not a_nums:
+        return []
     b_nums = find_numbers(sus.text)
-    if not a_nums or not b_nums:
+    if not b_nums:
         return []
     a_un = [a for a in a_nums if not any(numbers_match(a, b, approx_tolerance=approx_tolerance)
                                          for b in b_nums)]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 _UNITS_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -128,8 +129,7 @@ class NumberMention:
         return self.unit == "ordinal"
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):
     text: str
     low: str
     start: int
@@ -137,7 +137,11 @@ class _Tok:
 
 
 def _tokens(text: str) -> list[_Tok]:
-    return [_Tok(m.group(), m.group().lower(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    out = []
+    for m in _TOKEN_RE.finditer(text):
+        g = m.group()
+        out.append(_Tok(g, g.lower(), m.start(), m.end()))
+    return out
 
 
 def _gap(text: str, a: _Tok, b: _Tok) -> str:
