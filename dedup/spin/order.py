@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 from dedup.spin.analysis import Side
 
+_EDGE_SINGLE = True
 _BLOCK = 2  # runs longer than this move as a block (an adjunct or clause moved)
 _COORD = frozenset({"and", "or", "nor", "&"})
 _COORD_FILLER = frozenset({"and", "or", "nor", "&", "the", "a", "an", "both", "either", "neither", "as",
@@ -96,8 +97,12 @@ def _coordinated(side: Side, i: int, j: int) -> bool:
 
 
 def _one_block_move(seq: list[int]) -> bool:
-    """Whether moving one run of consecutive ranks puts ``seq`` in order
-    (an adjunct or clause moved elsewhere, the rest in place)."""
+    """Whether moving one run of consecutive ranks puts ``seq`` in order (an
+    adjunct or clause moved elsewhere, the rest in place). A lone word counts
+    only when it moves to or from an end of the sentence ("In 1990, X ..." /
+    "X ... in 1990"); a lone word hopping over its neighbour inside the
+    sentence ("concrete subclasses of abstract" / "abstract subclasses of
+    concrete") is a swap, not a move."""
     n = len(seq)
     i = 0
     while i < n:
@@ -106,7 +111,9 @@ def _one_block_move(seq: list[int]) -> bool:
             j += 1
         rest = seq[:i] + seq[j + 1:]
         if all(rest[k] < rest[k + 1] for k in range(len(rest) - 1)):
-            return True
+            at_edge = i == 0 or j == n - 1 or seq[i] == 0 or seq[j] == n - 1
+            if j > i or (at_edge and _EDGE_SINGLE):
+                return True
         i = j + 1
     return False
 
