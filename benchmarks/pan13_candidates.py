@@ -54,8 +54,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(list((root / 'susp').glob('*.txt')))} susp), {len(cs.errors)} errors, workers={args.workers}")
     print(f"# candidate pairs {len(cs.candidates)}, candidates per document {2 * len(cs.candidates) / n:.2f}; "
           f"wall {wall:.1f}s (" + ", ".join(f"{k} {v:.1f}s" for k, v in cs.timings.items()) + ")\n")
-    print("| subset | true pairs | found | recall | found by view (shingle / anchor / sentence) |")
-    print("|---|---|---|---|---|")
+    unread = {Path(e.path).name for e in cs.errors}
+    print("| subset | true pairs | found | recall | pairs with an unreadable file | recall among readable "
+          "| found by view (shingle / anchor / sentence / passage) |")
+    print("|---|---|---|---|---|---|---|")
     listed = set()
     for sub in subsets:
         pairs = []
@@ -68,8 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         by_view = Counter(v for vs in found for v in vs)
         rate = len(found) / len(pairs) if pairs else float("nan")
         label = sub.name + (" (false-positive rate)" if "no-plagiarism" in sub.name else "")
-        print(f"| {label} | {len(pairs)} | {len(found)} | {rate:.3f} | "
-              f"{by_view['shingle']} / {by_view['anchor']} / {by_view['sentence']} |")
+        lost = sum(1 for p in pairs if p & unread)
+        readable = len(pairs) - lost
+        print(f"| {label} | {len(pairs)} | {len(found)} | {rate:.3f} | {lost} | "
+              f"{len(found) / readable if readable else float('nan'):.3f} | "
+              f"{by_view['shingle']} / {by_view['anchor']} / {by_view['sentence']} / {by_view['passage']} |")
     src_susp = [k for k in views if len({x.split('-')[0] for x in k}) == 2]
     reuse = {p for sub in subsets if "no-plagiarism" not in sub.name
              for p in (frozenset(line.split()) for line in (sub / "pairs").read_text().splitlines() if line.strip())}

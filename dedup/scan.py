@@ -16,6 +16,7 @@ from dedup.candidates import (
     Candidate,
     CandidateConfig,
     DocSketches,
+    anchor_signatures,
     candidates_from_sketches,
     concat_sketches,
     sketch_documents,
@@ -223,9 +224,12 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
 
     Documents are cut into consecutive chunks, each featurised and sketched in a
     worker with :func:`~dedup.candidates.sketch_documents`; the parent joins the
-    parts (:func:`~dedup.candidates.concat_sketches`) and bands, pairs and
-    verifies them (:func:`~dedup.candidates.candidates_from_sketches`). The
-    result equals the in-process one.
+    parts (:func:`~dedup.candidates.concat_sketches`), applies the corpus-wide
+    anchor document-frequency cap and has the workers sign the capped anchor
+    sets (:func:`~dedup.candidates.anchor_signatures`, compact arrays in and
+    out), then bands, pairs and verifies
+    (:func:`~dedup.candidates.candidates_from_sketches`). The result equals the
+    in-process one.
 
     Args:
         texts: Document texts; candidates index this sequence.
@@ -247,11 +251,18 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
         chunks = [(list(texts[s:s + size]), cfg) for s in range(0, n, size)]
         with ProcessPoolExecutor(max_workers=min(n_workers, len(chunks))) as pool:
             parts = list(pool.map(_sketch_task, chunks))
-        sk = concat_sketches(parts)
+            del chunks
+            sk = concat_sketches(parts)
+            del parts
+            # anchor signatures need the corpus-wide document-frequency cap:
+            # the parent caps, workers sign chunks of compact key arrays
+            anchor_sig = (anchor_signatures(sk, cfg, pool.map, chunk_docs=max(size, 1000))
+                          if "anchor" in cfg.views else None)
     else:
         sk = sketch_documents(list(texts), cfg)
+        anchor_sig = None
     t1 = time.perf_counter()
-    cands = candidates_from_sketches(sk, cfg)
+    cands = candidates_from_sketches(sk, cfg, anchor_sig=anchor_sig)
     if timings is not None:
         timings["sketch"] = timings.get("sketch", 0.0) + t1 - t0
         timings["pairs"] = timings.get("pairs", 0.0) + time.perf_counter() - t1
