@@ -11,7 +11,16 @@ bands (see :mod:`dedup.sketch` for the signatures):
     removed), and long content words (``anchor_min_len`` letters or more) —
     all stemmed, as a *set*. Synonym swaps of short common words and sentence
     reordering leave it largely intact.
-``sentence``
+``passage`` (containment; on by default)
+    Fingerprints of unordered pairs of content stems (and numbers) at most
+    ``passage_window`` content words apart, a fixed 1/``passage_sample`` hash
+    sample of them (the same pairs are sampled in every document). Robust to
+    word replacement, local shuffling and rewording that keeps some content
+    words close together. Fingerprints in more than ``passage_max_df``
+    documents are dropped (corpus-wide); pairs of documents are counted from
+    the inverted lists and verified by evidence, rank and containment (see
+    ``_passage_view``). Finds partial reuse in much longer documents.
+``sentence`` (off by default; the passage view subsumes it)
     One small MinHash per sentence over its set of content stems. Two
     documents collide when sentences of one nearly equal sentences of the
     other, so a short document reusing a few sentences of a much longer one
@@ -39,7 +48,17 @@ in a view is kept for that view when
   take part in sentence collisions whose estimated sentence Jaccard is >=
   ``sentence.verify_floor``.
 
-Scale note: the anchor view bands at a low threshold (default 75 bands x 2
+Anchor document-frequency cap: anchors in more than ``anchor_cap(n)``
+documents are dropped before the anchor signatures are made (a merge step
+across partitions: :func:`sketch_documents` returns anchor keys,
+:func:`anchor_signatures` caps and signs them).
+
+Featurisation: one regex pass per document; each distinct raw token of a batch
+is normalised, stemmed and hashed once (memoised pure function); shingles,
+anchors, sentence ids and passage fingerprints are numpy over the token arrays
+of the whole batch.
+
+Scale note (before the cap): the anchor view bands at a low threshold (default 75 bands x 2
 rows of 256 permutations, so pairs with anchor Jaccard 0.24 collide with
 probability ~0.99). On corpora where many documents share frequent long words
 it generates many raw pairs before verification (a synthetic Zipf corpus of
