@@ -1,7 +1,8 @@
 """Sentence alignment and PAN-style passages."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -55,6 +56,13 @@ class AlignConfig:
             to extend it (reworded sentences of a reused region score lower
             than the seeds that locate it).
         extend_weight: Term weight such a pair must share.
+        extend_relative: ... and at least this share of the median
+            similarity of the passage's seeds (a verbatim passage does not
+            grow over loosely related neighbours).
+        verbatim_ngrams: Share of a passage's word trigrams found in the
+            source above which it is near-verbatim, and its edges are cut to
+            the first and last shared trigram (reuse may start or end inside
+            a sentence).
         extend_window: How many source sentences beyond a passage's source
             range an extension may reach.
         merge_chars: Passages at most this many suspect characters apart
@@ -103,6 +111,8 @@ class AlignConfig:
     extend_similarity: float = 0.2
     extend_weight: float = 1.0
     extend_window: int = 3
+    extend_relative: float = 0.5
+    verbatim_ngrams: float = 0.5
     merge_chars: int = 300
     min_passage_chars: int = 150
     min_passage_weight: float = 4.0
@@ -299,6 +309,7 @@ def build_passages(source: TextFeatures, suspect: TextFeatures, alignments: list
 @dataclass
 class _Group:
     members: dict[int, tuple[tuple[int, ...], float, float]]  # suspect index -> (sources, similarity, weight)
+    seed_similarity: float = 0.0
 
     @property
     def first(self) -> int:
@@ -398,12 +409,15 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
         if not len(c):
             return None
         i = a + int(np.argmax(c))
-        if c[i - a] >= cfg.extend_similarity and matched[i, j] >= cfg.extend_weight:
+        need = cfg.extend_similarity if summary else max(cfg.extend_similarity,
+                                                          cfg.extend_relative * g.seed_similarity)
+        if c[i - a] >= need and matched[i, j] >= cfg.extend_weight:
             return (i,), float(c[i - a]), float(matched[i, j])
         return None
 
     nt = len(sus_s)
     for g in groups:
+        g.seed_similarity = float(np.median([sim for _, sim, _ in g.members.values()]))
         for step in (-1, 1):
             j = (g.first if step < 0 else g.last) + step
             misses = 0
@@ -463,5 +477,74 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
                     and len(shared) >= cfg.seed_terms + 1)
         whole = (p.suspect_end - p.suspect_start) >= 0.5 * max(1, sus_s[-1].end - sus_s[0].start)
         if long_enough or verbatim or whole:
-            passages.append(p)
+            sus_bounds = (sus_s[max(0, first - 1)].start, sus_s[min(len(sus_s) - 1, last + 1)].end)
+            src_bounds = (src_s[max(0, min(s_idx) - 1)].start, src_s[min(ns - 1, max(s_idx) + 1)].end)
+            passages.append(_trim_verbatim(p, source.text, suspect.text, cfg, sus_bounds, src_bounds))
     return passages
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _trigrams(text: str, start: int, end: int) -> list[tuple[tuple[str, str, str], int, int]]:
+    """Word trigrams of ``text[start:end]`` with the start of their first and
+    the end of their last word."""
+    words = [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+    return [((words[k][0], words[k + 1][0], words[k + 2][0]), words[k][1], words[k + 2][2])
+            for k in range(len(words) - 2)]
+
+
+def _trim_verbatim(p: Passage, source: str, suspect: str, cfg: AlignConfig,
+                   sus_bounds: tuple[int, int], src_bounds: tuple[int, int]) -> Passage:
+    """Fit a near-verbatim passage's edges to the text it shares with the
+    other side (see ``AlignConfig.verbatim_ngrams``): cut them to the first
+    and last shared word trigram, or grow them into the neighbouring
+    sentences (``*_bounds``) while consecutive trigrams stay shared."""
+    sus = _trigrams(suspect, *sus_bounds)
+    src = _trigrams(source, *src_bounds)
+    inside = [g for g, a, b in sus if a >= p.suspect_start and b <= p.suspect_end]
+    if not inside or not src:
+        return p
+    src_set = {g for g, _, _ in src}
+    if sum(1 for g in inside if g in src_set) < cfg.verbatim_ngrams * len(inside):
+        return p
+    sus_span = _fit(sus, src_set, p.suspect_start, p.suspect_end)
+    if sus_span is None:
+        return p
+    sus_set = {g for g, a, b in sus if a >= sus_span[0] and b <= sus_span[1]}
+    src_span = _fit(src, sus_set, p.source_start, p.source_end)
+    if src_span is None:
+        return p
+    return replace(p, source_start=_widen_start(source, src_span[0], src_bounds[0]),
+                   source_end=_widen_end(source, src_span[1], src_bounds[1]),
+                   suspect_start=_widen_start(suspect, sus_span[0], sus_bounds[0]),
+                   suspect_end=_widen_end(suspect, sus_span[1], sus_bounds[1]))
+
+
+def _fit(grams: list[tuple[tuple[str, str, str], int, int]], other: set[tuple[str, str, str]],
+         start: int, end: int) -> tuple[int, int] | None:
+    """From the first to the last trigram of ``[start, end)`` found in
+    ``other``, grown outwards over consecutive found trigrams."""
+    hits = [k for k, (g, a, b) in enumerate(grams) if a >= start and b <= end and g in other]
+    if not hits:
+        return None
+    f, l = hits[0], hits[-1]
+    while f > 0 and grams[f - 1][0] in other:
+        f -= 1
+    while l + 1 < len(grams) and grams[l + 1][0] in other:
+        l += 1
+    return grams[f][1], grams[l][2]
+
+
+def _widen_start(text: str, start: int, limit: int) -> int:
+    """Move ``start`` back over opening punctuation attached to its word."""
+    while start > limit and not text[start - 1].isspace() and not text[start - 1].isalnum():
+        start -= 1
+    return start
+
+
+def _widen_end(text: str, end: int, limit: int) -> int:
+    """Move ``end`` on over closing punctuation attached to its word."""
+    while end < limit and not text[end].isspace() and not text[end].isalnum():
+        end += 1
+    return end
