@@ -4,8 +4,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import jellyfish
+
 from dedup.text.quotes import Quote, find_quotes
-from dedup.text.tokens import normalize_word
+from dedup.text.tokens import STOPWORDS, normalize_word, stem
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
@@ -34,7 +36,12 @@ def quote_changes(source: str, suspect: str, *, min_overlap: float = 0.5) -> lis
 
     Case, punctuation and whitespace are ignored; a suspect quote that is a
     contiguous excerpt of a source quote (or the reverse) is selective quoting,
-    not alteration. Two quotes are related when their shared words make up at
+    not alteration. A quote is altered when a content word was *replaced*:
+    some content word of the source quote is missing from the suspect quote
+    and some other one was put in (words only dropped, as with an ellipsis,
+    or only function words changed, are not alterations; spelling variants,
+    compounds written joined or split, apostrophes and inflections are the
+    same word). Two quotes are related when their shared words make up at
     least ``min_overlap`` of the shorter one.
 
     Args:
@@ -67,7 +74,47 @@ def quote_changes(source: str, suspect: str, *, min_overlap: float = 0.5) -> lis
                 best = (score, a, wa)
         if best is not None:
             _, a, wa = best
-            sa, sb = set(wa), set(wb)
-            out.append(QuoteChange(a, b, tuple(w for w in wa if w not in sb),
-                                   tuple(w for w in wb if w not in sa)))
+            removed, added = _differences(wa, wb)
+            if removed and added:
+                out.append(QuoteChange(a, b, tuple(removed), tuple(added)))
     return out
+
+
+def _key(w: str) -> str:
+    return stem(w.replace("'", "").replace("’", ""))
+
+
+def _differences(wa: list[str], wb: list[str]) -> tuple[list[str], list[str]]:
+    """Content words of each quote missing from the other, after forgiving
+    spelling variants ("travelers"/"travellers"), joined or split compounds
+    ("multi-party"/"multiparty"), apostrophes ("isnt"/"isn't") and inflection."""
+    ka, kb = [_key(w) for w in wa], [_key(w) for w in wb]
+    sa, sb = set(ka), set(kb)
+    joined_a = {ka[k] + ka[k + 1] for k in range(len(ka) - 1)} | {wa[k] + wa[k + 1] for k in range(len(wa) - 1)}
+    joined_b = {kb[k] + kb[k + 1] for k in range(len(kb) - 1)} | {wb[k] + wb[k + 1] for k in range(len(wb) - 1)}
+
+    def missing(words: list[str], keys: list[str], other: set[str], other_joined: set[str],
+                own_joined_words: list[str]) -> list[str]:
+        out = []
+        for k, (w, key) in enumerate(zip(words, keys)):
+            if key in other or w in STOPWORDS or key in STOPWORDS:
+                continue
+            if w in other_joined or key in other_joined:
+                continue
+            # a part of a compound the other side writes as one word
+            if any(c in other for c in (
+                    (own_joined_words[k - 1] + w) if k else "", (w + own_joined_words[k + 1]) if k + 1 < len(words) else "")):
+                continue
+            out.append(w)
+        return out
+
+    removed = missing(wa, ka, sb, joined_b, wa)
+    added = missing(wb, kb, sa, joined_a, wb)
+    # spelling variants pair off
+    for r in list(removed):
+        for a in added:
+            if len(r) >= 5 and len(a) >= 5 and jellyfish.jaro_winkler_similarity(r, a) >= 0.9:
+                removed.remove(r)
+                added.remove(a)
+                break
+    return removed, added

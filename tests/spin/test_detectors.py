@@ -83,3 +83,14 @@ def test_quote_altered():
     # selective quoting is not alteration
     assert "quote-altered" not in kinds("He said it was “positive and productive and warm.”",
                                         "He said it was “positive and productive.”")
+
+
+def test_quote_variants_are_not_alterations():
+    assert "quote-altered" not in kinds('He said "the risk to travelers is minimal."',
+                                        'He said "the risk to travellers is minimal."')
+    assert "quote-altered" not in kinds('She wants "a multi-party democracy and common-sense rules."',
+                                        'She wants "a multiparty democracy and commonsense rules."')
+    assert "quote-altered" not in kinds('He said "we have real problems in the state and recall isnt one."',
+                                        'He said "we have real problems ... and recall isn\'t one."')
+    assert "quote-altered" in kinds('He said "the decision was an easy one."',
+                                    'He said "the decision was a difficult one."')
