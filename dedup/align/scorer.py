@@ -7,13 +7,18 @@ semantic (embedding) scorer can be added later without touching it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Any, Protocol, Sequence
 
 import math
 from collections import Counter
 
 import jellyfish
 import numpy as np
+
+try:  # scipy comes with datasketch; dense products are the fallback
+    from scipy import sparse as _sparse
+except ImportError:  # pragma: no cover
+    _sparse = None
 
 from dedup.align.features import SentenceFeatures
 
@@ -152,7 +157,7 @@ class LexicalScorer:
         for t, k in shared.items():
             wv[k] = w[t]
 
-        def incidence(sets: list[set[str]], n: int) -> np.ndarray:
+        def incidence(sets: list[set[str]], n: int, weighted: bool) -> Any:
             rows, cols = [], []
             for i, st in enumerate(sets):
                 for t in st:
@@ -160,17 +165,21 @@ class LexicalScorer:
                     if k is not None:
                         rows.append(i)
                         cols.append(k)
-            x = np.zeros((n, v), dtype=np.float32)
-            x[rows, cols] = 1.0
+            vals = wv[cols] if weighted else np.ones(len(cols))
+            if _sparse is not None:
+                return _sparse.csr_matrix((vals, (rows, cols)), shape=(n, v))
+            x = np.zeros((n, v))
+            x[rows, cols] = vals
             return x
 
-        wv32 = wv.astype(np.float32)
-        a, b = incidence(src_sets, ns), incidence(sus_sets, nt)
-        m = ((a * wv32) @ b.T).astype(np.float64)
+        def product(a: Any, b: Any) -> np.ndarray:
+            r = a @ b.T
+            return r.toarray() if _sparse is not None else r
+
+        m = product(incidence(src_sets, ns, True), incidence(sus_sets, nt, False))
         if src_free == src_sets and sus_free == sus_sets:  # no quotations
             return m, m
-        af, bf = incidence(src_free, ns), incidence(sus_free, nt)
-        mf = ((af * wv32) @ bf.T).astype(np.float64)
+        mf = product(incidence(src_free, ns, True), incidence(sus_free, nt, False))
         return m, mf
 
     def _term_weights(self, dfa: Counter[str], dfb: Counter[str], ns: int, nt: int, names: set[str],
