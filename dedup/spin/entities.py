@@ -4,7 +4,8 @@ Names are runs of capitalised tokens (a sentence-initial word only when the
 run continues, "Donald Trump said"); titles ("Mr.", "President") are not part
 of the name's keys. A name is *matched* (same entity) when one of its keys
 occurs on the other side as a word, is close in spelling to a capitalised word
-there (Jaro-Winkler, "Zelensky"/"Zelenskyy"), or is the acronym of a name
+there (Jaro-Winkler, "Zelensky"/"Zelenskyy"), is an abbreviation of one
+("Nov"/"November"), or is the acronym of a name
 there ("NHTSA"). An unmatched name is flagged only against an unmatched name
 of the other side in a comparable position: they share a neighbouring content
 word, or they are the only unmatched names of their sides and the sentences
@@ -51,6 +52,9 @@ def _matched(name: Name, side: Side, other: Side, threshold: float) -> bool:
             return True
     caps = [other.norms[k] for k in range(len(other.tokens)) if other.tokens[k].is_capitalized]
     for key in name.keys:
+        # abbreviations: "Nov." / "November", "Calif." / "California"
+        if len(key) >= 3 and any(len(c) >= 3 and (c.startswith(key) or key.startswith(c)) for c in caps):
+            return True
         if len(key) < 4:
             continue
         for c in caps:

@@ -72,7 +72,9 @@ class SpinConfig:
         context_window: Words around a name/number that define its position.
         approx_tolerance: Relative tolerance between approximate quantities.
         alias_jaro_winkler: Spelling similarity above which names are aliases.
-        entity_min_overlap: Content overlap needed to pair lone unmatched names.
+        entity_min_overlap: Content overlap needed to pair lone unmatched names
+            without a shared neighbour (1.0: every content word of the shorter
+            sentence is shared, a pure substitution).
         polarity_strong: |VADER valence| of an introduced word that counts as
             a clear evaluation.
         polarity_lean: |net valence| of the other side's differing words that
@@ -91,7 +93,7 @@ class SpinConfig:
     context_window: int = 3
     approx_tolerance: float = 0.1
     alias_jaro_winkler: float = 0.88
-    entity_min_overlap: float = 0.5
+    entity_min_overlap: float = 1.0
     polarity_strong: float = 1.5
     polarity_lean: float = 1.0
     quote_min_overlap: float = 0.5

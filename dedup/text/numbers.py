@@ -89,6 +89,10 @@ _APPROX_TWO = frozenset({("more", "than"), ("less", "than"), ("fewer", "than"), 
                          ("up", "to"), ("at", "least"), ("at", "most"), ("just", "over"),
                          ("just", "under"), ("as", "many"), ("as", "much"), ("in", "excess"),
                          ("upwards", "of")})
+_BOUND_ONE = {"over": 1, "under": -1}
+_BOUND_TWO = {("more", "than"): 1, ("less", "than"): -1, ("fewer", "than"): -1, ("up", "to"): -1,
+              ("at", "least"): 1, ("at", "most"): -1, ("just", "over"): 1, ("just", "under"): -1,
+              ("in", "excess"): 1, ("upwards", "of"): 1}
 _MONTHS = frozenset("""january february march april may june july august september october
 november december jan feb mar apr jun jul aug sep sept oct nov dec""".split())
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "my", "your",
@@ -114,6 +118,9 @@ class NumberMention:
         unit: Canonical unit (see module docstring) or None.
         approx: Whether the value is hedged ("nearly", "about", "more than").
         text: ``text[start:end]`` of the source string.
+        bound: +1 for a lower bound ("more than", "over", "at least", "or
+            more"), -1 for an upper bound ("less than", "under", "up to",
+            "below"), 0 otherwise.
     """
 
     start: int
@@ -122,6 +129,7 @@ class NumberMention:
     unit: str | None
     approx: bool
     text: str
+    bound: int = 0
 
     @property
     def is_ordinal(self) -> bool:
@@ -386,15 +394,25 @@ def find_numbers(text: str) -> list[NumberMention]:
                 unit = "date"
         # approximation markers before the number
         approx = False
+        bound = 0
         k = start_i
         if k >= 1 and toks[k - 1].low in _APPROX_ONE:
             w = toks[k - 1].low
             if w != "up" and w != "some" or (w == "some" and unit not in ("year", "date")):
                 approx = True
+                bound = _BOUND_ONE.get(w, 0)
                 k -= 1
         if not approx and k >= 2 and (toks[k - 2].low, toks[k - 1].low) in _APPROX_TWO:
             approx = True
+            bound = _BOUND_TWO.get((toks[k - 2].low, toks[k - 1].low), 0)
             k -= 2
+        if not approx and k >= 1 and toks[k - 1].low in ("below", "above", "beyond"):
+            approx = True
+            bound = 1 if toks[k - 1].low != "below" else -1
+        if not bound and end_tok + 2 < n and toks[end_tok + 1].low == "or" and \
+                toks[end_tok + 2].low in ("more", "less", "fewer", "above", "higher", "lower"):
+            approx = True
+            bound = 1 if toks[end_tok + 2].low in ("more", "above", "higher") else -1
         if approx and k >= 1 and toks[k - 1].low in ("a", "an", "just", "only", "well") and \
                 toks[k].low not in ("a", "an"):
             pass
@@ -405,7 +423,7 @@ def find_numbers(text: str) -> list[NumberMention]:
         s, e = toks[k].start, toks[end_tok].end
         if not approx and start_i > 0 and toks[start_i - 1].text == "~":
             approx = True
-        out.append(NumberMention(s, e, float(value), unit, approx, text[s:e]))
+        out.append(NumberMention(s, e, float(value), unit, approx, text[s:e], bound))
         i = max(j, end_tok + 1)
     return out
 
@@ -450,7 +468,8 @@ def numbers_match(a: NumberMention, b: NumberMention, *, approx_tolerance: float
 
     Args:
         a: A mention.
-        b: Another mention.
+        b: Another mention (a bound, "more than 5", never matches an exact
+            value or the opposite bound).
         approx_tolerance: Relative difference accepted when either side is
             approximate ("nearly 2.5" vs "2.4").
         rounding: Accept a value rounded to the precision of the less precise
@@ -465,6 +484,11 @@ def numbers_match(a: NumberMention, b: NumberMention, *, approx_tolerance: float
         return False
     if (a.unit == "ordinal") != (b.unit == "ordinal") and a.unit is not None and b.unit is not None:
         return False
+    if a.bound != b.bound and (a.bound and b.bound or not (a.approx and b.approx)):
+        # "more than 11,000" is not "11,000", nor "less than 5" "more than 5";
+        # an approximate value ("about 2,100") may sit near either bound
+        if not ((a.approx and not a.bound) or (b.approx and not b.bound)):
+            return False
     va, vb = a.value, b.value
     # cents vs dollars
     if {a.unit, b.unit} == {"cent", "$"}:

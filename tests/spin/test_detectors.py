@@ -94,3 +94,8 @@ def test_quote_variants_are_not_alterations():
                                         'He said "we have real problems ... and recall isn\'t one."')
     assert "quote-altered" in kinds('He said "the decision was an easy one."',
                                     'He said "the decision was a difficult one."')
+
+
+def test_abbreviated_names_are_aliases():
+    assert "entity" not in kinds("The shooting was on November 11 at the school.",
+                                 "The shooting was on Nov. 11 at the school.")

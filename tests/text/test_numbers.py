@@ -54,3 +54,17 @@ def test_numbers_match_tolerance():
     assert not numbers_match(f("19 cents"), f("20 cents"))
     assert numbers_match(f("about 20 cents"), f("19 cents"))
     assert not numbers_match(f("5 hours"), f("5 days"))
+
+
+def test_bounds_are_not_exact_values():
+    from dedup.text.numbers import find_numbers, numbers_match
+
+    def m(a, b):
+        return numbers_match(find_numbers(a)[0], find_numbers(b)[0])
+    assert not m("more than 11,000 customers", "11,000 customers")
+    assert not m("$250,000 or more", "$250,000")
+    assert not m("below 60 percent", "60 percent")
+    assert not m("less than 5 people", "more than 5 people")
+    assert m("over 2,000 people", "more than 2,000 people")
+    assert m("more than 2,000 people", "about 2,100 people")
+    assert m("nearly 2.5 hours", "2.4 hours")
