@@ -65,3 +65,12 @@ def test_decode_reports_file_offset() -> None:
 
 def test_latin1_prose_is_not_binary() -> None:
     assert not looks_binary("Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e, na\u00efve fa\u00e7ade.".encode("latin-1"))
+
+
+def test_a_few_stray_nul_bytes_in_long_text_are_kept(tmp_path: Path) -> None:
+    body = ("A line of ordinary prose that goes on for a while. " * 200).encode()
+    raw = body[:4000] + b"\x00" + body[4000:]
+    f = tmp_path / "damaged.txt"
+    f.write_bytes(raw)
+    [doc] = _read(f)
+    assert doc.text == raw.decode("utf-8")
