@@ -140,8 +140,11 @@ def compare_features(src: TextFeatures, sus: TextFeatures, cfg: Config) -> Compa
     drift = (float(np.average([s.drift for s in aligned], weights=[s.suspect_end - s.suspect_start for s in aligned]))
              if aligned else 1.0)
     n_flags = sum(len(s.flags) for s in sentences)
+    # a lone suspect sentence aligned to the whole source (one sentence, or two it merges)
     single = (float(aligned[0].similarity)
-              if len(src.sentences) == 1 and len(sus.sentences) == 1 and aligned else None)
+              if len(sus.sentences) == 1 and aligned and src.sentences
+              and aligned[0].source_start == src.sentences[0].sentence.start
+              and aligned[0].source_end == src.sentences[-1].sentence.end else None)
     verdict = decide(coverage, source_coverage, mean_sim, n_flags, len(shared), cfg.verdict,
                      single_sentence_similarity=single)
     scores = Scores(round(resemblance, 4), round(containment, 4), round(coverage, 4), round(drift, 4))

@@ -21,7 +21,8 @@ class VerdictConfig:
         near_duplicate_coverage: Share of both texts in passages for a
             near-duplicate.
         near_duplicate_similarity: Mean sentence similarity for a near-duplicate.
-        single_sentence_similarity: When both texts are one sentence, the
+        single_sentence_similarity: When the suspect is one sentence aligned
+            to the whole source (one sentence, or two it merges), the
             similarity of the aligned pair that makes the suspect a rewrite of
             the source even though the shared words are mostly quoted or too
             few to count as reused text (judgement call: a lone sentence has no
@@ -46,8 +47,9 @@ def decide(coverage: float, source_coverage: float, mean_similarity: float, n_fl
       identical;
     * derivative: enough of the suspect (or of the source) in passages;
     * spun: a near-duplicate or derivative with at least one meaning-changing flag;
-    * single sentences: when both texts are one sentence and they align with
-      similarity >= ``single_sentence_similarity``, a derivative (or spun);
+    * single sentences: when the suspect is one sentence aligned to the whole
+      source with similarity >= ``single_sentence_similarity``, a derivative
+      (or spun);
     * shared-quotes: not a derivative, but quotations are shared;
     * unrelated: anything else.
 
@@ -58,8 +60,9 @@ def decide(coverage: float, source_coverage: float, mean_similarity: float, n_fl
         n_flags: Meaning-change flags on aligned sentences.
         n_shared_quotes: Quotations found in both texts.
         config: Thresholds.
-        single_sentence_similarity: Similarity of the aligned pair when both
-            texts are a single sentence; None otherwise (or when unaligned).
+        single_sentence_similarity: Similarity of the aligned pair when the
+            suspect is a single sentence aligned to the whole source; None
+            otherwise.
 
     Returns:
         One of :data:`VERDICTS`.
