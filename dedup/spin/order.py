@@ -17,8 +17,10 @@ in the same order (a clause or adjunct moved as a block: "In 1990, he moved to
 Paris" / "He moved to Paris in 1990") and inversions of conjuncts ("A and B" /
 "B and A") are not counted; when one moved run of words explains the whole
 change (``block_move``: "In 1990, X" / "X ... in 1990") no flag is raised
-either. A voice change ("X called Y" / "Y was called by
-X") is reported so that no flag is raised for it.
+either (a lone word counts as a block only when it moves to or from an end
+of the sentence). A voice change ("X called Y" / "Y was called by X": the
+agent after "by" stands before the same verb on the active side) is reported
+so that no flag is raised for it.
 
 The discordance only counts when the two sentences share almost all their tokens
 (``overlap`` = shared tokens, as a multiset of lemmas, over the longer side's
@@ -118,13 +120,23 @@ def _one_block_move(seq: list[int]) -> bool:
     return False
 
 
-def _passive(side: Side) -> int:
-    """Agentive passives: "by" within four tokens after a form of "be"."""
-    n = 0
-    for k, w in enumerate(side.norms):
-        if w == "by" and any(side.norms[m] in _BE for m in range(max(0, k - 4), k)):
-            n += 1
-    return n
+def _voice_change(passive: Side, active: Side) -> bool:
+    """Whether ``passive`` says "Y was <verb> by X" where ``active`` says "X <verb> Y":
+    the agent after "by" stands before the same verb on the active side, which
+    has no "by" of its own there."""
+    n = passive.norms
+    for k, w in enumerate(n):
+        if w != "by" or k < 2 or not any(n[m] in _BE for m in range(max(0, k - 4), k)):
+            continue
+        verb = next((m for m in range(k - 1, max(-1, k - 4), -1) if passive.is_content(m)), None)
+        agent = next((m for m in range(k + 1, min(len(n), k + 5)) if passive.is_content(m)), None)
+        if verb is None or agent is None:
+            continue
+        v = [m for m, x in enumerate(active.lemmas) if x == passive.lemmas[verb]]
+        g = [m for m, x in enumerate(active.lemmas) if x == passive.lemmas[agent]]
+        if v and g and g[0] < v[0] and "by" not in active.norms[v[0]:v[0] + 3]:
+            return True
+    return False
 
 
 def order_change(src: Side, sus: Side) -> OrderChange:
@@ -183,6 +195,6 @@ def order_change(src: Side, sus: Side) -> OrderChange:
     if not disc:
         return OrderChange(overlap, 0.0, n)
     _, x, y = best
-    voice = _passive(src) != _passive(sus)
+    voice = _voice_change(src, sus) or _voice_change(sus, src)
     return OrderChange(overlap, disc / total, n, _span(src, shared[x][0], shared[y][0]),
                        _span(sus, tgt[x], tgt[y]), voice, _one_block_move(in_suspect_order))

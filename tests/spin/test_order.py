@@ -34,3 +34,11 @@ def test_order_measure_and_drift():
     assert sentence_drift(1.0, [], order=swapped.discordance) > sentence_drift(1.0, [])
     f = Flag("role-swap", "a", "b", "x")
     assert sentence_drift(0.9, [f], order=0.5) >= sentence_drift(0.9, [f], order=0.2)
+
+
+def test_passive_with_a_different_agent_is_not_a_voice_change():
+    # "by" on one side only, but the agent does not precede the verb on the other
+    a = "The species was described by Stephan Endlicher as part of the work of Johann Lehmann in 1846."
+    b = "The species was described in 1846 as part of the work of Stephan Endlicher by Johann Lehmann."
+    assert not sentence_order(a, b).voice_change
+    assert sentence_order("Trump called Putin on Friday.", "Putin was called by Trump on Friday.").voice_change
