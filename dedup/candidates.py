@@ -53,10 +53,14 @@ documents are dropped before the anchor signatures are made (a merge step
 across partitions: :func:`sketch_documents` returns anchor keys,
 :func:`anchor_signatures` caps and signs them).
 
-Featurisation: one regex pass per document; each distinct raw token of a batch
-is normalised, stemmed and hashed once (memoised pure function); shingles,
-anchors, sentence ids and passage fingerprints are numpy over the token arrays
-of the whole batch.
+Featurisation (:mod:`dedup.featurise`): fully vectorised, no per-token Python
+work. Each sub-batch of documents (about ``_FEAT_BATCH_CHARS`` characters) is
+encoded to UTF-8 once and processed as one byte array: lookup tables classify
+and lower-case bytes, token boundaries come from the steps of the word mask,
+word hashes from uint64 polynomial prefix sums, stems from suffix rules plus
+prefix truncation (``stem_prefix`` bytes), stopwords from a direct-mapped hash
+table. Shingles, anchors, sentence ids and passage fingerprints are numpy over
+the token arrays of the whole batch.
 
 Scale note (before the cap): the anchor view bands at a low threshold (default 75 bands x 2
 rows of 256 permutations, so pairs with anchor Jaccard 0.24 collide with
@@ -72,13 +76,11 @@ matched sentences / sentences of the shorter document).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Sequence
 
 import numpy as np
-import xxhash
 
 from dedup.sketch import (
     SketchConfig,
@@ -87,7 +89,7 @@ from dedup.sketch import (
     pairwise_jaccard_estimate,
     signatures_flat,
 )
-from dedup.text.tokens import _TOKEN_RE, STOPWORDS, normalize_word, stem
+from dedup.featurise import CONTENT, LONG, NUMBER, WORD, Tokens, tokenise
 
 __all__ = [
     "ViewConfig",
@@ -190,7 +192,8 @@ class CandidateConfig:
             sentence view to fire.
         max_bucket: Buckets with more members are treated as boilerplate (see
             module docs).
-        hash_seed: xxhash seed for features.
+        hash_seed: Seed of the feature hashes (see :mod:`dedup.featurise`).
+        stem_prefix: Stems are cut to this many bytes (prefix-truncation stemmer).
     """
 
     views: tuple[str, ...] = ("shingle", "anchor", "passage")
@@ -213,6 +216,7 @@ class CandidateConfig:
     passage_min_score: float = 2.0
     passage_min_containment: float = 0.02
     passage_top_k: int = 5
+    stem_prefix: int = 6
     max_bucket: int = 1000
     hash_seed: int = 0
 
@@ -224,7 +228,8 @@ class CandidateConfig:
         if bad or not self.views:
             raise ValueError(f"CandidateConfig.views must be a non-empty subset of {VIEWS}, got {self.views!r}")
         for name in ("shingle_k", "anchor_min_len", "anchor_max_df", "sentence_min_terms", "min_sentence_hits",
-                     "passage_window", "passage_sample", "passage_max_df", "passage_min_hits", "passage_top_k", "max_bucket"):
+                     "passage_window", "passage_sample", "passage_max_df", "passage_min_hits", "passage_top_k", "max_bucket",
+                     "stem_prefix"):
             v = getattr(self, name)
             if not isinstance(v, int) or v < 1:
                 raise ValueError(f"CandidateConfig.{name} must be a positive int, got {v!r}")
@@ -438,51 +443,12 @@ def _doc_view_pairs(sigs: np.ndarray, bands: int, rows: int, max_bucket: int) ->
 
 # -------------------------------------------------------------- features ---
 
-# Words (letters/digits/underscore joined by inner apostrophes, dots or
-# commas: "don't", "U.S", "2.5", "1,000") and runs of sentence-ending
-# punctuation. Simpler than dedup.text.tokens' regex and ~3x faster; the
-# sketches only need the same tokens on both sides of a comparison.
-_FEAT_RE = re.compile(r"\w+(?:['’.,]\w+)*|[.!?]+")
+# token kinds (see dedup.featurise)
+_WORD, _NUMBER, _CONTENT, _LONG = WORD, NUMBER, CONTENT, LONG
 
-# token kinds
-_SKIP, _WORD, _NUMBER, _CONTENT, _LONG, _END = range(6)
-
-
-def _number_key(norm: str) -> str:
-    return norm.replace(",", "")
-
-
-@lru_cache(maxsize=1 << 20)
-def _token_info(t: str, min_len: int, seed: int) -> tuple[int, int, int, bool]:
-    """``(word_hash64, kind, key32, capitalised)`` of a raw token, memoised.
-
-    A pure function of its arguments (the cache only saves work). ``kind``:
-    ``_SKIP`` no normalised form, ``_END`` sentence-ending punctuation,
-    ``_WORD`` stopword or one letter, ``_NUMBER`` (key = number without
-    thousands separators), ``_CONTENT`` content word (key = stem), ``_LONG``
-    content word of ``min_len`` letters or more.
-    """
-    if t[0] in ".!?":
-        return 0, _END, 0, False
-    if t.isascii():  # fast path, same result as normalize_word (NFKD is the identity on ASCII)
-        norm = t.lower()
-        if norm.endswith("'s"):
-            norm = norm[:-2]
-        elif norm.endswith("'"):
-            norm = norm[:-1]
-        if not norm[:1].isdigit():
-            norm = norm.replace(".", "")
-    else:
-        norm = normalize_word(t)
-    if not norm:
-        return 0, _SKIP, 0, False
-    h = xxhash.xxh3_64_intdigest(norm.encode("utf-8"), seed)
-    if t[0].isdigit():
-        return h, _NUMBER, xxhash.xxh32_intdigest(_number_key(norm).encode("utf-8"), seed), False
-    if norm in STOPWORDS or len(norm) < 2:
-        return h, _WORD, 0, False
-    key = xxhash.xxh32_intdigest(stem(norm).encode("utf-8"), seed)
-    return h, _LONG if len(norm) >= min_len else _CONTENT, key, t[0].isupper()
+#: Featurisation works on sub-batches of about this many characters (keeps the
+#: per-byte work arrays cache- and memory-friendly).
+_FEAT_BATCH_CHARS = 1 << 20
 
 
 def _mix64(x: np.ndarray) -> np.ndarray:
@@ -505,41 +471,25 @@ def _group_unique(doc: np.ndarray, val: np.ndarray, val_bits: int) -> tuple[np.n
     return (key >> _U64(val_bits)).astype(np.int64), key & _U64((1 << val_bits) - 1)
 
 
-@dataclass(frozen=True)
-class _Tokens:
-    """Token arrays of a batch of documents (all numpy)."""
-
-    n_docs: int
-    kind: np.ndarray     # (t,) int8 per token
-    h64: np.ndarray      # (t,) uint64 normalised-word hash
-    key: np.ndarray      # (t,) uint32 stem / number key
-    cap: np.ndarray      # (t,) bool capitalised
-    doc: np.ndarray      # (t,) int64 document of each token
-
-
-def _tokenise(texts: Sequence[str], config: "CandidateConfig") -> _Tokens:
-    findall = _FEAT_RE.findall
-    toks: list[str] = []
-    lens = np.zeros(len(texts), dtype=np.int64)
-    for d, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise ValueError(f"texts[{d}] is {type(text).__name__}, expected str (decode bytes first)")
-        found = findall(text)
-        lens[d] = len(found)
-        toks.extend(found)
-    # distinct raw tokens of the batch, each looked up once
-    ids = {t: i for i, t in enumerate(dict.fromkeys(toks))}
-    info = _token_info
-    ml, hs = config.anchor_min_len, config.hash_seed
-    rows = [info(t, ml, hs) for t in ids]
-    v = len(rows)
-    r_h = np.fromiter((r[0] for r in rows), dtype=np.uint64, count=v)
-    r_k = np.fromiter((r[1] for r in rows), dtype=np.int8, count=v)
-    r_key = np.fromiter((r[2] for r in rows), dtype=np.uint32, count=v)
-    r_cap = np.fromiter((r[3] for r in rows), dtype=bool, count=v)
-    idx = np.fromiter(map(ids.__getitem__, toks), dtype=np.int32, count=len(toks))
-    return _Tokens(len(texts), r_k[idx], r_h[idx], r_key[idx], r_cap[idx],
-                   np.repeat(np.arange(len(texts), dtype=np.int64), lens))
+def _tokenise(texts: Sequence[str], config: "CandidateConfig") -> Tokens:
+    """:func:`dedup.featurise.tokenise` over sub-batches of ``texts``, joined."""
+    parts: list[Tokens] = []
+    lo, size = 0, 0
+    n = len(texts)
+    for d in range(n + 1):
+        if d == n or (size >= _FEAT_BATCH_CHARS and d > lo):
+            if d > lo or not parts:
+                parts.append(tokenise(texts[lo:d], config.anchor_min_len, config.hash_seed, config.stem_prefix))
+            lo, size = d, 0
+        if d < n:
+            t = texts[d]
+            size += len(t) if isinstance(t, str) else 0
+    if len(parts) == 1:
+        return parts[0]
+    offs = np.cumsum([0] + [p.n_docs for p in parts])
+    return Tokens(n, *(np.concatenate([getattr(p, f) for p in parts])
+                       for f in ("kind", "h64", "key", "cap", "sent_start")),
+                  np.concatenate([p.doc + o for p, o in zip(parts, offs)]))
 
 
 @dataclass(frozen=True)
@@ -582,8 +532,8 @@ _FEAT_BITS = 40  # passage fingerprints keep 40 bits; doc ids use the other 24
 def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None) -> DocSketches:
     """Featurise and sketch documents (pure; safe to run per partition).
 
-    One regex pass per document; every distinct token of the batch is
-    normalised, stemmed and hashed once; everything after that is numpy over
+    Featurisation is vectorised over sub-batches of documents
+    (:func:`dedup.featurise.tokenise`); everything after that is numpy over
     the token arrays of the whole batch.
 
     Args:
@@ -601,29 +551,20 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
     kind, doc = tk.kind, tk.doc
     views = config.views
     counts = lambda d: np.bincount(d, minlength=n).astype(np.int64)  # noqa: E731
-    # shingles over words (kinds 1-4)
+    # shingles over all words
     if "shingle" in views:
-        w = (kind >= _WORD) & (kind <= _LONG)
-        sh, sh_n = combine_shingles_flat(tk.h64[w], counts(doc[w]), config.shingle_k)
+        sh, sh_n = combine_shingles_flat(tk.h64, counts(doc), config.shingle_k)
         shingle_sig = signatures_flat(sh, sh_n, config.shingle.sketch())
     else:
         shingle_sig = np.empty((n, 0), dtype=np.uint32)
-    content = (kind >= _NUMBER) & (kind <= _LONG)
-    # sentence ids: a new sentence at each document start and after end punctuation
-    new_sent = np.ones(len(kind), dtype=bool)
-    if len(kind):
-        new_sent[1:] = (kind[:-1] == _END) | (doc[1:] != doc[:-1])
+    content = kind >= _NUMBER
+    # sentence ids: a new sentence at each document start and after a sentence end
+    new_sent = tk.sent_start
     sid = np.cumsum(new_sent) - 1
     # anchors: numbers, long content words, capitalised content words not opening a sentence
     if "anchor" in views:
-        wpos = np.flatnonzero((kind >= _WORD) & (kind <= _LONG))
-        ws = sid[wpos]
-        first = np.ones(len(wpos), dtype=bool)
-        if len(wpos):
-            first[1:] = ws[1:] != ws[:-1]
-        wk = kind[wpos]
-        is_anchor = (wk == _NUMBER) | (wk == _LONG) | ((wk == _CONTENT) & tk.cap[wpos] & ~first)
-        ap = wpos[is_anchor]
+        is_anchor = (kind == _NUMBER) | (kind == _LONG) | ((kind == _CONTENT) & tk.cap & ~new_sent)
+        ap = np.flatnonzero(is_anchor)
         a_doc, a_key = _group_unique(doc[ap], tk.key[ap], 32)
         anchor_keys = a_key.astype(np.uint32)
         anchor_count = counts(a_doc)

@@ -53,7 +53,10 @@ def test_seed_corpus_rewrites_are_candidates(seed_texts):
 
 def test_seed_quotations_found_by_sentence_view(seed_texts):
     cands = find_candidates(seed_texts, CandidateConfig(views=("sentence",)))
-    assert [(c.i, c.j) for c in cands] == [(3, 4)]
+    pairs = {(c.i, c.j) for c in cands}
+    # 003/004 share quotations; the only other sentence matches allowed are
+    # between 000 and its derivatives 001/002
+    assert (3, 4) in pairs and pairs <= {(3, 4), (0, 1), (0, 2), (1, 2)}
 
 
 def test_partitioned_sketches_give_same_result(seed_texts):
