@@ -83,7 +83,9 @@ class SpinConfig:
         order_min_overlap: Token overlap two sentences need before their word
             order is compared (see :mod:`dedup.spin.order`).
         order_min_discordance: Discordance of the shared content words that
-            makes a ``role-swap`` flag when no swap pattern was found.
+            makes a ``role-swap`` flag when no swap pattern was found (unless
+            one moved block explains it); two words that exchanged their
+            slots make one regardless (see :mod:`dedup.spin.order`).
         order_weight: Drift weight of the discordance (see :func:`sentence_drift`).
         weights: Drift weight per flag kind.
     """
@@ -223,8 +225,8 @@ def sentence_flags(source: str, suspect: str, *, config: SpinConfig | None = Non
                             f"roles swapped: '{sw.source_span}' became '{sw.suspect_span}'"))
         if not any(f.kind == "role-swap" for f in out):
             oc = _order(source, suspect)
-            if (oc.overlap >= cfg.order_min_overlap and oc.discordance >= cfg.order_min_discordance
-                    and not oc.voice_change and not oc.block_move):
+            if oc.overlap >= cfg.order_min_overlap and not oc.voice_change and (
+                    oc.discordance >= cfg.order_min_discordance and not oc.block_move or oc.exchanges):
                 out.append(Flag("role-swap", oc.source_span, oc.suspect_span,
                                 f"same words, different order ({oc.discordance:.0%} of word pairs reversed): "
                                 f"'{oc.source_span}' became '{oc.suspect_span}'"))

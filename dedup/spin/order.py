@@ -20,7 +20,10 @@ change (``block_move``: "In 1990, X" / "X ... in 1990") no flag is raised
 either (a lone word counts as a block only when it moves to or from an end
 of the sentence). A voice change ("X called Y" / "Y was called by X": the
 agent after "by" stands before the same verb on the active side) is reported
-so that no flag is raised for it.
+so that no flag is raised for it. Two inverted words that exchanged their slots
+(each now has the neighbour the other had: "his wife was A, and their son B" /
+"his wife was B, and her son A") are a role swap even inside moved blocks
+(``exchanges``).
 
 The discordance only counts when the two sentences share almost all their tokens
 (``overlap`` = shared tokens, as a multiset of lemmas, over the longer side's
@@ -60,6 +63,10 @@ class OrderChange:
         source_span: Source text from the first to the second word of the most
             displaced discordant pair ("" when none).
         suspect_span: The same two words' span in the suspect.
+        voice_change: One side is the passive of the other ("Y was called by X").
+        block_move: Moving one run of words explains the whole change.
+        exchanges: Inverted word pairs that exchanged their slots: each word
+            now has the neighbour (left or right) the other word had.
     """
 
     overlap: float
@@ -69,6 +76,7 @@ class OrderChange:
     suspect_span: str = ""
     voice_change: bool = False
     block_move: bool = False
+    exchanges: int = 0
 
 
     @property
@@ -118,6 +126,16 @@ def _one_block_move(seq: list[int]) -> bool:
                 return True
         i = j + 1
     return False
+
+
+def _exchanged(src: Side, i: int, j: int, sus: Side, k: int, m: int) -> bool:
+    """Whether source words i, j (suspect positions k, m) swapped slots: each now
+    has the left (or right) neighbour the other had ("wife was A ... son B" /
+    "wife was B ... son A")."""
+    ns, nt = src.norms, sus.norms
+    if ns[i - 1:i] != ns[j - 1:j] and nt[k - 1:k] == ns[j - 1:j] and nt[m - 1:m] == ns[i - 1:i]:
+        return True
+    return ns[i + 1:i + 2] != ns[j + 1:j + 2] and nt[k + 1:k + 2] == ns[j + 1:j + 2] and nt[m + 1:m + 2] == ns[i + 1:i + 2]
 
 
 def _voice_change(passive: Side, active: Side) -> bool:
@@ -176,16 +194,19 @@ def order_change(src: Side, sus: Side) -> OrderChange:
             run[in_suspect_order[k]] = j - i + 1
         i = j + 1
     disc = 0
+    exchanges = 0
     best = (-1, 0, 0)
     for x in range(n):
         tx = tgt[x]
         rx = run[x]
         for y in range(x + 1, n):
             if tx > tgt[y]:
-                if rx > _BLOCK and run[y] > _BLOCK:
-                    continue  # two blocks of words exchanged: a clause moved, not a role
                 if _coordinated(src, shared[x][0], shared[y][0]) and _coordinated(sus, tx, tgt[y]):
                     continue  # "A and B" / "B and A": conjuncts commute
+                if _exchanged(src, shared[x][0], shared[y][0], sus, tx, tgt[y]):
+                    exchanges += 1
+                if rx > _BLOCK and run[y] > _BLOCK:
+                    continue  # two blocks of words exchanged: a clause moved, not a role
                 disc += 1
                 # most displaced pair: the two words moved furthest apart in rank
                 score = tx - tgt[y]
@@ -193,8 +214,8 @@ def order_change(src: Side, sus: Side) -> OrderChange:
                     best = (score, x, y)
     total = n * (n - 1) // 2
     if not disc:
-        return OrderChange(overlap, 0.0, n)
+        return OrderChange(overlap, 0.0, n, exchanges=exchanges)
     _, x, y = best
     voice = _voice_change(src, sus) or _voice_change(sus, src)
     return OrderChange(overlap, disc / total, n, _span(src, shared[x][0], shared[y][0]),
-                       _span(sus, tgt[x], tgt[y]), voice, _one_block_move(in_suspect_order))
+                       _span(sus, tgt[x], tgt[y]), voice, _one_block_move(in_suspect_order), exchanges)
