@@ -1,0 +1,157 @@
+"""Benchmark of the persistent index (dedup.index): add throughput, check latency, peak RSS.
+
+usage:
+  python benchmarks/index.py TEXTS [--sizes 10000,100000] [--million] [--backends sqlite,redis]
+                             [--redis redis://127.0.0.1:6379/0] [--chunk 3000] [--workdir DIR]
+
+TEXTS is a directory of .txt files (e.g. the PAN13 source documents), cut into
+news-length chunks (``--chunk`` characters, cut at whitespace); chunks are
+reused with a numbered prefix when the corpus is smaller than the size asked.
+Each (backend, size) runs in its own process (peak RSS is per run):
+
+* add: ``add_many`` of SIZE documents in batches of 500, docs/s (sketching,
+  look-up, storing; with ``--judge`` also verification and alignment of the
+  candidates found);
+* check (new): ``Index.candidates`` of 500 held-out chunks, p50/p99 ms —
+  candidate look-up and verification, no alignment;
+* check (derivative): ``check`` of 20 lightly edited indexed chunks, p50/p99
+  ms — includes aligning and judging every verified candidate.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def chunks(root: Path, size: int, want: int) -> list[str]:
+    out: list[str] = []
+    files = sorted(root.rglob("*.txt"))
+    if not files:
+        sys.exit(f"{root}: no .txt files")
+    for f in files:
+        t = f.read_text(encoding="utf-8", errors="replace")
+        i = 0
+        while i < len(t) and len(out) < want:
+            j = t.find(" ", i + size)
+            j = len(t) if j < 0 else j
+            c = t[i:j].strip()
+            if len(c) > size // 2:
+                out.append(c)
+            i = j
+        if len(out) >= want:
+            break
+    base = len(out)
+    k = 0
+    while len(out) < want:  # corpus too small: reuse chunks, made distinct by a numbered lead sentence
+        out.append(f"Bulletin {k // base} item {k % base}. " + out[k % base])
+        k += 1
+    return out
+
+
+def edit(text: str, rnd: random.Random) -> str:
+    words = text.split()
+    for _ in range(max(1, len(words) // 20)):
+        i = rnd.randrange(len(words))
+        words[i] = words[i].upper() if rnd.random() < 0.5 else words[i] + "s"
+    return " ".join(words)
+
+
+def run_one(args: argparse.Namespace) -> dict:
+    from dedup.index import Index
+    n = args.size
+    texts = chunks(Path(args.texts), args.chunk, n + 500)
+    held, texts = texts[n:], texts[:n]
+    loc = (str(Path(args.workdir) / f"bench-{n}.dedup") if args.backend == "sqlite"
+           else f"{args.redis}?prefix=bench{n}x{os.getpid()}")
+    res: dict = {"backend": args.backend, "docs": n}
+    with Index(loc, batch_size=500) as ix:
+        t0 = time.perf_counter()
+        matches = 0
+        for s in range(0, n, 5000):
+            out = ix.add_many(((f"d{i}", texts[i]) for i in range(s, min(n, s + 5000))), judge=args.judge)
+            matches += sum(map(len, out))
+        dt = time.perf_counter() - t0
+        res.update(add_docs_per_s=round(n / dt, 1), add_s=round(dt, 1), add_matches=matches)
+        lat = []
+        for t in held:
+            a = time.perf_counter()
+            ix.candidates(t)  # look-up + verification, no alignment
+            lat.append(time.perf_counter() - a)
+        res.update(check_new_p50_ms=round(1000 * float(np.percentile(lat, 50)), 2),
+                   check_new_p99_ms=round(1000 * float(np.percentile(lat, 99)), 2))
+        rnd = random.Random(1)
+        lat = []
+        found = 0
+        for i in rnd.sample(range(n), 20):
+            a = time.perf_counter()
+            found += any(m.doc_id == f"d{i}" for m in ix.check("probe", edit(texts[i], rnd)))
+            lat.append(time.perf_counter() - a)
+        res.update(check_derivative_p50_ms=round(1000 * float(np.percentile(lat, 50)), 2),
+                   check_derivative_p99_ms=round(1000 * float(np.percentile(lat, 99)), 2),
+                   derivatives_found=f"{found}/20")
+        st = ix.stats()
+        res["index_bytes"] = st.get("db_bytes", st.get("redis_used_memory"))
+        if args.backend == "redis":  # clean up the benchmark's keys
+            import redis
+            r = redis.Redis.from_url(args.redis)
+            batch = []
+            for k in r.scan_iter(match=f"{loc.split('prefix=')[1]}:*", count=50000):
+                batch.append(k)
+                if len(batch) >= 20000:
+                    r.unlink(*batch)
+                    batch = []
+            if batch:
+                r.unlink(*batch)
+    if args.backend == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(loc + suffix).unlink(missing_ok=True)
+    res["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("texts", help="directory of .txt files")
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--million", action="store_true", help="also run 1,000,000 documents")
+    ap.add_argument("--backends", default="sqlite,redis")
+    ap.add_argument("--redis", default=os.environ.get("DEDUP_TEST_REDIS", "redis://127.0.0.1:6379/0"))
+    ap.add_argument("--chunk", type=int, default=3000, help="characters per document")
+    ap.add_argument("--workdir", default=tempfile.gettempdir())
+    ap.add_argument("--judge", action="store_true",
+                    help="align and judge the candidates found while adding (default: add_many(judge=False))")
+    ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--backend", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args)))
+        return
+    sizes = [int(s) for s in args.sizes.split(",")] + ([1_000_000] if args.million else [])
+    cols = ["backend", "docs", "add_docs_per_s", "add_s", "add_matches", "check_new_p50_ms", "check_new_p99_ms",
+            "check_derivative_p50_ms", "check_derivative_p99_ms", "derivatives_found", "index_bytes", "peak_rss_mb"]
+    print("\t".join(cols), flush=True)
+    for size in sizes:
+        for backend in args.backends.split(","):
+            cmd = [sys.executable, __file__, args.texts, "--one", "--size", str(size), "--backend", backend,
+                   "--redis", args.redis, "--chunk", str(args.chunk), "--workdir", args.workdir] + (["--judge"] if args.judge else [])
+            p = subprocess.run(cmd, capture_output=True, text=True)
+            if p.returncode:
+                print(f"{backend}\t{size}\tFAILED: {p.stderr.strip().splitlines()[-1:]}", flush=True)
+                continue
+            r = json.loads(p.stdout.strip().splitlines()[-1])
+            print("\t".join(str(r.get(c, "")) for c in cols), flush=True)
+
+
+if __name__ == "__main__":
+    main()
