@@ -462,14 +462,15 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
             members = keep or members
         first, last = members[0][0], members[-1][0]
         s_idx = [i for _, (srcs, _, _) in members for i in srcs]
-        if summary_like(g) and src_len(min(s_idx), max(s_idx)) >= 0.5 * src_len(0, ns - 1):
-            s_idx = [0, ns - 1]  # a summary of most of the source summarises all of it
+        whole_source = summary_like(g) and src_len(min(s_idx), max(s_idx)) >= 0.3 * src_len(0, ns - 1)
         lengths = np.array([sus_s[j].end - sus_s[j].start for j, _ in members], dtype=float)
         score = float(np.average([sim for _, (_, sim, _) in members], weights=lengths))
         weight = sum(w for _, (_, _, w) in members)
         shared = {t for j, (srcs, _, _) in members for i in srcs
                   for t in suspect.sentences[j].terms & source.sentences[i].terms if t.isalpha()}
-        p = Passage(src_s[min(s_idx)].start, src_s[max(s_idx)].end, sus_s[first].start, sus_s[last].end,
+        # a summary of much of the source summarises all of it
+        src_start, src_end = (0, len(source.text)) if whole_source else (src_s[min(s_idx)].start, src_s[max(s_idx)].end)
+        p = Passage(src_start, src_end, sus_s[first].start, sus_s[last].end,
                     round(min(1.0, score), 4), tuple(j for j, _ in members))
         long_enough = (p.suspect_end - p.suspect_start >= cfg.min_passage_chars
                        and score >= cfg.passage_score and weight >= cfg.passage_weight)

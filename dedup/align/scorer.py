@@ -63,8 +63,9 @@ def _merge_variants(source_terms: set[str], suspect_terms: set[str], names: set[
     ("zelensky"/"zelenskyy").
     """
     mapping: dict[str, str] = {}
-    only_src = [t for t in source_terms - suspect_terms if t.isalpha()]
-    only_sus = [t for t in suspect_terms - source_terms if t.isalpha()]
+    # sorted: the result must not depend on set iteration order (hash seed)
+    only_src = sorted(t for t in source_terms - suspect_terms if t.isalpha())
+    only_sus = sorted(t for t in suspect_terms - source_terms if t.isalpha())
     if not only_src or not only_sus:
         return mapping
     by_prefix: dict[str, str] = {}
