@@ -10,6 +10,7 @@ as") attribute to no one in particular and are ignored.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import jellyfish
@@ -114,8 +115,17 @@ def agents(side: Side) -> list[Agent]:
     return out
 
 
+def _acronym_of(short: Agent, long: Agent) -> bool:
+    """"SEC" / "Securities and Exchange Commission"."""
+    words = [w for w in re.findall(r"[^\W\d_]+", long.text) if w[:1].isupper()]
+    letters = short.text.replace(".", "")
+    return len(letters) >= 2 and letters.isupper() and "".join(w[0] for w in words) == letters
+
+
 def _same(a: Agent, b: Agent, threshold: float) -> bool:
     if a.vague or b.vague or a.keys & b.keys:
+        return True
+    if _acronym_of(a, b) or _acronym_of(b, a):
         return True
     return any(len(x) >= 4 and len(y) >= 4 and jellyfish.jaro_winkler_similarity(x, y) >= threshold
                for x in a.keys for y in b.keys)

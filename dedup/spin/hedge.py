@@ -9,7 +9,8 @@ not an added or dropped clause. A claim the other side attributes to
 someone ("according to X", "X said") is reported, not stated as fact, so a
 hedge against it is no change of certainty. Deliberation words ("discussed",
 "considering", "proposed") hedge only against a decision on the other side
-("agreed", "will", "decided").
+("agreed", "will", "decided"). A modal hedge against another non-factual
+modal ("could" / "should", "may" / "would") is no change of certainty.
 """
 from __future__ import annotations
 
@@ -70,6 +71,17 @@ def _attributed(side: Side, claim: str) -> bool:
         n[k] == "according" and n[k + 1] == "to" for k in range(len(n) - 1))
 
 
+_NON_FACTUAL = frozenset({"should", "would", "can", "must", "might", "may", "could", "shall", "ought"})
+
+
+def _modal_before(side: Side, head: str) -> bool:
+    """Whether the word ``head`` (a lemma) follows a non-factual modal (not "will")."""
+    for k, w in enumerate(side.lemmas):
+        if w == head and any(side.norms[m] in _NON_FACTUAL for m in range(max(0, k - 3), k)):
+            return True
+    return False
+
+
 def hedge_change(src: Side, sus: Side) -> tuple[Side, Hedge] | None:
     """The hedge that one side has and the other drops, if any.
 
@@ -91,5 +103,7 @@ def hedge_change(src: Side, sus: Side) -> tuple[Side, Hedge] | None:
         if h.head is not None and other.has(side.norms[h.head]):
             if _attributed(other, side.lemmas[h.head]):
                 return None  # "according to X, ... praised" / "reportedly praised": both reported
+            if _modal_before(other, side.lemmas[h.head]):
+                continue  # "could be declassified" / "should be declassified": both non-factual
             return side, h
     return None

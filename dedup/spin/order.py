@@ -22,8 +22,8 @@ of the sentence). A voice change ("X called Y" / "Y was called by X": the
 agent after "by" stands before the same verb on the active side) is reported
 so that no flag is raised for it. Two inverted words that exchanged their slots
 (each now has the neighbour the other had: "his wife was A, and their son B" /
-"his wife was B, and her son A") are a role swap even inside moved blocks
-(``exchanges``).
+"his wife was B, and her son A") are a role swap even when one moved block
+would explain the order (``exchanges``).
 
 The discordance only counts when the two sentences share almost all their tokens
 (``overlap`` = shared tokens, as a multiset of lemmas, over the longer side's
@@ -195,6 +195,7 @@ def order_change(src: Side, sus: Side) -> OrderChange:
         i = j + 1
     disc = 0
     exchanges = 0
+    swapped = (0, 0)
     best = (-1, 0, 0)
     for x in range(n):
         tx = tgt[x]
@@ -203,19 +204,23 @@ def order_change(src: Side, sus: Side) -> OrderChange:
             if tx > tgt[y]:
                 if _coordinated(src, shared[x][0], shared[y][0]) and _coordinated(sus, tx, tgt[y]):
                     continue  # "A and B" / "B and A": conjuncts commute
-                if _exchanged(src, shared[x][0], shared[y][0], sus, tx, tgt[y]):
-                    exchanges += 1
                 if rx > _BLOCK and run[y] > _BLOCK:
                     continue  # two blocks of words exchanged: a clause moved, not a role
                 disc += 1
+                if _exchanged(src, shared[x][0], shared[y][0], sus, tx, tgt[y]):
+                    if not exchanges:
+                        swapped = (x, y)
+                    exchanges += 1
                 # most displaced pair: the two words moved furthest apart in rank
                 score = tx - tgt[y]
                 if score > best[0]:
                     best = (score, x, y)
     total = n * (n - 1) // 2
     if not disc:
-        return OrderChange(overlap, 0.0, n, exchanges=exchanges)
+        return OrderChange(overlap, 0.0, n)
     _, x, y = best
+    if exchanges:
+        x, y = swapped  # show the two words that exchanged their slots
     voice = _voice_change(src, sus) or _voice_change(sus, src)
     return OrderChange(overlap, disc / total, n, _span(src, shared[x][0], shared[y][0]),
                        _span(sus, tgt[x], tgt[y]), voice, _one_block_move(in_suspect_order), exchanges)

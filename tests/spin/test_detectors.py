@@ -99,3 +99,10 @@ def test_quote_variants_are_not_alterations():
 def test_abbreviated_names_are_aliases():
     assert "entity" not in kinds("The shooting was on November 11 at the school.",
                                  "The shooting was on Nov. 11 at the school.")
+
+
+def test_acronym_agents_and_modal_pairs():
+    assert "attribution" not in kinds("The SEC said its staff was preparing rules.",
+                                      "The Securities and Exchange Commission said its staff was preparing rules.")
+    assert "hedge" not in kinds("The information should be declassified soon.",
+                                "The information could be declassified soon.")
