@@ -115,18 +115,26 @@ def agents(side: Side) -> list[Agent]:
     return out
 
 
-def _acronym_of(short: Agent, long: Agent) -> bool:
-    """"SEC" / "Securities and Exchange Commission"."""
-    words = [w for w in re.findall(r"[^\W\d_]+", long.text) if w[:1].isupper()]
+_CAP_RUN = re.compile(r"[A-Z][\w.&'-]*(?:\s+(?:(?:and|of|for|the|&)\s+)?[A-Z][\w.&'-]*)+")
+
+
+def _acronym_in(short: Agent, text: str) -> bool:
+    """Whether ``short`` ("SEC") abbreviates a run of capitalised words of
+    ``text`` ("Securities and Exchange Commission")."""
     letters = short.text.replace(".", "")
-    return len(letters) >= 2 and letters.isupper() and "".join(w[0] for w in words) == letters
+    if len(letters) < 2 or not letters.isupper() or not letters.isalpha():
+        return False
+    for m in _CAP_RUN.finditer(text):
+        initials = "".join(w[0] for w in m.group().split() if w[:1].isupper())
+        if letters in initials:
+            return True
+    return False
 
 
 def _same(a: Agent, b: Agent, threshold: float) -> bool:
     if a.vague or b.vague or a.keys & b.keys:
         return True
-    if _acronym_of(a, b) or _acronym_of(b, a):
-        return True
+
     return any(len(x) >= 4 and len(y) >= 4 and jellyfish.jaro_winkler_similarity(x, y) >= threshold
                for x in a.keys for y in b.keys)
 
@@ -161,7 +169,8 @@ def attribution_change(src: Side, sus: Side, *, jaro_winkler: float = 0.9
         return None
     # a different agent only when neither side mentions the other's agent at all
     # ("Ukrainian officials in Washington believe" / "Ukrainian officials believe")
-    concrete = [b for b in ta if not b.vague and not (b.keys & src.lemma_set)]
+    concrete = [b for b in ta if not b.vague and not (b.keys & src.lemma_set) and not _acronym_in(b, src.text)
+                and not any(_acronym_in(a, sus.text) for a in sa)]
     if not concrete:
         return None
     sa = [a for a in sa if not (a.keys & sus.lemma_set)]
