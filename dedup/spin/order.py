@@ -44,6 +44,8 @@ from dedup.spin.analysis import Side
 _EDGE_SINGLE = True
 _BLOCK = 2  # runs longer than this move as a block (an adjunct or clause moved)
 _COORD = frozenset({"and", "or", "nor", "&"})
+_RELATION = frozenset("""of in to from by for with at on into onto than as was is were are be been has had have
+against over under between after before""".split())
 _COORD_FILLER = frozenset({"and", "or", "nor", "&", "the", "a", "an", "both", "either", "neither", "as",
                            "well", "also", "then"})
 _BE = frozenset({"was", "were", "is", "are", "be", "been", "being", "get", "got", "gets"})
@@ -102,6 +104,17 @@ def _coordinated(side: Side, i: int, j: int) -> bool:
     if len(between) > 4:
         return False
     if not all(w in _COORD_FILLER or w == side.norms[lo] for w in between):
+        return False
+    return any(w in _COORD for w in between) or side.breaks[hi] != side.breaks[lo]
+
+
+def _listed(side: Side, i: int, j: int) -> bool:
+    """Whether tokens i and j are items of one list ("A, B and C"): at most
+    eight tokens apart with a coordinator or comma between them and no word
+    that relates them (a preposition, "be", "have")."""
+    lo, hi = min(i, j), max(i, j)
+    between = side.norms[lo + 1:hi]
+    if len(between) > 8 or any(w in _RELATION for w in between):
         return False
     return any(w in _COORD for w in between) or side.breaks[hi] != side.breaks[lo]
 
@@ -207,7 +220,8 @@ def order_change(src: Side, sus: Side) -> OrderChange:
                 if rx > _BLOCK and run[y] > _BLOCK:
                     continue  # two blocks of words exchanged: a clause moved, not a role
                 disc += 1
-                if _exchanged(src, shared[x][0], shared[y][0], sus, tx, tgt[y]):
+                if _exchanged(src, shared[x][0], shared[y][0], sus, tx, tgt[y]) and not (
+                        _listed(src, shared[x][0], shared[y][0]) and _listed(sus, tgt[y], tx)):
                     if not exchanges:
                         swapped = (x, y)
                     exchanges += 1

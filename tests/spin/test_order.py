@@ -42,3 +42,12 @@ def test_passive_with_a_different_agent_is_not_a_voice_change():
     b = "The species was described in 1846 as part of the work of Stephan Endlicher by Johann Lehmann."
     assert not sentence_order(a, b).voice_change
     assert sentence_order("Trump called Putin on Friday.", "Putin was called by Trump on Friday.").voice_change
+
+
+def test_reordered_list_items_are_not_a_swap():
+    a = "Sunny is the only returning member, although Bora , Jiyoung and Hyoyeon were guests last season."
+    b = "Sunny is the only returning member, although Hyoyeon , Jiyoung and Bora were guests last season."
+    assert "role-swap" not in kinds(a, b)
+    a = "His wife was Ferenc Wathay , and their son Klara Csabi was also a famous commander ."
+    b = "His wife was Klara Csabi , and her son Ferenc Wathay was also a famous commander ."
+    assert "role-swap" in kinds(a, b)
