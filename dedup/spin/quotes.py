@@ -86,7 +86,8 @@ def _key(w: str) -> str:
 
 def _differences(wa: list[str], wb: list[str]) -> tuple[list[str], list[str]]:
     """Content words of each quote missing from the other, after forgiving
-    spelling variants ("travelers"/"travellers"), joined or split compounds
+    spelling variants ("travelers"/"travellers", "Qaeda"/"Qaida"),
+    abbreviations ("Sept"/"September"), joined or split compounds
     ("multi-party"/"multiparty"), apostrophes ("isnt"/"isn't") and inflection."""
     ka, kb = [_key(w) for w in wa], [_key(w) for w in wb]
     sa, sb = set(ka), set(kb)
@@ -113,7 +114,8 @@ def _differences(wa: list[str], wb: list[str]) -> tuple[list[str], list[str]]:
     # spelling variants pair off
     for r in list(removed):
         for a in added:
-            if len(r) >= 5 and len(a) >= 5 and jellyfish.jaro_winkler_similarity(r, a) >= 0.9:
+            if len(r) >= 3 and len(a) >= 3 and (r.startswith(a) or a.startswith(r)) or (
+                    len(r) >= 5 and len(a) >= 5 and jellyfish.jaro_winkler_similarity(r, a) >= 0.88):
                 removed.remove(r)
                 added.remove(a)
                 break

@@ -106,3 +106,8 @@ def test_acronym_agents_and_modal_pairs():
                                       "The Securities and Exchange Commission said its staff was preparing rules.")
     assert "hedge" not in kinds("The information should be declassified soon.",
                                 "The information could be declassified soon.")
+
+
+def test_quote_abbreviations_and_transliterations():
+    assert "quote-altered" not in kinds('He said, "The attacks of September 11 were tragic and Al Qaeda did it."',
+                                        'He said, "The attacks of Sept. 11 were tragic and al-Qaida did it."')
