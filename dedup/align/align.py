@@ -269,7 +269,11 @@ def _align_one(j: int, m: ScoreMatrices, cfg: AlignConfig, quoted_share: float) 
         m.suspect_weight[j] >= cfg.min_contained_weight and m.contained[best, j] >= cfg.min_contained)
     if not aligned:
         return SentenceAlignment(j, (), best_score, False)
-    reused = bool(max(m.free_dice[i, j] for i in chosen) >= cfg.min_free_similarity
+    # without quotations on either side the free scores are the scores: the
+    # alignment itself (containment included) decides
+    unquoted = (m.free_suspect_weight[j] == m.suspect_weight[j]
+                and all(m.free_dice[i, j] == m.dice[i, j] for i in chosen))
+    reused = bool((unquoted or max(m.free_dice[i, j] for i in chosen) >= cfg.min_free_similarity)
                   and m.free_suspect_weight[j] >= cfg.min_free_weight
                   and quoted_share < cfg.max_quoted_share)
     matched = float(sum(m.contained[i, j] for i in chosen) * m.suspect_weight[j])
@@ -370,8 +374,28 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
             return True
         terms = suspect.sentences[a.suspect_index].terms
         src_terms = frozenset().union(*(source.sentences[i].terms for i in a.source_indices))
-        return (max(m.dice[i, a.suspect_index] for i in a.source_indices) >= cfg.seed_dice
-                and len(terms & src_terms) >= cfg.seed_terms)
+        j = a.suspect_index
+        dice_ok = max(m.dice[i, j] for i in a.source_indices) >= cfg.seed_dice or (
+            # a sentence wholly inside a long source sentence (lists, merged sentences)
+            sum(m.contained[i, j] for i in a.source_indices) >= 0.9 and a.matched_weight >= 3 * cfg.seed_weight)
+        return dice_ok and len(terms & src_terms) >= cfg.seed_terms
+
+    col = np.maximum(m.dice, 0.8 * m.contained * (m.suspect_weight >= cfg.min_contained_weight)[None, :])
+    matched = m.contained * m.suspect_weight[None, :]
+
+    def nearby(a: SentenceAlignment, lo: int, hi: int) -> tuple[int, ...] | None:
+        """The seed's source, or an almost as similar source sentence near
+        [lo, hi] (a sentence the source repeats)."""
+        if all(lo - cfg.max_source_jump <= i <= hi + cfg.max_source_jump for i in a.source_indices):
+            return a.source_indices
+        j = a.suspect_index
+        a_, b_ = max(0, lo - cfg.max_source_jump), min(ns, hi + cfg.max_source_jump + 1)
+        if a_ >= b_:
+            return None
+        i = a_ + int(np.argmax(col[a_:b_, j]))
+        if col[i, j] >= 0.95 * max(col[k, j] for k in a.source_indices):
+            return (i,)
+        return None
 
     # 1. seeds, clustered in suspect order; a seed joins the latest compatible group
     groups: list[_Group] = []
@@ -380,21 +404,32 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
             continue
         j = a.suspect_index
         placed = False
-        for g in reversed(groups[-3:]):
-            if j - g.last - 1 > cfg.max_gap:
-                continue
-            lo, hi = g.source_range()
-            near = all(lo - cfg.max_source_jump <= i <= hi + cfg.max_source_jump for i in a.source_indices)
-            if near or rewrite or summary_like(g, a.source_indices, j):
-                g.members[j] = (a.source_indices, a.similarity, a.matched_weight)
+        recent = [g for g in reversed(groups[-3:]) if j - g.last - 1 <= cfg.max_gap]
+        for g in recent:
+            near = nearby(a, *g.source_range())
+            if near is not None:
+                g.members[j] = (near, a.similarity, a.matched_weight)
                 placed = True
                 break
+        if not placed and recent and recent[0] is groups[-1] and len(groups[-1].members) == 1:
+            # a lone previous seed may have matched a sentence the source repeats elsewhere
+            k = groups[-1].first
+            alt = nearby(alignments[k], min(a.source_indices), max(a.source_indices))
+            if alt is not None:
+                _, sim_k, w_k = groups[-1].members[k]
+                groups[-1].members[k] = (alt, sim_k, w_k)
+                groups[-1].members[j] = (a.source_indices, a.similarity, a.matched_weight)
+                placed = True
+        if not placed:
+            for g in recent:
+                if rewrite or summary_like(g, a.source_indices, j):
+                    g.members[j] = (a.source_indices, a.similarity, a.matched_weight)
+                    placed = True
+                    break
         if not placed:
             groups.append(_Group({j: (a.source_indices, a.similarity, a.matched_weight)}))
 
     # 2. extension over neighbouring suspect sentences, near the source range
-    col = np.maximum(m.dice, 0.8 * m.contained * (m.suspect_weight >= cfg.min_contained_weight)[None, :])
-    matched = m.contained * m.suspect_weight[None, :]
 
     def extension(g: _Group, j: int) -> tuple[tuple[int, ...], float, float] | None:
         if quoted[j]:

@@ -89,8 +89,12 @@ def _inside(pos: int, quotes: list[Quote]) -> bool:
     return False
 
 
+@lru_cache(maxsize=8)
 def text_features(text: str) -> TextFeatures:
     """Split ``text`` into sentences and compute each one's content terms.
+
+    The last few results are cached (a suspect is often compared with
+    several sources); the result is immutable.
 
     Args:
         text: Any string.
