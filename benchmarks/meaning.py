@@ -3,6 +3,7 @@
 Usage:
     python benchmarks/meaning.py PAWS_TSV MRPC_TSV ETPC_JSONL [--limit N] [--part all|even|odd]
                                  [--show paws-fn|paws-fp|mrpc-fn|mrpc-fp|ne|keep|pol|other]
+                                 [--only paws,mrpc,etpc] [--align FIELD=VALUE] [--verdict FIELD=VALUE]
 
 Inputs (paths are arguments, nothing is hard-coded):
 - PAWS ``dev.tsv`` and MRPC ``train.tsv``: ``label<TAB>sentence1<TAB>sentence2``
@@ -32,16 +33,18 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import sys
 import time
 from collections import Counter
 from typing import Any
 
-from dedup import compare
+from dedup import Config, compare
 from dedup.spin import sentence_flags
 
 KEPT = frozenset({"near-duplicate", "derivative"})
+_CONFIG: Config | None = None  # set by --align / --verdict overrides
 _NE = "Same Polarity Substitution (named ent.)"
 _POL = ("Opposite polarity substitution", "Negation switching")
 _POL_KINDS = frozenset({"negation", "antonym", "polarity"})
@@ -102,7 +105,7 @@ def run_pairs(rows: list[tuple[int, str, str]], show: str | None, name: str) -> 
     """compare() every pair; accuracy, AUC, verdict counts, time."""
     verdicts, drifts, labels = [], [], []
     t0 = time.process_time()
-    results = [compare(a, b) for _, a, b in rows]
+    results = [compare(a, b, config=_CONFIG) for _, a, b in rows]
     dt = time.process_time() - t0
     for (label, a, b), r in zip(rows, results):
         verdicts.append(r.verdict)
@@ -162,7 +165,7 @@ def run_etpc(rows: list[dict[str, Any]], show: str | None) -> dict[str, Any]:
     the flags ``compare()`` reports (only on aligned sentences) and for the
     detectors run directly on the raw pair (``sentence_flags``)."""
     t0 = time.process_time()
-    results = [compare(r["s1"], r["s2"]) for r in rows]
+    results = [compare(r["s1"], r["s2"], config=_CONFIG) for r in rows]
     dt = time.process_time() - t0
     verdicts = [res.verdict for res in results]
     c = _flag_counts(rows, [res.flags for res in results], show, verdicts)
@@ -194,7 +197,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--part", choices=("all", "even", "odd"), default="all")
     ap.add_argument("--show", default=None)
     ap.add_argument("--only", default=None, help="comma list of sets to run: paws,mrpc,etpc")
+    ap.add_argument("--align", action="append", default=[], metavar="FIELD=VALUE",
+                    help="override an AlignConfig field (repeatable), e.g. --align min_similarity=0.3")
+    ap.add_argument("--verdict", action="append", default=[], metavar="FIELD=VALUE",
+                    help="override a VerdictConfig field (repeatable)")
     args = ap.parse_args(argv)
+    global _CONFIG
+    if args.align or args.verdict:
+        base = Config()
+
+        def override(obj: Any, items: list[str]) -> Any:
+            changes = {}
+            for item in items:
+                key, _, value = item.partition("=")
+                changes[key] = type(getattr(obj, key))(value)
+            return dataclasses.replace(obj, **changes)
+        _CONFIG = dataclasses.replace(base, align=override(base.align, args.align),
+                                      verdict=override(base.verdict, args.verdict))
     only = set(args.only.split(",")) if args.only else {"paws", "mrpc", "etpc"}
     total_pairs = 0
     total_time = 0.0
