@@ -432,8 +432,7 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
     # 2. extension over neighbouring suspect sentences, near the source range
 
     def extension(g: _Group, j: int) -> tuple[tuple[int, ...], float, float] | None:
-        if quoted[j]:
-            return None
+        # quoted sentences extend a passage too: inside a reused region they are reused
         own = alignments[j]
         if rewrite and own.reused and own.source_indices:
             return own.source_indices, own.similarity, own.matched_weight
