@@ -42,6 +42,11 @@ _DOZEN = {"dozen": 12, "dozens": 12}
 _NUMBER_WORDS = frozenset(_UNITS_WORDS) | frozenset(_TENS_WORDS) | frozenset(_SCALES) | frozenset(
     _FRACTIONS) | frozenset(_DOZEN)
 
+# Cheap pre-check: a text without a digit or a number word has no quantity.
+_MAYBE_NUMBER = re.compile(
+    r"\d|\b(?:" + "|".join(sorted(_NUMBER_WORDS | frozenset(_ORDINALS), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE)
+
 # Unit words -> canonical unit.
 _UNIT_MAP: dict[str, str] = {}
 for _canon, _forms in {
@@ -262,6 +267,8 @@ def find_numbers(text: str) -> list[NumberMention]:
         them") is still reported (value 1); callers comparing texts should
         treat unmatched small bare numbers with care.
     """
+    if not _MAYBE_NUMBER.search(text):
+        return []  # fast path: no digit and no number word
     toks = _tokens(text)
     out: list[NumberMention] = []
     n = len(toks)
