@@ -37,6 +37,11 @@ def _comparable(src: Side, sus: Side, a: NumberMention, b: NumberMention, only_p
         return True
     if a.unit is None and b.unit is None:
         only_pair = False  # bare numbers pair only by a shared neighbour
+    elif a.unit is None or b.unit is None:
+        bare = a if a.unit is None else b
+        if not bare.text[:1].isdigit() and bare.value >= 1 and float(bare.value).is_integer():
+            return False  # "six" / "1.5 percent", "two" / "$33.4 billion": different things counted
+        only_pair = False  # "1,121" / "0.26 point": only by a shared neighbour
     ca = context(src, *_token_range(src, a), window=window)
     cb = context(sus, *_token_range(sus, b), window=window)
     return bool(ca & cb) or only_pair

@@ -111,3 +111,9 @@ def test_acronym_agents_and_modal_pairs():
 def test_quote_abbreviations_and_transliterations():
     assert "quote-altered" not in kinds('He said, "The attacks of September 11 were tragic and Al Qaeda did it."',
                                         'He said, "The attacks of Sept. 11 were tragic and al-Qaida did it."')
+
+
+def test_counted_words_do_not_pair_with_amounts():
+    assert "number" not in kinds("Six people said prices rose 1.5 percent.", "People said prices rose 1.5 percent.")
+    assert "number" not in kinds("Two firms paid $33.4 billion.", "The firms paid $33.4 billion.")
+    assert "number" in kinds("The deal is worth $3 billion.", "The deal is worth $4 billion.")
