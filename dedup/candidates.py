@@ -13,13 +13,19 @@ bands (see :mod:`dedup.sketch` for the signatures):
     reordering leave it largely intact.
 ``passage`` (containment; on by default)
     Fingerprints of unordered pairs of content stems (and numbers) at most
-    ``passage_window`` content words apart, a fixed 1/``passage_sample`` hash
-    sample of them (the same pairs are sampled in every document). Robust to
-    word replacement, local shuffling and rewording that keeps some content
-    words close together. Fingerprints in more than ``passage_max_df``
-    documents are dropped (corpus-wide); pairs of documents are counted from
-    the inverted lists and verified by evidence, rank and containment (see
-    ``_passage_view``). Finds partial reuse in much longer documents.
+    ``passage_window`` content words apart, a fixed 1/``passage_sample`` sample
+    of them (chosen by a hash of the pair, so the same pairs are sampled in
+    every document). Robust to word replacement, local shuffling and rewording
+    that keeps some content words close together. Fingerprints in more than
+    ``passage_max_df`` documents are dropped (corpus-wide); pairs of documents
+    are counted from the inverted lists. *Chain* fingerprints (two sampled
+    pairs of the same word distance following each other closely, in order)
+    tell coherent reuse — many shared fingerprints in one place, in the same
+    order — from scattered topical vocabulary, which otherwise dominates the
+    false pairs. Verification: evidence (shared fingerprints weighted by
+    ``1 / (df - 1)``), then either ``passage_min_chains`` shared chains or
+    ``passage_strong_evidence``, rank and containment (see ``_passage_view``).
+    Finds partial reuse in much longer documents.
 ``sentence`` (off by default; the passage view subsumes it)
     One small MinHash per sentence over its set of content stems. Two
     documents collide when sentences of one nearly equal sentences of the
@@ -206,6 +212,7 @@ class CandidateConfig:
     shingle_k: int = 5
     anchor_min_len: int = 8
     anchor_max_df: int = 50
+    anchor_alone_floor: float = 0.33
     anchor_max_df_frac: float = 0.001
     sentence_min_terms: int = 5
     min_sentence_hits: int = 2
@@ -216,6 +223,11 @@ class CandidateConfig:
     passage_min_score: float = 2.0
     passage_min_containment: float = 0.02
     passage_top_k: int = 5
+    passage_min_exclusive: float = 0.0
+    passage_chain_gap: int = 12
+    passage_min_chains: int = 3
+    passage_strong_evidence: float = 6.0
+    passage_chain_sample: int = 4
     stem_prefix: int = 6
     max_bucket: int = 1000
     hash_seed: int = 0
@@ -229,12 +241,22 @@ class CandidateConfig:
             raise ValueError(f"CandidateConfig.views must be a non-empty subset of {VIEWS}, got {self.views!r}")
         for name in ("shingle_k", "anchor_min_len", "anchor_max_df", "sentence_min_terms", "min_sentence_hits",
                      "passage_window", "passage_sample", "passage_max_df", "passage_min_hits", "passage_top_k", "max_bucket",
-                     "stem_prefix"):
+                     "stem_prefix", "passage_chain_gap", "passage_chain_sample"):
             v = getattr(self, name)
             if not isinstance(v, int) or v < 1:
                 raise ValueError(f"CandidateConfig.{name} must be a positive int, got {v!r}")
+        if not isinstance(self.passage_min_chains, int) or self.passage_min_chains < 0:
+            raise ValueError(f"CandidateConfig.passage_min_chains must be an int >= 0, got {self.passage_min_chains!r}")
+        if self.passage_strong_evidence < 0:
+            raise ValueError(f"CandidateConfig.passage_strong_evidence must be >= 0, "
+                             f"got {self.passage_strong_evidence!r}")
+        if not 0.0 <= self.anchor_alone_floor <= 1.0:
+            raise ValueError(f"CandidateConfig.anchor_alone_floor must be in [0, 1], got {self.anchor_alone_floor!r}")
         if not 0.0 <= self.anchor_max_df_frac <= 1.0:
             raise ValueError(f"CandidateConfig.anchor_max_df_frac must be in [0, 1], got {self.anchor_max_df_frac!r}")
+        if not 0.0 <= self.passage_min_exclusive <= 1.0:
+            raise ValueError(f"CandidateConfig.passage_min_exclusive must be in [0, 1], "
+                             f"got {self.passage_min_exclusive!r}")
         if self.passage_min_score < 0:
             raise ValueError(f"CandidateConfig.passage_min_score must be >= 0, got {self.passage_min_score!r}")
         if self.passage_max_df < 2:
@@ -512,6 +534,14 @@ class DocSketches:
         pass_feat: ``(f,)`` uint64 passage fingerprints (``< 2**40``),
             distinct per document.
         pass_count: ``(n_docs,)`` passage fingerprints per document.
+        reg_doc: ``(r,)`` int64 document index of each chain fingerprint.
+        reg_feat: ``(r,)`` uint64 chain fingerprints (``< 2**40``), distinct
+            per document: hashes of two sampled passage fingerprints of the
+            same word distance that follow each other (or the next but one)
+            within ``passage_chain_gap`` content words, in order; a
+            ``1/passage_chain_sample`` hash sample. Shared chains show that
+            the passage fingerprints two documents share are local and in the
+            same order (coherent reuse), not scattered topical vocabulary.
     """
 
     n_docs: int
@@ -524,6 +554,8 @@ class DocSketches:
     pass_doc: np.ndarray
     pass_feat: np.ndarray
     pass_count: np.ndarray
+    reg_doc: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    reg_feat: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))
 
 
 _FEAT_BITS = 40  # passage fingerprints keep 40 bits; doc ids use the other 24
@@ -586,29 +618,53 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
         sent_doc, sent_count = np.empty(0, np.int64), np.zeros(n, np.int64)
     # passages: unordered pairs of content keys at most ``passage_window`` apart, sampled
     if "passage" in views:
-        ck = tk.key[cpos].astype(np.uint64)
+        ck = tk.key[cpos]
         cd = doc[cpos]
         fd, ff = [], []
-        M = _U64(config.passage_sample)
-        for dist in range(1, config.passage_window + 1):
-            if len(ck) <= dist:
-                break
-            a, b = ck[:-dist], ck[dist:]
-            ok = (cd[:-dist] == cd[dist:]) & (a != b)
-            lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
-            f = _mix64((lo << _U64(32)) | hi)
-            s = f % M == 0
-            fd.append(cd[:-dist][ok][s])
-            ff.append(f[s] >> _U64(64 - _FEAT_BITS))
+        # sample: a cheap hash of the (commutative) key sum, so the same unordered
+        # pairs are kept in every document; only sampled pairs are fingerprinted
+        below = np.uint32((1 << 32) // config.passage_sample)
+        chain_below = _U64(((1 << 64) - 1) // config.passage_chain_sample)
+        xd, xf = [], []  # chain fingerprints
+        with np.errstate(over="ignore"):
+            for dist in range(1, config.passage_window + 1):
+                if len(ck) <= dist:
+                    break
+                a, b = ck[:-dist], ck[dist:]
+                ab = a + b
+                sel = ab * np.uint32(0x9E3779B1) < below
+                sel &= cd[:-dist] == cd[dist:]
+                sel &= a != b
+                i = np.flatnonzero(sel)
+                a, b = a[i].astype(np.uint64), b[i].astype(np.uint64)
+                lo, hi = np.minimum(a, b), np.maximum(a, b)
+                fp = _mix64((lo << _U64(32)) | hi)
+                fd.append(cd[i])
+                ff.append(fp >> _U64(64 - _FEAT_BITS))
+                # chains: consecutive (and next-but-one) sampled pairs of this
+                # distance, close together in the same document, in order
+                for step in (1, 2):
+                    if len(i) <= step:
+                        break
+                    ok = (cd[i[:-step]] == cd[i[step:]]) & (i[step:] - i[:-step] <= step * config.passage_chain_gap)
+                    ch = _mix64((fp[:-step] * _MIX1) ^ fp[step:] ^ _U64(step))
+                    ok &= ch < chain_below
+                    xd.append(cd[i[:-step]][ok])
+                    xf.append(ch[ok] >> _U64(64 - _FEAT_BITS))
         if fd:
             pass_doc, pass_feat = _group_unique(np.concatenate(fd), np.concatenate(ff), _FEAT_BITS)
         else:
             pass_doc, pass_feat = np.empty(0, np.int64), np.empty(0, np.uint64)
         pass_count = counts(pass_doc)
+        if xd:
+            reg_doc, reg_feat = _group_unique(np.concatenate(xd), np.concatenate(xf), _FEAT_BITS)
+        else:
+            reg_doc, reg_feat = np.empty(0, np.int64), np.empty(0, np.uint64)
     else:
         pass_doc, pass_feat, pass_count = np.empty(0, np.int64), np.empty(0, np.uint64), np.zeros(n, np.int64)
+        reg_doc, reg_feat = np.empty(0, np.int64), np.empty(0, np.uint64)
     return DocSketches(n, shingle_sig, anchor_keys, anchor_count, sent_doc, sent_sig, sent_count,
-                       pass_doc, pass_feat, pass_count)
+                       pass_doc, pass_feat, pass_count, reg_doc, reg_feat)
 
 
 def concat_sketches(parts: Sequence[DocSketches]) -> DocSketches:
@@ -635,6 +691,8 @@ def concat_sketches(parts: Sequence[DocSketches]) -> DocSketches:
         pass_doc=np.concatenate([p.pass_doc + o for p, o in zip(parts, offsets)]),
         pass_feat=np.concatenate([p.pass_feat for p in parts]),
         pass_count=np.concatenate([p.pass_count for p in parts]),
+        reg_doc=np.concatenate([p.reg_doc + o for p, o in zip(parts, offsets)]),
+        reg_feat=np.concatenate([p.reg_feat for p in parts]),
     )
 
 
@@ -774,26 +832,19 @@ def _top_k_either(codes: np.ndarray, score: np.ndarray, n: int, k: int) -> np.nd
     return keep
 
 
-def _passage_view(sk: DocSketches, config: CandidateConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Doc pair codes with enough shared passage fingerprints, and their scores.
-
-    Fingerprints in more than ``passage_max_df`` documents are dropped; each
-    shared fingerprint of document frequency ``df`` adds ``1 / (df - 1)`` to a
-    pair's evidence (a fingerprint shared by two documents only counts 1).
-    A pair is kept when it shares ``passage_min_hits`` fingerprints, its
-    evidence is at least ``passage_min_score`` and it is among the
-    ``passage_top_k`` best-evidenced partners of one of its documents. The
-    reported score is the shared count over the smaller document's count
-    (estimated containment).
-    """
-    n = sk.n_docs
-    if len(sk.pass_feat) < 2:
-        return np.empty(0, np.int64), np.empty(0)
+def _run_pairs(feat: np.ndarray, doc: np.ndarray, n: int, max_df: int) -> np.ndarray:
+    """Occurrences of document pairs sharing a fingerprint, packed as
+    ``(i * n + j) << 6 | df`` (unsorted), for fingerprints held by ``2 ..
+    max_df`` documents (``feat`` distinct per document, ``< 2**40``)."""
+    e = np.empty(0, np.int64)
+    if len(feat) < 2:
+        return e
     low = 64 - _FEAT_BITS
     if n >= 1 << low:
         raise ValueError(f"the passage view handles at most {1 << low} documents per scan, "
                          f"got {n}; scan the corpus in parts or drop 'passage' from CandidateConfig.views")
-    key = np.sort((sk.pass_feat << _U64(low)) | sk.pass_doc.astype(np.uint64))
+    max_df = min(max_df, 63)
+    key = np.sort((feat << _U64(low)) | doc.astype(np.uint64))
     f = key >> _U64(low)
     new = np.empty(len(key), dtype=bool)
     new[0] = True
@@ -802,38 +853,77 @@ def _passage_view(sk: DocSketches, config: CandidateConfig) -> tuple[np.ndarray,
     starts = np.flatnonzero(new)
     del new
     sizes = np.diff(np.append(starts, len(key)))
-    ok = (sizes >= 2) & (sizes <= config.passage_max_df)
+    ok = (sizes >= 2) & (sizes <= max_df)
     starts, sizes = starts[ok], sizes[ok]
     members = (key & _U64((1 << low) - 1)).astype(np.int64)
     del key
-    codes, weights = [], []
+    packed = []
     # all pairs inside each run (members ascending within a run)
     idx = np.repeat(starts, sizes) + (np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes))
     end = np.repeat(starts + sizes, sizes)
-    w = (1.0 / (np.repeat(sizes, sizes) - 1)).astype(np.float32)
+    dfv = np.repeat(sizes, sizes)
     d = 1
     while len(idx):
         okd = idx + d < end
-        idx, end, w = idx[okd], end[okd], w[okd]
+        idx, end, dfv = idx[okd], end[okd], dfv[okd]
         if not len(idx):
             break
-        codes.append(members[idx] * n + members[idx + d])
-        weights.append(w)
+        packed.append(((members[idx] * n + members[idx + d]) << 6) | dfv)
         d += 1
-    if not codes:
-        return np.empty(0, np.int64), np.empty(0)
-    c = np.concatenate(codes)
-    wt = np.concatenate(weights)
-    del codes, weights
-    o = np.argsort(c)
-    c, wt = c[o], wt[o]
-    del o
-    st = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+    return np.concatenate(packed) if packed else e
+
+
+def _passage_pairs(sk: DocSketches, config: CandidateConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """All document pairs sharing passage fingerprints (of document frequency
+    ``2 .. passage_max_df``): ``(codes, hits, evidence, regions)``, codes sorted.
+
+    Pair occurrences are packed (:func:`_run_pairs`) and sorted once (no
+    argsort); ``evidence`` sums ``1 / (df - 1)`` over the shared fingerprints;
+    ``regions`` counts the shared region fingerprints of each pair.
+    """
+    n = sk.n_docs
+    e = np.empty(0, np.int64)
+    if n * n >= 1 << 57:
+        raise ValueError(f"the passage view handles at most {1 << 28} documents per scan, got {n}")
+    c = np.sort(_run_pairs(sk.pass_feat, sk.pass_doc, n, config.passage_max_df))
+    if not len(c):
+        return e, e, np.empty(0), e
+    code = c >> 6
+    st = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
     hits = np.diff(np.append(st, len(c)))
-    evidence = np.add.reduceat(wt.astype(np.float64), st)
-    pc = c[st]
-    del c, wt
-    keep = (hits >= config.passage_min_hits) & (evidence >= config.passage_min_score)
+    weight = 1.0 / np.maximum(np.arange(64) - 1, 1)
+    evidence = np.add.reduceat(np.take(weight, c & 63), st)
+    code = code[st]
+    del c
+    regions = np.zeros(len(code), dtype=np.int64)
+    rc = _run_pairs(sk.reg_feat, sk.reg_doc, n, config.passage_max_df) >> 6
+    if len(rc):
+        rc, rn = np.unique(rc, return_counts=True)
+        pos = np.searchsorted(code, rc)
+        ok = pos < len(code)
+        ok[ok] = code[pos[ok]] == rc[ok]
+        regions[pos[ok]] = rn[ok]
+    return code, hits, evidence, regions
+
+
+def _passage_view(sk: DocSketches, config: CandidateConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Doc pair codes with enough shared passage fingerprints, and their scores.
+
+    Fingerprints in more than ``passage_max_df`` documents are dropped; each
+    shared fingerprint of document frequency ``df`` adds ``1 / (df - 1)`` to a
+    pair's evidence (a fingerprint shared by two documents only counts 1).
+    A pair is kept when it shares ``passage_min_hits`` fingerprints, its
+    evidence is at least ``passage_min_score`` (and at least
+    ``passage_min_exclusive`` times its hits) and it is among the
+    ``passage_top_k`` best-evidenced partners of one of its documents. The
+    reported score is the shared count over the smaller document's count
+    (estimated containment), which must reach ``passage_min_containment``.
+    """
+    n = sk.n_docs
+    pc, hits, evidence, regions = _passage_pairs(sk, config)
+    keep = ((hits >= config.passage_min_hits) & (evidence >= config.passage_min_score)
+            & (evidence >= config.passage_min_exclusive * hits)
+            & ((regions >= config.passage_min_chains) | (evidence >= config.passage_strong_evidence)))
     pc, hits, evidence = pc[keep], hits[keep], evidence[keep]
     keep = _top_k_either(pc, evidence, n, config.passage_top_k)
     pc, hits = pc[keep], hits[keep]
@@ -895,6 +985,10 @@ def candidates_from_sketches(sk: DocSketches, config: CandidateConfig | None = N
     ucodes = codes[starts]
     ubits = np.bitwise_or.reduceat(bits, starts)
     uscore = np.maximum.reduceat(score, starts)
+    # a pair found by the anchor view alone needs a higher anchor similarity
+    alone = (ubits == 1 << VIEWS.index("anchor")) & (uscore < config.anchor_alone_floor)
+    if alone.any():
+        ucodes, ubits, uscore = ucodes[~alone], ubits[~alone], uscore[~alone]
     names = {b: tuple(v for k, v in enumerate(VIEWS) if b >> k & 1) for b in np.unique(ubits).tolist()}
     return [
         Candidate(int(c // n), int(c % n), names[int(b)], round(float(s), 4))

@@ -88,6 +88,8 @@ _UPPER_LUT = np.zeros(256, dtype=bool)
 _UPPER_LUT[ord("A"):ord("Z") + 1] = True
 _LOWER_LUT = np.arange(256, dtype=np.uint8)
 _LOWER_LUT[ord("A"):ord("Z") + 1] += 32
+#: ``lower(byte) + 1`` as uint64: the polynomial hash's digit of a byte.
+_LOWER1_U64 = _LOWER_LUT.astype(np.uint64) + np.uint64(1)
 #: Bytes that may follow a sentence-ending ``.!?``.
 _AFTER_END = np.zeros(256, dtype=bool)
 for _c in b" \t\r\n\"')]\x0b\x0c":
@@ -215,53 +217,67 @@ def _mix64(x: np.ndarray) -> np.ndarray:
     return x
 
 
-@lru_cache(maxsize=4)
-def _power_tables(m: int) -> tuple[np.ndarray, np.ndarray]:
-    """``P**k`` and ``P**-k`` (mod 2**64) for ``k < m``."""
-    p = np.full(m, _P, dtype=np.uint64)
-    q = np.full(m, _PINV, dtype=np.uint64)
-    p[0] = q[0] = 1
-    with np.errstate(over="ignore"):
-        return np.cumprod(p, dtype=np.uint64), np.cumprod(q, dtype=np.uint64)
+_TABLES: list[np.ndarray] = []
 
 
 def _tables_upto(m: int) -> tuple[np.ndarray, np.ndarray]:
-    size = 1 << 16
-    while size < m:
-        size *= 2
-    return _power_tables(size)
+    """``P**k`` and ``P**-k`` (mod 2**64) for ``k < m`` or more (grow-only,
+    kept for the life of the process: at least 2**21 entries, 32 MiB)."""
+    if not _TABLES or len(_TABLES[0]) < m:
+        size = 1 << 21
+        while size < m:
+            size *= 2
+        p = np.full(size, _P, dtype=np.uint64)
+        q = np.full(size, _PINV, dtype=np.uint64)
+        p[0] = q[0] = 1
+        with np.errstate(over="ignore"):
+            _TABLES[:] = [np.cumprod(p, dtype=np.uint64), np.cumprod(q, dtype=np.uint64)]
+    return _TABLES[0], _TABLES[1]
 
 
-def _prefix_sums(lb: np.ndarray) -> np.ndarray:
-    """``S[k] = sum_{i<k} (lb[i] + 1) * P**i`` (mod 2**64), length ``len(lb) + 1``."""
-    pw, _ = _tables_upto(len(lb) + 1)
-    s = np.zeros(len(lb) + 1, dtype=np.uint64)
+def _prefix_sums(b: np.ndarray) -> np.ndarray:
+    """``S[k] = sum_{i<k} (lower(b[i]) + 1) * P**i`` (mod 2**64), length ``len(b) + 1``."""
+    pw, _ = _tables_upto(len(b) + 1)
+    s = np.empty(len(b) + 1, dtype=np.uint64)
+    s[0] = 0
+    v = np.take(_LOWER1_U64, b)
     with np.errstate(over="ignore"):
-        v = lb.astype(np.uint64)
-        v += _U64(1)
-        v *= pw[: len(lb)]
+        np.multiply(v, pw[: len(b)], out=v)
         np.cumsum(v, out=s[1:])
     return s
 
 
-def _range_hashes(S: np.ndarray, start: np.ndarray, length: np.ndarray, seed: int) -> np.ndarray:
-    """Hashes of the byte ranges ``[start, start + length)`` from prefix sums ``S``."""
+def _range_hashes(S: np.ndarray, start: np.ndarray, lengths: Sequence[np.ndarray], seed: int) -> list[np.ndarray]:
+    """Hashes of the byte ranges ``[start, start + length)`` (one array per
+    entry of ``lengths``) from prefix sums ``S``."""
     _, inv = _tables_upto(len(S))
     s = _U64((seed * _SEED_MIX + 0x632BE59BD9B4E019) & _M64)
+    s0 = S[start]
+    iv = inv[start]
+    out = []
     with np.errstate(over="ignore"):
-        h = (S[start + length] - S[start]) * inv[start]
-        return _mix64(h ^ s ^ (length.astype(np.uint64) << _U64(56)))
+        for length in lengths:
+            h = S[start + length]
+            h -= s0
+            h *= iv
+            h ^= s
+            h ^= length.astype(np.uint64) << _U64(56)
+            out.append(_mix64(h))
+    return out
 
 
-def _stem_lengths(lb: np.ndarray, tstart: np.ndarray, tlen: np.ndarray, prefix: int) -> np.ndarray:
+def _stem_lengths(b: np.ndarray, tstart: np.ndarray, tlen: np.ndarray, prefix: int) -> np.ndarray:
     """Stem length of each token (suffix rules of the module docs, then ``prefix`` cap).
 
-    ``lb`` is the lower-cased byte stream; bytes before a token are non-word
-    bytes, so looking ``k`` bytes back from a short token's end is harmless
-    (the length conditions reject it).
+    ``b`` is the byte stream (not lower-cased: the few bytes looked at are);
+    bytes before a token are non-word bytes, so looking ``k`` bytes back from
+    a short token's end is harmless (the length conditions reject it).
     """
     end = tstart + tlen
-    l1, l2, l3 = lb[end - 1], lb[end - 2], lb[np.maximum(end - 3, 0)]
+    low = _LOWER_LUT
+    l1 = np.take(low, b[end - 1])
+    l2 = np.take(low, b[end - 2])
+    l3 = np.take(low, b[np.maximum(end - 3, 0)])
     cut = np.zeros(len(tlen), dtype=np.int64)
     ing = (l3 == ord("i")) & (l2 == ord("n")) & (l1 == ord("g")) & (tlen >= 6)
     two = (tlen >= 5) & ~ing
@@ -274,7 +290,7 @@ def _stem_lengths(lb: np.ndarray, tstart: np.ndarray, tlen: np.ndarray, prefix: 
     cut[s] = 1
     sl = tlen - cut
     # a final "e" after the cut
-    e = (sl >= 4) & (lb[tstart + sl - 1] == ord("e"))
+    e = (sl >= 4) & (np.take(low, b[tstart + sl - 1]) == ord("e"))
     sl = sl - e
     return np.minimum(sl, prefix)
 
@@ -287,7 +303,7 @@ def _stop_hashes(seed: int) -> np.ndarray:
     d = np.diff(np.concatenate([[0], w]))
     st = np.flatnonzero(d == 1)
     en = np.flatnonzero(d == -1)
-    return np.unique(_range_hashes(_prefix_sums(b), st, en - st, seed))
+    return np.unique(_range_hashes(_prefix_sums(b), st, [en - st], seed)[0])
 
 
 @lru_cache(maxsize=16)
@@ -347,12 +363,9 @@ def tokenise(texts: Sequence[str], min_len: int = 8, seed: int = 0, stem_prefix:
     first = b[tstart]
     cap = np.take(_UPPER_LUT, first)
     is_num = np.take(_DIGIT_LUT, first)
-    lb = np.take(_LOWER_LUT, b)
-    stem_len = _stem_lengths(lb, tstart, tlen, stem_prefix)
+    stem_len = _stem_lengths(b, tstart, tlen, stem_prefix)
     stem_len[is_num] = tlen[is_num]
-    S = _prefix_sums(lb)
-    h64 = _range_hashes(S, tstart, tlen, seed)
-    hstem = _range_hashes(S, tstart, stem_len, seed)
+    h64, hstem = _range_hashes(_prefix_sums(b), tstart, (tlen, stem_len), seed)
     table, bits = _stop_table(seed)
     stop = (np.take(table, (h64 >> _U64(64 - bits)).astype(np.intp)) == h64) | (tlen < 2)
     kind = np.full(len(tlen), CONTENT, dtype=np.int8)
