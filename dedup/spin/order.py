@@ -15,7 +15,8 @@ Two exceptions keep meaning-preserving reorderings out: inversions between
 two words that both sit in runs of three or more shared words kept together
 in the same order (a clause or adjunct moved as a block: "In 1990, he moved to
 Paris" / "He moved to Paris in 1990") and inversions of conjuncts ("A and B" /
-"B and A") are not counted; when one moved run of words explains the whole
+"B and A") and between a quotation and its attribution ("'...,' X said" / "X
+said: '...'") are not counted; when one moved run of words explains the whole
 change (``block_move``: "In 1990, X" / "X ... in 1990") no flag is raised
 either (a lone word counts as a block only when it moves to or from an end
 of the sentence). A voice change ("X called Y" / "Y was called by X": the
@@ -40,8 +41,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from dedup.spin.analysis import Side
+from dedup.text.quotes import find_quotes
 
 _EDGE_SINGLE = True
+_MAX_SPAN = 8  # longer spans are shown as "first … last"
 _BLOCK = 2  # runs longer than this move as a block (an adjunct or clause moved)
 _COORD = frozenset({"and", "or", "nor", "&"})
 _RELATION = frozenset("""of in to from by for with at on into onto than as was is were are be been has had have
@@ -93,7 +96,19 @@ _NONE = OrderChange(0.0, 0.0, 0)
 
 def _span(side: Side, i: int, j: int) -> str:
     lo, hi = min(i, j), max(i, j)
+    if hi - lo > _MAX_SPAN:
+        return f"{side.tokens[lo].text} … {side.tokens[hi].text}"
     return side.text[side.tokens[lo].start:side.tokens[hi].end]
+
+
+def _quoted(side: Side) -> list[bool]:
+    """For each token, whether it lies inside quotation marks ([] when none)."""
+    if not any(c in side.text for c in '"“”«»„'):
+        return []
+    quotes = find_quotes(side.text)
+    if not quotes:
+        return []
+    return [any(q.start <= t.start < q.end for q in quotes) for t in side.tokens]
 
 
 def _coordinated(side: Side, i: int, j: int) -> bool:
@@ -206,6 +221,7 @@ def order_change(src: Side, sus: Side) -> OrderChange:
         for k in range(i, j + 1):
             run[in_suspect_order[k]] = j - i + 1
         i = j + 1
+    qa, qb = _quoted(src), _quoted(sus)
     disc = 0
     exchanges = 0
     swapped = (0, 0)
@@ -217,6 +233,8 @@ def order_change(src: Side, sus: Side) -> OrderChange:
             if tx > tgt[y]:
                 if _coordinated(src, shared[x][0], shared[y][0]) and _coordinated(sus, tx, tgt[y]):
                     continue  # "A and B" / "B and A": conjuncts commute
+                if qa and (qa[shared[x][0]] != qa[shared[y][0]]) or qb and (qb[tx] != qb[tgt[y]]):
+                    continue  # a quote and its attribution ("'...,' X said" / "X said: '...'")
                 if rx > _BLOCK and run[y] > _BLOCK:
                     continue  # two blocks of words exchanged: a clause moved, not a role
                 disc += 1
