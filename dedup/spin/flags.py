@@ -120,6 +120,16 @@ def _relevant_cue(side: Side, other: Side, cue: Cue, opp_heads: set[int]) -> boo
     return cue.head in opp_heads or side.lemmas[cue.head] in other.lemma_set
 
 
+_DECLINE = frozenset({"declined", "declines", "decline", "declining"})
+
+
+def _declines(side: Side) -> int:
+    """"declined to X": a refusal that counts as a negation when balancing
+    negations (not a cue of its own, so "shares declined" stays a price move)."""
+    n = side.norms
+    return sum(1 for k in range(len(n) - 1) if n[k] in _DECLINE and n[k + 1] in ("to", "comment"))
+
+
 def _negation_and_opposites(src: Side, sus: Side, cfg: SpinConfig, cs: list[Cue],
                             ct: list[Cue]) -> list[Flag]:
     """Negation and antonym flags, with negation + antonym cancelling out."""
@@ -129,8 +139,10 @@ def _negation_and_opposites(src: Side, sus: Side, cfg: SpinConfig, cs: list[Cue]
     opp_src = {o.source for o in opposites}
     opp_sus = {o.suspect for o in opposites}
     for side, other, cues, other_cues, is_src in ((src, sus, cs, ct, True), (sus, src, ct, cs, False)):
-        if len(cues) <= len(other_cues):
-            continue  # as many negations on both sides ("Nothing suggests a change" / "no shift")
+        if len(cues) <= len(other_cues) + _declines(other):
+            # as many negations on both sides ("Nothing suggests a change" / "no shift";
+            # "had no comment" / "declined to comment")
+            continue
         # a cue is matched when the other side negates the same word too
         other_heads = {other.lemmas[c.head] if c.head is not None else other.lemmas[c.start]
                        for c in other_cues}

@@ -117,3 +117,9 @@ def test_counted_words_do_not_pair_with_amounts():
     assert "number" not in kinds("Six people said prices rose 1.5 percent.", "People said prices rose 1.5 percent.")
     assert "number" not in kinds("Two firms paid $33.4 billion.", "The firms paid $33.4 billion.")
     assert "number" in kinds("The deal is worth $3 billion.", "The deal is worth $4 billion.")
+
+
+def test_declining_balances_a_negation():
+    assert "negation" not in kinds("His lawyer said he had no comment on the case.",
+                                   "His lawyer declined to comment on the case.")
+    assert "negation" in kinds("His lawyer commented on the case.", "His lawyer did not comment on the case.")
