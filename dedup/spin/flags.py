@@ -100,7 +100,7 @@ class SpinConfig:
     polarity_lean: float = 1.0
     quote_min_overlap: float = 0.5
     order_min_overlap: float = 0.75
-    order_min_discordance: float = 0.03
+    order_min_discordance: float = 0.05
     order_weight: float = 1.0
     weights: tuple[tuple[str, float], ...] = field(
         default_factory=lambda: tuple(FLAG_WEIGHTS.items()))
