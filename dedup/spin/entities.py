@@ -69,6 +69,16 @@ def _matched(name: Name, side: Side, other: Side, threshold: float) -> bool:
         acro = _acronym(name)
         if acro in other.norm_set:
             return True
+        # "United States" / "USA": the acronym of a longer form ("... of America")
+        if any(len(c) == len(acro) + 1 and c.startswith(acro) and other.tokens[k].text.isupper()
+               for k, c in enumerate(other.norms) if c[:1] == acro[:1]):
+            return True
+    if len(name.keys) == 1 and side.tokens[name.first].text.isupper() and len(name.keys[0]) >= 3:
+        # "USA" / "United States": a name of the other side abbreviated by all but the last letter
+        key = name.keys[0]
+        if any(len(o.keys) >= 2 and key.startswith(_acronym(o)) and len(key) == len(o.keys) + 1
+               for o in other.names):
+            return True
     return False
 
 

@@ -123,3 +123,10 @@ def test_declining_balances_a_negation():
     assert "negation" not in kinds("His lawyer said he had no comment on the case.",
                                    "His lawyer declined to comment on the case.")
     assert "negation" in kinds("His lawyer commented on the case.", "His lawyer did not comment on the case.")
+
+
+def test_usa_is_the_united_states():
+    assert "entity" not in kinds("Westlake is a city in Louisiana , United States , in Calcasieu Parish .",
+                                 "Westlake is a city in Louisiana , USA , in Calcasieu Parish .")
+    assert "entity" not in kinds("Westlake is a city in Louisiana , USA , in Calcasieu Parish .",
+                                 "Westlake is a city in Louisiana , United States , in Calcasieu Parish .")
