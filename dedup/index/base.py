@@ -35,16 +35,80 @@ class Entry:
     text: str | None          # None when the index does not store texts
     sketch: StoredSketch
     keys: DocKeys
-    all_keys: np.ndarray      # distinct int64 posting keys
+    all_keys: np.ndarray      # distinct int64 posting keys, sorted
+    caps: np.ndarray          # each key's cap (:func:`~dedup.index.layout.key_cap`)
+
+
+_E = np.empty(0, dtype=np.int64)
 
 
 @dataclass
 class Postings:
     """What a look-up found for one document: parallel arrays of posting
-    keys and internal ids of the documents filed under them."""
+    keys and internal ids of the documents filed under them; ``stop`` marks
+    rows of stop keys (key over its cap: the row holds its first document)."""
 
     keys: np.ndarray
     iids: np.ndarray
+    stop: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.stop is None:
+            self.stop = np.zeros(len(self.keys), dtype=bool)
+
+
+def expand_ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For ranges ``[lo[i], hi[i])``: (owner ``i`` repeated, position), concatenated."""
+    n = np.maximum(hi - lo, 0)
+    tot = int(n.sum())
+    if not tot:
+        return _E, _E
+    owner = np.repeat(np.arange(len(lo), dtype=np.int64), n)
+    pos = np.arange(tot, dtype=np.int64) - np.repeat(np.cumsum(n) - n, n) + np.repeat(lo, n)
+    return owner, pos
+
+
+def per_entry(n: int, stored: Postings, allk: np.ndarray, pos: np.ndarray, piid: np.ndarray,
+              stop_keys: np.ndarray) -> list[Postings]:
+    """Split a batch look-up into each entry's postings (vectorised).
+
+    Entry ``k`` sees the stored rows of its keys plus the rows of earlier
+    entries of the batch (``pos < k``) under the same keys (except keys
+    stopped before the batch, which hold their stored first document only).
+
+    Args:
+        n: Entries in the batch.
+        stored: Stored rows for the batch's distinct keys.
+        allk, pos, piid: The batch's (key, entry position, internal id) rows.
+        stop_keys: Sorted keys already stopped before the batch.
+    """
+    o = np.argsort(stored.keys, kind="stable")
+    sk, si, ss = stored.keys[o], stored.iids[o], stored.stop[o]
+    lo, hi = np.searchsorted(sk, allk, "left"), np.searchsorted(sk, allk, "right")
+    own1, at1 = expand_ranges(lo, hi)
+    ent = [pos[own1]]
+    keys, iids, stop = [sk[at1]], [si[at1]], [ss[at1]]
+    # earlier entries of the same batch sharing a key (not for stopped keys)
+    live = np.ones(len(allk), dtype=bool)
+    if len(stop_keys):
+        i = np.minimum(np.searchsorted(stop_keys, allk), len(stop_keys) - 1)
+        live = stop_keys[i] != allk
+    bk, bp, bi = allk[live], pos[live], piid[live]
+    o = np.lexsort((bp, bk))
+    bk, bp, bi = bk[o], bp[o], bi[o]
+    if len(bk):
+        start = np.flatnonzero(np.r_[True, bk[1:] != bk[:-1]])
+        gstart = np.repeat(start, np.diff(np.r_[start, len(bk)]))
+        own2, at2 = expand_ranges(gstart, np.arange(len(bk), dtype=np.int64))
+        ent.append(bp[own2])
+        keys.append(bk[at2])
+        iids.append(bi[at2])
+        stop.append(np.zeros(len(at2), dtype=bool))
+    e, k, i, s = (np.concatenate(ent), np.concatenate(keys), np.concatenate(iids), np.concatenate(stop))
+    o = np.argsort(e, kind="stable")
+    e, k, i, s = e[o], k[o], i[o], s[o]
+    b = np.searchsorted(e, np.arange(n + 1))
+    return [Postings(k[b[j]:b[j + 1]], i[b[j]:b[j + 1]], s[b[j]:b[j + 1]]) for j in range(n)]
 
 
 class Backend(Protocol):
@@ -55,8 +119,8 @@ class Backend(Protocol):
     def load_params(self) -> IndexParams | None: ...
     def init_params(self, params: IndexParams, store_text: bool) -> None: ...
     def store_text(self) -> bool: ...
-    def lookup(self, keys: np.ndarray) -> Postings: ...
-    def add_batch(self, entries: Sequence[Entry]) -> list[tuple[int, Postings]]: ...
+    def lookup(self, keys: np.ndarray, caps: np.ndarray) -> Postings: ...
+    def add_batch(self, entries: Sequence[Entry], want_postings: bool = True) -> list[tuple[int, Postings | None]]: ...
     def sketches(self, iids: Sequence[int]) -> dict[int, tuple[str, StoredSketch]]: ...
     def texts(self, iids: Sequence[int]) -> dict[int, str | None]: ...
     def iid_of(self, doc_id: str) -> int | None: ...
@@ -176,7 +240,7 @@ class Index:
             for new content.
         """
         entry = self._entries([(doc_id, text)])[0]
-        post = self._backend.lookup(entry.all_keys)
+        post = self._backend.lookup(entry.all_keys, entry.caps)
         return self._judge(entry, text, post, self._backend.iid_of(doc_id))
 
     def candidates(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -185,8 +249,8 @@ class Index:
         The cheap half of :meth:`check`: what ``dedup scan --stage candidates``
         would pair ``text`` with.
         """
-        entry = self._entries([("", text)])[0]
-        post = self._backend.lookup(entry.all_keys)
+        entry = self._entries([("\0candidates", text)])[0]
+        post = self._backend.lookup(entry.all_keys, entry.caps)
         return [(doc_id, views) for _, doc_id, views in self._verified(entry, post, None)]
 
     def add(self, doc_id: str, text: str) -> list[Match]:
@@ -258,18 +322,18 @@ class Index:
         sk = sketch([t for _, t in items], self.cconfig)
         sketches = split_sketches(sk)
         keys = doc_keys(sk, self.cconfig)
-        return [Entry(d, t if self._store_text else None, s, k, np.unique(k.all()))
+        return [Entry(d, t if self._store_text else None, s, k, *k.with_caps(self.cconfig))
                 for (d, t), s, k in zip(items, sketches, keys)]
 
     def _add_batch(self, batch: list[tuple[str, str]], judge: bool) -> list[list[Match]]:
         entries = self._entries(batch)
-        results = self._backend.add_batch(entries)
+        results = self._backend.add_batch(entries, want_postings=judge)
         if not judge:
             return [[] for _ in entries]
         return [self._judge(e, text, post, iid) for e, (_, text), (iid, post) in zip(entries, batch, results)]
 
     def _verified(self, entry: Entry, post: Postings, self_iid: int | None) -> list[tuple[int, str, tuple[str, ...]]]:
-        coll = collisions(entry.keys, post.keys, post.iids, self.cconfig, exclude=self_iid)
+        coll = collisions(entry, post, self.cconfig, exclude=self_iid)
         if not coll:
             return []
         stored = self._backend.sketches(sorted(coll))

@@ -38,8 +38,9 @@ from dedup.candidates import (
 )
 from dedup.sketch import EMPTY_VALUE
 
-#: Version of the stored layout; bump on any incompatible change.
-FORMAT_VERSION = 1
+#: Version of the stored layout; bump on any incompatible change
+#: (2: posting lists capped per key, stop keys).
+FORMAT_VERSION = 2
 #: MinHash scheme of :mod:`dedup.sketch` (datasketch's ``affine32``).
 SCHEME = "affine32"
 
@@ -52,7 +53,6 @@ _PROBE = ("Fingerprint probe: The Ministry of Finance said on Tuesday that 1,250
 _U64 = np.uint64
 _MIXV = _U64(0xD6E8FEB86659FD93)
 _MIX3 = _U64(0x94D049BB133111EB)
-_VIEW_ID = {"shingle": 0, "anchor": 1, "sentence": 2, "passage": 3}
 
 
 class DedupIndexError(Exception):
@@ -65,6 +65,33 @@ class CorruptIndexError(DedupIndexError):
 
 class ParameterMismatchError(DedupIndexError):
     """The index was built with other parameters than the ones requested."""
+
+
+# ------------------------------------------------------------ key caps ---
+
+#: View numbers of posting keys (also used in the key mixing below).
+VIEW_IDS = {"shingle": 0, "anchor": 1, "sentence": 2, "passage": 3}
+
+
+def key_cap(view: str, config: CandidateConfig) -> int:
+    """Documents a posting key may hold before it becomes a *stop key*.
+
+    ``dedup scan`` drops features in too many documents of the corpus (the
+    anchor document-frequency cap, ``passage_max_df``) and treats oversize
+    LSH buckets as boilerplate (``max_bucket``). An incremental index never
+    sees the corpus, so it caps each posting key instead: once ``cap``
+    documents share a key the key is stopped, later documents are not filed
+    under it and a look-up gets only its first (oldest) document (shingle and
+    anchor views, like scan's oversize buckets) or nothing (passage and
+    sentence views, like scan's dropped fingerprints / buckets).
+
+    Caps: passage ``passage_max_df`` (exactly scan's rule: a fingerprint in
+    that many documents never counts); other views
+    ``min(anchor_max_df, max_bucket)``.
+    """
+    if view == "passage":
+        return int(config.passage_max_df)
+    return int(min(config.anchor_max_df, config.max_bucket))
 
 
 # ------------------------------------------------------------ parameters ---
@@ -234,7 +261,7 @@ def sketch(texts: list[str], config: CandidateConfig) -> Sketches:
 def _final_keys(keys: np.ndarray, view: str) -> np.ndarray:
     """Mix (n, bands) uint64 band keys with view and band number -> int64."""
     n, b = keys.shape
-    salt = (np.arange(b, dtype=np.uint64) + _U64(1 + 64 * _VIEW_ID[view])) * _MIXV
+    salt = (np.arange(b, dtype=np.uint64) + _U64(1 + 64 * VIEW_IDS[view])) * _MIXV
     with np.errstate(over="ignore"):
         k = keys ^ salt[None, :]
         k = k * _MIX3
@@ -266,6 +293,14 @@ class DocKeys:
 
     def all(self) -> np.ndarray:
         return np.concatenate([self.shingle, self.anchor, self.sentence, self.passage])
+
+    def with_caps(self, config: CandidateConfig) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct keys (sorted int64) and each one's :func:`key_cap`."""
+        parts = [(getattr(self, v), key_cap(v, config)) for v in ("shingle", "anchor", "sentence", "passage")]
+        k = np.concatenate([p for p, _ in parts])
+        c = np.concatenate([np.full(len(p), cap, dtype=np.int64) for p, cap in parts])
+        u, first = np.unique(k, return_index=True)
+        return u, c[first]
 
 
 def doc_keys(sk: Sketches, config: CandidateConfig) -> list[DocKeys]:

@@ -91,7 +91,10 @@ def verify(q: StoredSketch, c: StoredSketch, collided: dict[str, int], config: C
         if v == "sentence":
             ok = sentence_hits(q.sentences, c.sentences, config) >= config.min_sentence_hits
         elif v == "passage":
-            ok = collided[v] >= getattr(config, "passage_min_hits", 3)
+            # collisions() checked hits and evidence; containment as scan
+            smaller = max(1, min(len(q.passages), len(c.passages)))
+            ok = (collided[v] >= getattr(config, "passage_min_hits", 3)
+                  and min(1.0, collided[v] / smaller) >= getattr(config, "passage_min_containment", 0.0))
         else:
             ok = _jaccard(getattr(q, v), getattr(c, v)) >= getattr(config, v).verify_floor
         if ok:
@@ -99,44 +102,87 @@ def verify(q: StoredSketch, c: StoredSketch, collided: dict[str, int], config: C
     return tuple(out)
 
 
-def collisions(keys: DocKeys, found_keys: np.ndarray, found_iids: np.ndarray,
-               config: CandidateConfig, exclude: int | None = None) -> dict[int, dict[str, int]]:
+def _view_of_keys(keys: DocKeys) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct keys of a document and the view (index in ``_ORDER``) of each."""
+    ks = [getattr(keys, v) for v in _ORDER]
+    k = np.concatenate(ks)
+    v = np.concatenate([np.full(len(a), i, dtype=np.int64) for i, a in enumerate(ks)])
+    u, first = np.unique(k, return_index=True)
+    return u, v[first]
+
+
+def collisions(entry: Any, post: Any, config: CandidateConfig,
+               exclude: int | None = None) -> dict[int, dict[str, int]]:
     """Candidate internal ids, with the views they collided in and how many keys they share.
 
-    Buckets (keys) holding more than ``max_bucket`` documents are treated as
-    ``dedup scan`` treats oversize buckets: for the document views only the
-    bucket's first (oldest) member is kept; sentence keys are dropped.
-    Passage fingerprints held by ``passage_max_df`` documents or more
-    (counting the one looked up) are dropped, like scan's document-frequency
-    cap.
+    Args:
+        entry: The looked-up document (``.keys``: its :class:`DocKeys`).
+        post: Its postings (``.keys``, ``.iids``, ``.stop``).
+        config: Candidate parameters.
+        exclude: Internal id never returned (the document itself).
+
+    Keys over their cap (:func:`~dedup.index.layout.key_cap`; stop keys, or
+    keys whose members plus the looked-up document exceed the cap) count
+    as ``dedup scan`` counts oversize buckets and too frequent fingerprints:
+    for the shingle and anchor views only the key's first (oldest) member
+    is kept; sentence and passage keys are dropped. Passage candidates must
+    share ``passage_min_hits`` fingerprints with an evidence (sum of
+    ``1 / (df - 1)`` over the shared fingerprints, ``df`` counting the
+    looked-up document) of at least ``passage_min_score`` (and
+    ``passage_min_exclusive`` times the hits), and be among the
+    ``passage_top_k`` best-evidenced ones (scan keeps a pair that is among
+    the top of either document; the index ranks from the new document's side).
     """
     out: dict[int, dict[str, int]] = {}
-    if not len(found_keys):
+    fk, fi = np.asarray(post.keys, dtype=np.int64), np.asarray(post.iids, dtype=np.int64)
+    fs = np.asarray(post.stop, dtype=bool) if post.stop is not None else np.zeros(len(fk), bool)
+    if exclude is not None:
+        m = fi != exclude
+        fk, fi, fs = fk[m], fi[m], fs[m]
+    if not len(fk):
         return out
-    view_of: dict[int, str] = {}
-    for v in _ORDER:
-        for k in getattr(keys, v).tolist():
-            view_of.setdefault(k, v)
-    max_df = getattr(config, "passage_max_df", 20)
-    order = np.lexsort((found_iids, found_keys))
-    fk, fi = found_keys[order], found_iids[order]
-    starts = np.flatnonzero(np.r_[True, fk[1:] != fk[:-1]])
-    ends = np.r_[starts[1:], len(fk)]
-    for s, e in zip(starts.tolist(), ends.tolist()):
-        v = view_of.get(int(fk[s]))
-        if v is None:
-            continue
-        members = np.unique(fi[s:e])
-        if exclude is not None:
-            members = members[members != exclude]
-        if v == "passage":
-            if len(members) + 1 > max_df:
-                continue
-        elif len(members) + 1 > config.max_bucket:
-            if v == "sentence":
-                continue
-            members = members[:1]
-        for i in members.tolist():
-            d = out.setdefault(i, {})
-            d[v] = d.get(v, 0) + 1
+    uk, uv = _view_of_keys(entry.keys)
+    if not len(uk):
+        return out
+    at = np.minimum(np.searchsorted(uk, fk), len(uk) - 1)
+    m = uk[at] == fk
+    fk, fi, fs, view = fk[m], fi[m], fs[m], uv[at[m]]
+    if not len(fk):
+        return out
+    o = np.lexsort((fi, fk))
+    fk, fi, fs, view = fk[o], fi[o], fs[o], view[o]
+    keep = np.r_[True, (fk[1:] != fk[:-1]) | (fi[1:] != fi[:-1])]
+    fk, fi, fs, view = fk[keep], fi[keep], fs[keep], view[keep]
+    start = np.flatnonzero(np.r_[True, fk[1:] != fk[:-1]])
+    size = np.diff(np.r_[start, len(fk)])
+    gsize = np.repeat(size, size)
+    gstop = np.repeat(np.logical_or.reduceat(fs, start), size)
+    from dedup.index.layout import key_cap
+    caps = np.array([key_cap(v, config) for v in _ORDER], dtype=np.int64)
+    over = gstop | (gsize + 1 > caps[view])
+    first = np.zeros(len(fk), dtype=bool)
+    first[start] = True
+    doc_view = view <= 1  # shingle, anchor: star (first member); sentence, passage: drop
+    keep = ~over | (doc_view & first)
+    fi, view, df = fi[keep], view[keep], gsize[keep] + 1
+    if not len(fi):
+        return out
+    # hits (and passage evidence) per (iid, view)
+    code = fi * 4 + view
+    uc, inv, hits = np.unique(code, return_inverse=True, return_counts=True)
+    ev = np.bincount(inv, weights=1.0 / np.maximum(df - 1, 1), minlength=len(uc))
+    ci, cv = uc // 4, uc % 4
+    ok = np.ones(len(uc), dtype=bool)
+    ps = cv == 3
+    if ps.any():
+        min_hits = getattr(config, "passage_min_hits", 3)
+        ok[ps] = ((hits[ps] >= min_hits) & (ev[ps] >= getattr(config, "passage_min_score", 0.0))
+                  & (ev[ps] >= getattr(config, "passage_min_exclusive", 0.0) * hits[ps]))
+        top_k = getattr(config, "passage_top_k", None)
+        cand = np.flatnonzero(ps & ok)
+        if top_k is not None and len(cand) > top_k:
+            ranked = cand[np.lexsort((ci[cand], -ev[cand]))]
+            ok[ranked[top_k:]] = False
+    for i, v, h in zip(ci[ok].tolist(), cv[ok].tolist(), hits[ok].tolist()):
+        out.setdefault(i, {})[_ORDER[v]] = h
     return out

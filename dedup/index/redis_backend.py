@@ -20,10 +20,15 @@ pickled or unpickled; integers are ASCII decimal unless said otherwise)::
                          an    anchor signature, little-endian uint32 values
                          se    per-sentence signatures, little-endian uint32, row-major
                          pf    passage fingerprints, little-endian uint64 values
-    P:p:<key>     STRING posting list of one LSH band key; <key> is the signed
+    P:p:<key>     STRING posting list of one posting key; <key> is the signed
                          64-bit posting key as 8 raw little-endian bytes; the
                          value is the internal ids filed under it, each 4 bytes
-                         little-endian uint32, in insertion order (APPEND)
+                         little-endian uint32, in insertion order (APPEND).
+                         A list holding its key's cap of ids (``layout.key_cap``:
+                         50, 20 for passage fingerprints) is a stop key: nothing
+                         more is appended, and a look-up counts it as over its cap
+                         (first id only for the shingle/anchor views, dropped for
+                         passage/sentence).
 
 Consistency: adding a document is one Lua script (atomic on the server): it
 retires an older document of the same id, takes a new internal id, reads the
@@ -49,6 +54,7 @@ from dedup.index.layout import (
     DedupIndexError,
     IndexParams,
     StoredSketch,
+    key_cap,
     keys_of_sketch,
 )
 
@@ -62,15 +68,23 @@ local iid = redis.call('INCR', p .. ':next')
 local b = string.char(iid % 256, math.floor(iid / 256) % 256, math.floor(iid / 65536) % 256,
                       math.floor(iid / 16777216) % 256)
 local keys = ARGV[9]
+local caps = ARGV[10]
+local want = ARGV[11] == '1'
 local res = {iid}
 for i = 0, #keys / 8 - 1 do
   local k = p .. ':p:' .. string.sub(keys, i * 8 + 1, i * 8 + 8)
-  local v = redis.call('GET', k)
-  if v then
-    res[#res + 1] = i
-    res[#res + 1] = v
+  if want then
+    local v = redis.call('GET', k)
+    if v then
+      res[#res + 1] = i
+      res[#res + 1] = v
+      if #v < 4 * string.byte(caps, i + 1) then redis.call('APPEND', k, b) end
+    else
+      redis.call('SET', k, b)
+    end
+  elseif redis.call('STRLEN', k) < 4 * string.byte(caps, i + 1) then
+    redis.call('APPEND', k, b)
   end
-  redis.call('APPEND', k, b)
 end
 local d = p .. ':d:' .. iid
 if ARGV[4] == '1' then
@@ -171,28 +185,33 @@ class RedisBackend:
         return self._call(self._r.hget, self.k_meta, "store_text") != b"0"
 
     # ---------------------------------------------------------- lookup ---
-    def lookup(self, keys: np.ndarray) -> Postings:
+    def lookup(self, keys: np.ndarray, caps: np.ndarray) -> Postings:
         kl = keys.tolist()
         if not kl:
             e = np.empty(0, np.int64)
             return Postings(e, e)
         vals = self._call(self._r.mget, [self._pkey(k) for k in kl])
-        return _postings([(k, v) for k, v in zip(kl, vals) if v])
+        return _postings([(k, v, c) for k, v, c in zip(kl, vals, caps.tolist()) if v])
 
-    def add_batch(self, entries: Sequence[Entry]) -> list[tuple[int, Postings]]:
+    def add_batch(self, entries: Sequence[Entry], want_postings: bool = True) -> list[tuple[int, Postings | None]]:
         pipe = self._r.pipeline(transaction=False)
         for e in entries:
             sh, an, se, pf = e.sketch.to_bytes()
             has_text = e.text is not None
             self._add(args=[self.prefix, e.doc_id.encode("utf-8"),
                             (e.text or "").encode("utf-8", "surrogatepass"), "1" if has_text else "0",
-                            sh, an, se, pf, e.all_keys.astype("<i8").tobytes()], client=pipe)
+                            sh, an, se, pf, e.all_keys.astype("<i8").tobytes(),
+                            np.minimum(e.caps, 255).astype(np.uint8).tobytes(),
+                            "1" if want_postings else "0"], client=pipe)
         res = self._call(pipe.execute)
         out = []
+        if not want_postings:
+            return [(int(r[0]), None) for r in res]
         for e, r in zip(entries, res):
             iid = int(r[0])
             kl = e.all_keys.tolist()
-            out.append((iid, _postings([(kl[int(r[i])], r[i + 1]) for i in range(1, len(r), 2)])))
+            cl = e.caps.tolist()
+            out.append((iid, _postings([(kl[int(r[i])], r[i + 1], cl[int(r[i])]) for i in range(1, len(r), 2)])))
         return out
 
     # ------------------------------------------------------------- reads ---
@@ -280,16 +299,21 @@ class RedisBackend:
                 self._r = None
 
 
-def _postings(pairs: list[tuple[int, bytes]]) -> Postings:
-    """Postings from ``(key, packed ids)`` pairs."""
-    if not pairs:
+def _postings(triples: list[tuple[int, bytes, int]]) -> Postings:
+    """Postings from ``(key, packed ids, cap)``; a list holding ``cap`` ids
+    is a stop key: its first id only, flagged."""
+    if not triples:
         e = np.empty(0, np.int64)
-        return Postings(e, e)
-    ks, ii = [], []
-    for k, v in pairs:
+        return Postings(e, e, np.zeros(0, bool))
+    ks, ii, st = [], [], []
+    for k, v, cap in triples:
         if len(v) % 4:
             raise CorruptIndexError(f"posting list of key {k} has {len(v)} bytes, not a multiple of 4")
         ids = np.frombuffer(v, dtype="<u4").astype(np.int64)
+        stop = len(ids) >= min(cap, 255)
+        if stop:
+            ids = ids[:1]
         ii.append(ids)
         ks.append(np.full(len(ids), k, dtype=np.int64))
-    return Postings(np.concatenate(ks), np.concatenate(ii))
+        st.append(np.full(len(ids), stop, dtype=bool))
+    return Postings(np.concatenate(ks), np.concatenate(ii), np.concatenate(st))

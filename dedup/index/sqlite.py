@@ -11,7 +11,17 @@ Schema (format version 1)::
          sh BLOB, an BLOB, se BLOB, pf BLOB) -- signatures as '<u4' bytes, passage
                                              -- fingerprints as '<u8' bytes
     postings(key INTEGER, iid INTEGER, PRIMARY KEY (key, iid)) WITHOUT ROWID
-                                             -- one row per LSH band key of a document
+                                             -- one row per posting key of a document
+    stopkeys(key INTEGER PRIMARY KEY, first INTEGER)
+                                             -- keys that reached their cap (layout.key_cap):
+                                             -- their postings are deleted, later documents are
+                                             -- not filed under them; ``first`` is the oldest
+                                             -- document that had the key
+
+Posting keys per news article: 32 shingle + 75 anchor bands + one per passage
+fingerprint (~400 for 3,000 characters). A batch is written with one
+``executemany`` of its postings sorted by key, looked up with ``IN (...)``
+over its distinct keys (chunks of 30,000), under one transaction.
 
 Writers take the database lock with ``BEGIN IMMEDIATE`` (look-up and insert
 of a batch happen under one lock, so concurrent writers see each other in a
@@ -26,12 +36,13 @@ import functools
 import os
 import sqlite3
 import struct
+import time
 from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
 
 import numpy as np
 
-from dedup.index.base import Entry, Postings
+from dedup.index.base import _E, Entry, Postings, per_entry
 from dedup.index.layout import (
     CorruptIndexError,
     DedupIndexError,
@@ -53,27 +64,52 @@ CREATE TABLE IF NOT EXISTS docs(iid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UN
                                 pf BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS postings(key INTEGER NOT NULL, iid INTEGER NOT NULL,
                                     PRIMARY KEY (key, iid)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stopkeys(key INTEGER PRIMARY KEY, first INTEGER NOT NULL);
 """
 
 
+def _busy(e: BaseException) -> bool:
+    msg = str(e)
+    return isinstance(e, sqlite3.OperationalError) and ("locked" in msg or "busy" in msg)
+
+
 def _guard(fn: Callable[..., T]) -> Callable[..., T]:
-    """Turn SQLite corruption errors into :class:`CorruptIndexError`."""
+    """Retry on SQLITE_BUSY (a whole operation is one transaction, rolled
+    back before a retry) until ``busy_timeout``; turn SQLite corruption
+    errors into :class:`CorruptIndexError`."""
     @functools.wraps(fn)
     def wrapper(self: "SQLiteBackend", *a: Any, **k: Any) -> T:
-        try:
-            return fn(self, *a, **k)
-        except sqlite3.DatabaseError as e:
-            msg = str(e)
-            if isinstance(e, sqlite3.OperationalError) and ("locked" in msg or "busy" in msg):
-                raise DedupIndexError(f"{self.location}: index is locked by another process for too long "
-                                      f"({msg})") from None
-            if self._conn is not None and self._conn.in_transaction:
-                try:
-                    self._conn.rollback()
-                except sqlite3.Error:
-                    pass
-            raise CorruptIndexError(f"{self.location}: damaged or not a dedup index ({msg}); "
-                                    "restore it from a backup or rebuild it") from None
+        deadline = time.monotonic() + self.busy_timeout
+        delay = 0.01
+        while True:
+            try:
+                return fn(self, *a, **k)
+            except sqlite3.DatabaseError as e:
+                if not _busy(e):
+                    error = e
+                    break
+                if self._conn is not None and self._conn.in_transaction:
+                    try:
+                        self._conn.rollback()
+                    except sqlite3.Error:
+                        pass
+                if time.monotonic() + delay > deadline:
+                    error = e
+                    break
+                time.sleep(delay)  # some busy cases (WAL recovery, snapshot) bypass the busy handler
+                delay = min(0.5, delay * 2)
+        e = error
+        msg = str(e)
+        if _busy(e):
+            raise DedupIndexError(f"{self.location}: index is locked by another process for too long "
+                                  f"({msg})") from None
+        if self._conn is not None and self._conn.in_transaction:
+            try:
+                self._conn.rollback()
+            except sqlite3.Error:
+                pass
+        raise CorruptIndexError(f"{self.location}: damaged or not a dedup index ({msg}); "
+                                "restore it from a backup or rebuild it") from None
     return wrapper
 
 
@@ -103,6 +139,7 @@ class SQLiteBackend:
 
     def __init__(self, location: str, busy_timeout: float = 120.0) -> None:
         self.location = location
+        self.busy_timeout = busy_timeout
         self._conn: sqlite3.Connection | None = None
         self._params: IndexParams | None = None
         path = Path(location)
@@ -116,6 +153,9 @@ class SQLiteBackend:
 
     @_guard
     def _open(self, busy_timeout: float) -> None:
+        if self._conn is not None:  # a retry after SQLITE_BUSY
+            self._conn.close()
+            self._conn = None
         self._conn = sqlite3.connect(self.location, timeout=busy_timeout, isolation_level=None,
                                      check_same_thread=False)
         c = self._conn
@@ -130,9 +170,13 @@ class SQLiteBackend:
         if tables and "meta" not in tables:
             raise CorruptIndexError(f"{self.location}: an SQLite database but not a dedup index "
                                     f"(tables: {', '.join(sorted(tables))})")
-        if tables and not {"docs", "postings"} <= tables:
+        need = {"docs", "postings", "stopkeys"}
+        if tables and not need <= tables:
+            if "meta" in tables and "stopkeys" not in tables and {"docs", "postings"} <= tables:
+                raise DedupIndexError(f"{self.location}: index of an older format (no stop keys); rebuild it with "
+                                      "this version of dedup (dedup index add NEW_INDEX PATH...)")
             raise CorruptIndexError(f"{self.location}: dedup index is missing tables "
-                                    f"{sorted({'docs', 'postings'} - tables)}; rebuild it")
+                                    f"{sorted(need - tables)}; rebuild it")
 
     # ------------------------------------------------------------- meta ---
     def _meta(self) -> dict[str, str]:
@@ -177,26 +221,29 @@ class SQLiteBackend:
         return self._meta().get("store_text", "1") == "1"
 
     # ----------------------------------------------------------- lookup ---
-    def _select_postings(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _select(self, keys: np.ndarray) -> Postings:
+        """Stored rows of ``keys``: postings, plus (key, first) of stop keys (``stop`` True)."""
         assert self._conn is not None
-        ks, ii = [], []
+        ks, ii, st = [], [], []
         kl = keys.tolist()
-        for s in range(0, len(kl), _CHUNK):
-            part = kl[s:s + _CHUNK]
-            q = f"SELECT key, iid FROM postings WHERE key IN ({','.join('?' * len(part))})"
-            rows = self._conn.execute(q, part).fetchall()
+        for s in range(0, len(kl), _CHUNK // 2):
+            part = kl[s:s + _CHUNK // 2]
+            marks = ",".join("?" * len(part))
+            rows = self._conn.execute(f"SELECT key, iid, 0 FROM postings WHERE key IN ({marks}) UNION ALL "
+                                      f"SELECT key, first, 1 FROM stopkeys WHERE key IN ({marks})",
+                                      part + part).fetchall()
             if rows:
                 arr = np.array(rows, dtype=np.int64)
                 ks.append(arr[:, 0])
                 ii.append(arr[:, 1])
+                st.append(arr[:, 2].astype(bool))
         if not ks:
-            e = np.empty(0, dtype=np.int64)
-            return e, e
-        return np.concatenate(ks), np.concatenate(ii)
+            return Postings(_E, _E, np.zeros(0, bool))
+        return Postings(np.concatenate(ks), np.concatenate(ii), np.concatenate(st))
 
     @_guard
-    def lookup(self, keys: np.ndarray) -> Postings:
-        return Postings(*self._select_postings(keys))
+    def lookup(self, keys: np.ndarray, caps: np.ndarray) -> Postings:
+        return self._select(keys)
 
     # -------------------------------------------------------------- add ---
     def _delete_doc(self, iid: int, sh: bytes, an: bytes, se: bytes, pf: bytes, params: IndexParams) -> None:
@@ -207,11 +254,19 @@ class SQLiteBackend:
         self._conn.execute("DELETE FROM docs WHERE iid = ?", (iid,))
 
     @_guard
-    def add_batch(self, entries: Sequence[Entry]) -> list[tuple[int, Postings]]:
+    def add_batch(self, entries: Sequence[Entry], want_postings: bool = True) -> list[tuple[int, Postings | None]]:
         c = self._conn
         assert c is not None
         params = self.load_params()
         assert params is not None
+        n = len(entries)
+        allk = np.concatenate([e.all_keys for e in entries]) if entries else _E
+        caps = np.concatenate([e.caps for e in entries]) if entries else _E
+        pos = np.repeat(np.arange(n, dtype=np.int64), [len(e.all_keys) for e in entries])
+        ukeys, ufirst, uinv = np.unique(allk, return_index=True, return_inverse=True)
+        ucap = caps[ufirst]
+        bcount = np.bincount(uinv, minlength=len(ukeys))
+        blobs = [e.sketch.to_bytes() for e in entries]
         c.execute("BEGIN IMMEDIATE")
         try:
             ids = [e.doc_id for e in entries]
@@ -222,23 +277,77 @@ class SQLiteBackend:
                                  part).fetchall()
             for iid, sh, an, se, pf in old:
                 self._delete_doc(iid, sh, an, se, pf, params)
-            allk = np.concatenate([e.all_keys for e in entries]) if entries else np.empty(0, np.int64)
-            sk, si = self._select_postings(np.unique(allk))
+            if want_postings:
+                stored = self._select(ukeys)
+                live = ~stored.stop
+                stop_keys = np.unique(stored.keys[stored.stop])
+                lk, li = stored.keys[live], stored.iids[live]
+                o = np.argsort(lk, kind="stable")
+                lk, li = lk[o], li[o]
+                lo, hi = np.searchsorted(lk, ukeys, "left"), np.searchsorted(lk, ukeys, "right")
+                scount = hi - lo
+                smin = np.full(len(ukeys), np.iinfo(np.int64).max, dtype=np.int64)
+                if len(li):
+                    has = scount > 0
+                    smin[has] = np.minimum.reduceat(li, lo[has]) if has.any() else smin[has]
+            else:
+                stop_keys, scount, smin = self._counts(ukeys)
             next_iid = int(c.execute("SELECT value FROM meta WHERE name='next_iid'").fetchone()[0])
-            iids = list(range(next_iid, next_iid + len(entries)))
+            iids = np.arange(next_iid, next_iid + n, dtype=np.int64)
+            piid = iids[pos]
+            # documents per key after this batch -> keys reaching their cap become stop keys
+            stopped = np.isin(ukeys, stop_keys, assume_unique=True)
+            newly = ~stopped & (scount + bcount >= ucap)
+            rows_ok = ~(stopped | newly)[uinv]
+            if newly.any():
+                nk = ukeys[newly]
+                # first document of each newly stopped key: oldest stored one, else the batch's first
+                first = smin[newly].copy()
+                m = newly[uinv]
+                np.minimum.at(first, np.searchsorted(nk, allk[m]), piid[m])
+                gone = nk[scount[newly] > 0].tolist()
+                c.executemany("DELETE FROM postings WHERE key = ?", zip(gone))
+                c.executemany("INSERT OR REPLACE INTO stopkeys(key, first) VALUES (?, ?)",
+                              zip(nk.tolist(), first.tolist()))
             c.executemany("INSERT INTO docs(iid, doc_id, text, sh, an, se, pf) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                          [(i, e.doc_id, e.text, *e.sketch.to_bytes()) for i, e in zip(iids, entries)])
-            pos = np.repeat(np.arange(len(entries), dtype=np.int64), [len(e.all_keys) for e in entries])
-            piid = np.asarray(iids, dtype=np.int64)[pos] if len(entries) else pos
+                          [(i, e.doc_id, e.text, *b) for i, e, b in zip(iids.tolist(), entries, blobs)])
+            wk, wi = allk[rows_ok], piid[rows_ok]
+            o = np.argsort(wk, kind="stable")
             c.executemany("INSERT OR IGNORE INTO postings(key, iid) VALUES (?, ?)",
-                          zip(allk.tolist(), piid.tolist()))
-            c.execute("UPDATE meta SET value = ? WHERE name = 'next_iid'", (str(next_iid + len(entries)),))
+                          zip(wk[o].tolist(), wi[o].tolist()))
+            c.execute("UPDATE meta SET value = ? WHERE name = 'next_iid'", (str(next_iid + n),))
             c.execute("COMMIT")
         except BaseException:
             if c.in_transaction:
                 c.rollback()
             raise
-        return _per_entry(entries, iids, sk, si, allk, pos, piid)
+        if not want_postings:
+            return [(i, None) for i in iids.tolist()]
+        posts = per_entry(n, stored, allk, pos, piid, stop_keys)
+        return list(zip(iids.tolist(), posts))
+
+    def _counts(self, ukeys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For sorted distinct ``ukeys``: the stop keys among them, and each
+        key's number of postings and smallest internal id (counted in SQLite,
+        one row per key)."""
+        assert self._conn is not None
+        kl = ukeys.tolist()
+        rows, stops = [], []
+        for s in range(0, len(kl), _CHUNK):
+            part = kl[s:s + _CHUNK]
+            marks = ",".join("?" * len(part))
+            rows += self._conn.execute(f"SELECT key, COUNT(*), MIN(iid) FROM postings WHERE key IN ({marks}) "
+                                       "GROUP BY key", part).fetchall()
+            stops += self._conn.execute(f"SELECT key FROM stopkeys WHERE key IN ({marks})", part).fetchall()
+        scount = np.zeros(len(ukeys), dtype=np.int64)
+        smin = np.full(len(ukeys), np.iinfo(np.int64).max, dtype=np.int64)
+        if rows:
+            arr = np.array(rows, dtype=np.int64)
+            at = np.searchsorted(ukeys, arr[:, 0])
+            scount[at] = arr[:, 1]
+            smin[at] = arr[:, 2]
+        stop_keys = np.sort(np.array([r[0] for r in stops], dtype=np.int64))
+        return stop_keys, scount, smin
 
     # ------------------------------------------------------------ reads ---
     @_guard
@@ -336,8 +445,10 @@ class SQLiteBackend:
                 problems.append(f"document {doc_id!r}: {e}")
                 continue
             keys = np.unique(keys_of_sketch(s, params.candidates).all()).tolist()
-            have = c.execute("SELECT COUNT(*) FROM postings WHERE iid = ? AND key IN "
-                             f"({','.join('?' * len(keys))})", [iid, *keys]).fetchone()[0] if keys else 0
+            marks = ",".join("?" * len(keys))
+            have = c.execute(f"SELECT (SELECT COUNT(*) FROM postings WHERE iid = ? AND key IN ({marks})) + "
+                             f"(SELECT COUNT(*) FROM stopkeys WHERE key IN ({marks}))",
+                             [iid, *keys, *keys]).fetchone()[0] if keys else 0
             if have != len(keys):
                 problems.append(f"document {doc_id!r}: {len(keys) - have} of {len(keys)} posting keys missing")
         return problems
@@ -350,25 +461,3 @@ class SQLiteBackend:
                 self._conn = None
 
 
-def _per_entry(entries: Sequence[Entry], iids: list[int], sk: np.ndarray, si: np.ndarray,
-               allk: np.ndarray, pos: np.ndarray, piid: np.ndarray) -> list[tuple[int, Postings]]:
-    """Split a batch look-up into each entry's postings: stored documents plus
-    the earlier documents of the same batch sharing a key."""
-    n = len(entries)
-    # rows: stored postings (order -1) and the batch's own keys (order = position)
-    rk = np.concatenate([sk, allk])
-    ri = np.concatenate([si, piid])
-    ro = np.concatenate([np.full(len(sk), -1, dtype=np.int64), pos])
-    if len(rk):
-        u, inv, cnt = np.unique(rk, return_inverse=True, return_counts=True)
-        shared = cnt[inv] >= 2
-        rk, ri, ro = rk[shared], ri[shared], ro[shared]
-    out = []
-    e0 = np.empty(0, dtype=np.int64)
-    for k in range(n):
-        if not len(rk):
-            out.append((iids[k], Postings(e0, e0)))
-            continue
-        m = (ro < k) & np.isin(rk, entries[k].all_keys)
-        out.append((iids[k], Postings(rk[m], ri[m])))
-    return out

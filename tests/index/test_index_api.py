@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _synth import synthetic_texts  # noqa: E402
 from dedup import Config, scan
 from dedup.candidates import CandidateConfig, ViewConfig
-from dedup.index import Index, IndexError as DedupIndexError, Match, ParameterMismatchError
+from dedup.index import FORMAT_VERSION, Index, IndexError as DedupIndexError, Match, ParameterMismatchError
 
 
 def test_new_content_gets_empty_list_and_membership(location):
@@ -103,7 +103,7 @@ def test_parameters_are_recorded_and_checked(location):
     with Index(location) as ix:
         ix.add("a", synthetic_texts(1, 1)[0])
         params = ix.stats()["params"]
-        assert params["scheme"] == "affine32" and params["format_version"] == 1
+        assert params["scheme"] == "affine32" and params["format_version"] == FORMAT_VERSION == 2
         assert params["shingle"]["bands"] * params["shingle"]["rows"] <= params["shingle"]["num_perm"]
     with pytest.raises(ParameterMismatchError) as e:
         Index(location, config=other)

@@ -59,8 +59,13 @@ def test_two_processes_add_5000_each(location, tmp_path):
     n = 5000
     procs = [_spawn(location, tmp_path / f"r{s}.txt", seed=s, n=n, batch=250) for s in (101, 202)]
     for p in procs:
-        _, err = p.communicate(timeout=120)
-        assert p.returncode == 0, err.decode()
+        try:
+            _, err = p.communicate(timeout=240)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            _, err = p.communicate()
+            pytest.fail(f"writer {p.args[-3]} did not finish in 240 s; stderr:\n{err.decode(errors='replace')}")
+        assert p.returncode == 0, f"writer exited with {p.returncode}; stderr:\n{err.decode(errors='replace')}"
     with Index(location) as ix:
         assert len(ix) == 2 * n
         for s in (101, 202):
