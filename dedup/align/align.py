@@ -88,6 +88,9 @@ class AlignConfig:
             than its suspect side is a summary: its seeds may lie anywhere in
             the source, and the sentences between them are not required to
             follow the source order.
+        summary_extend_similarity: Similarity (with ``seed_weight`` shared)
+            a sentence next to a summary needs to extend it from anywhere in
+            the source.
     """
 
     min_similarity: float = 0.34
@@ -123,6 +126,7 @@ class AlignConfig:
     rewrite_min_seeds: int = 3
     rewrite_seed_share: float = 0.15
     summary_ratio: float = 3.0
+    summary_extend_similarity: float = 0.35
 
 
 @dataclass(frozen=True)
@@ -443,9 +447,12 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
         if not len(c):
             return None
         i = a + int(np.argmax(c))
-        need = cfg.extend_similarity if summary else max(cfg.extend_similarity,
-                                                          cfg.extend_relative * g.seed_similarity)
-        if c[i - a] >= need and matched[i, j] >= cfg.extend_weight:
+        if summary:  # anywhere in the source: chance matches abound, ask for more
+            need, need_weight = cfg.summary_extend_similarity, cfg.seed_weight
+        else:
+            need = max(cfg.extend_similarity, cfg.extend_relative * g.seed_similarity)
+            need_weight = cfg.extend_weight
+        if c[i - a] >= need and matched[i, j] >= need_weight:
             return (i,), float(c[i - a]), float(matched[i, j])
         return None
 
