@@ -174,6 +174,8 @@ def _negation_and_opposites(src: Side, sus: Side, cfg: SpinConfig, cs: list[Cue]
 
 
 def _polarity(src: Side, sus: Side, cfg: SpinConfig, cs: list[Cue], ct: list[Cue]) -> list[Flag]:
+    if not cs and not ct:
+        return []  # a reversal needs a denied outcome on one side
     js, jt = judge(src, sus, cs, cfg.negation_scope), judge(sus, src, ct, cfg.negation_scope)
     strong, lean = cfg.polarity_strong, cfg.polarity_lean
 
