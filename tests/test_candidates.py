@@ -195,3 +195,38 @@ def test_candidate_is_frozen():
     c = Candidate(0, 1, ("anchor",), 0.3)
     with pytest.raises(Exception):
         c.i = 2  # type: ignore[misc]
+
+
+def _zipf_corpus_with_reuse():
+    """80 documents of random sentences over one Zipf vocabulary (heavy topical
+    overlap, no reuse) and a host document with 5 sentences of document 0."""
+    import random
+    rng = random.Random(7)
+    vocab = ["".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
+             for _ in range(600)]
+    weights = [1 / (k + 1) for k in range(len(vocab))]
+
+    def sentence():
+        return " ".join(rng.choices(vocab, weights, k=rng.randint(8, 16))).capitalize() + "."
+
+    docs = [" ".join(sentence() for _ in range(30)) for _ in range(80)]
+    src = docs[0].split(". ")
+    host = (" ".join(sentence() for _ in range(25)) + " " + ". ".join(src[5:10]) + ". "
+            + " ".join(sentence() for _ in range(25)))
+    return docs + [host]
+
+
+def test_passage_chains_mark_coherent_reuse():
+    from dedup.candidates import _passage_pairs
+    texts = _zipf_corpus_with_reuse()
+    n = len(texts)
+    cfg = CandidateConfig()
+    sk = sketch_documents(texts, cfg)
+    codes, hits, evidence, chains = _passage_pairs(sk, cfg)
+    reuse = codes == n - 1  # pair (0, host)
+    assert reuse.sum() == 1
+    # the reused passage shares many ordered chains; topical overlap hardly any
+    assert chains[reuse][0] >= 20
+    assert chains[reuse][0] >= 4 * chains[~reuse].max()
+    cands = {(c.i, c.j): c for c in find_candidates(texts, cfg)}
+    assert (0, n - 1) in cands and "passage" in cands[0, n - 1].views
