@@ -88,6 +88,9 @@ class AlignConfig:
             than its suspect side is a summary: its seeds may lie anywhere in
             the source, and the sentences between them are not required to
             follow the source order.
+        shared_source_share: A passage whose source range lies this much
+            inside a stronger passage's is dropped (one reuse of a source
+            text; the weaker restatement is a chance match).
         summary_extend_similarity: Similarity (with ``seed_weight`` shared)
             a sentence next to a summary needs to extend it from anywhere in
             the source.
@@ -127,6 +130,7 @@ class AlignConfig:
     rewrite_seed_share: float = 0.15
     summary_ratio: float = 3.0
     summary_extend_similarity: float = 0.35
+    shared_source_share: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -522,7 +526,25 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
             sus_bounds = (sus_s[max(0, first - 1)].start, sus_s[min(len(sus_s) - 1, last + 1)].end)
             src_bounds = (src_s[max(0, min(s_idx) - 1)].start, src_s[min(ns - 1, max(s_idx) + 1)].end)
             passages.append(_trim_verbatim(p, source.text, suspect.text, cfg, sus_bounds, src_bounds))
-    return passages
+    return passages if rewrite else _one_use_of_source(passages, cfg)
+
+
+def _one_use_of_source(passages: list[Passage], cfg: AlignConfig) -> list[Passage]:
+    """Drop a passage whose source text is mostly inside a stronger passage's:
+    the same source text restated twice is one reuse and a chance match."""
+    def strength(p: Passage) -> float:
+        return p.score * (p.suspect_end - p.suspect_start)
+
+    out = []
+    for p in passages:
+        length = max(1, p.source_end - p.source_start)
+        beaten = any(q is not p and strength(q) > strength(p)
+                     and min(p.source_end, q.source_end) - max(p.source_start, q.source_start)
+                     >= cfg.shared_source_share * length
+                     for q in passages)
+        if not beaten:
+            out.append(p)
+    return out
 
 
 _WORD = re.compile(r"\w+")
