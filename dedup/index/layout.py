@@ -344,14 +344,25 @@ class StoredSketch:
     shingle: np.ndarray    # (P,) uint32, or (0,)
     anchor: np.ndarray     # (P,) uint32, or (0,)
     sentences: np.ndarray  # (m, P) uint32
-    passages: np.ndarray   # (f,) uint64
+    passages: np.ndarray   # (f,) uint64 (empty when read for verification only)
+    n_passages: int = -1   # passage fingerprints the document has (-1: len(passages))
+
+    def passage_count(self) -> int:
+        return len(self.passages) if self.n_passages < 0 else self.n_passages
 
     def to_bytes(self) -> tuple[bytes, bytes, bytes, bytes]:
         return (self.shingle.astype("<u4").tobytes(), self.anchor.astype("<u4").tobytes(),
                 self.sentences.astype("<u4").tobytes(), self.passages.astype("<u8").tobytes())
 
     @classmethod
-    def from_bytes(cls, sh: bytes, an: bytes, se: bytes, pf: bytes, config: CandidateConfig) -> "StoredSketch":
+    def from_bytes(cls, sh: bytes, an: bytes, se: bytes, pf: bytes | None, config: CandidateConfig,
+                   n_passages: int = -1) -> "StoredSketch":
+        """Decode stored bytes; ``pf=None`` with ``n_passages`` (verification
+        needs only the count of passage fingerprints)."""
+        if pf is None:
+            pf = b""
+        else:
+            n_passages = -1
         p = config.sentence.num_perm
         for name, raw, size in (("shingle", sh, config.shingle.num_perm), ("anchor", an, config.anchor.num_perm)):
             if len(raw) not in (0, 4 * size):
@@ -363,7 +374,7 @@ class StoredSketch:
         return cls(np.frombuffer(sh, dtype="<u4").astype(np.uint32),
                    np.frombuffer(an, dtype="<u4").astype(np.uint32),
                    np.frombuffer(se, dtype="<u4").astype(np.uint32).reshape(-1, p),
-                   np.frombuffer(pf, dtype="<u8").astype(np.uint64))
+                   np.frombuffer(pf, dtype="<u8").astype(np.uint64), int(n_passages))
 
 
 def split_sketches(sk: Sketches) -> list[StoredSketch]:

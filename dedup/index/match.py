@@ -92,7 +92,7 @@ def verify(q: StoredSketch, c: StoredSketch, collided: dict[str, int], config: C
             ok = sentence_hits(q.sentences, c.sentences, config) >= config.min_sentence_hits
         elif v == "passage":
             # collisions() checked hits and evidence; containment as scan
-            smaller = max(1, min(len(q.passages), len(c.passages)))
+            smaller = max(1, min(q.passage_count(), c.passage_count()))
             ok = (collided[v] >= getattr(config, "passage_min_hits", 3)
                   and min(1.0, collided[v] / smaller) >= getattr(config, "passage_min_containment", 0.0))
         else:

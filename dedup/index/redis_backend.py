@@ -31,8 +31,10 @@ pickled or unpickled; integers are ASCII decimal unless said otherwise)::
                          passage/sentence).
 
 Consistency: adding a document is one Lua script (atomic on the server): it
-retires an older document of the same id, takes a new internal id, reads the
-posting lists of the document's keys *then* appends the new id to each, and
+retires an older document of the same id, takes a new internal id, appends
+the new id to the posting list of each of the document's keys (one APPEND for
+a new key; a list that was already full is cut back to its cap), returning
+what the list held before (when the caller wants postings), and
 writes ``P:d:<iid>`` and ``P:ids``. Concurrent writers are therefore
 serialised per document, and each sees exactly the documents added before it.
 A batch of :meth:`Index.add_many` is one pipeline of such scripts (one round
@@ -73,17 +75,15 @@ local want = ARGV[11] == '1'
 local res = {iid}
 for i = 0, #keys / 8 - 1 do
   local k = p .. ':p:' .. string.sub(keys, i * 8 + 1, i * 8 + 8)
-  if want then
-    local v = redis.call('GET', k)
-    if v then
+  local cap4 = 4 * string.byte(caps, i + 1)
+  local l = redis.call('APPEND', k, b)
+  if l > 4 then
+    local full = l > cap4
+    if want then
       res[#res + 1] = i
-      res[#res + 1] = v
-      if #v < 4 * string.byte(caps, i + 1) then redis.call('APPEND', k, b) end
-    else
-      redis.call('SET', k, b)
+      res[#res + 1] = redis.call('GETRANGE', k, 0, (full and cap4 or l - 4) - 1)
     end
-  elseif redis.call('STRLEN', k) < 4 * string.byte(caps, i + 1) then
-    redis.call('APPEND', k, b)
+    if full then redis.call('SET', k, redis.call('GETRANGE', k, 0, cap4 - 1)) end
   end
 end
 local d = p .. ':d:' .. iid
@@ -220,13 +220,15 @@ class RedisBackend:
         assert params is not None
         pipe = self._r.pipeline(transaction=False)
         for i in iids:
-            pipe.hmget(self._d(i), "id", "sh", "an", "se", "pf")
+            pipe.hmget(self._d(i), "id", "sh", "an", "se")
+            pipe.hstrlen(self._d(i), "pf")
         out = {}
-        for i, (doc_id, sh, an, se, pf) in zip(iids, self._call(pipe.execute)):
+        res = self._call(pipe.execute)
+        for i, (doc_id, sh, an, se), pf_len in zip(iids, res[0::2], res[1::2]):
             if doc_id is None:
                 continue  # dead posting (removed or replaced)
-            out[i] = (doc_id.decode("utf-8"), StoredSketch.from_bytes(sh or b"", an or b"", se or b"",
-                                                                      pf or b"", params.candidates))
+            out[i] = (doc_id.decode("utf-8"), StoredSketch.from_bytes(sh or b"", an or b"", se or b"", None,
+                                                                      params.candidates, int(pf_len) // 8))
         return out
 
     def texts(self, iids: Sequence[int]) -> dict[int, str | None]:

@@ -7,9 +7,13 @@ Schema (format version 1)::
         params      JSON of IndexParams (views, perms, bands/rows, seeds, scheme, version, fingerprint)
         store_text  '1' or '0'
         next_iid    next internal id (never reused)
-    docs(iid INTEGER PRIMARY KEY, doc_id TEXT UNIQUE, text TEXT NULL,
-         sh BLOB, an BLOB, se BLOB, pf BLOB) -- signatures as '<u4' bytes, passage
-                                             -- fingerprints as '<u8' bytes
+    docs(iid INTEGER PRIMARY KEY, doc_id TEXT UNIQUE, sh BLOB, an BLOB, se BLOB,
+         npf INTEGER, pf BLOB, text TEXT NULL)
+                                             -- signatures as '<u4' bytes, passage
+                                             -- fingerprints as '<u8' bytes (npf of them);
+                                             -- what verification reads comes first in
+                                             -- the row (no walk through the text's
+                                             -- overflow pages)
     postings(key INTEGER, iid INTEGER, PRIMARY KEY (key, iid)) WITHOUT ROWID
                                              -- one row per posting key of a document
     stopkeys(key INTEGER PRIMARY KEY, first INTEGER)
@@ -59,9 +63,9 @@ T = TypeVar("T")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS docs(iid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE, text TEXT,
+CREATE TABLE IF NOT EXISTS docs(iid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE,
                                 sh BLOB NOT NULL, an BLOB NOT NULL, se BLOB NOT NULL,
-                                pf BLOB NOT NULL);
+                                npf INTEGER NOT NULL, pf BLOB NOT NULL, text TEXT);
 CREATE TABLE IF NOT EXISTS postings(key INTEGER NOT NULL, iid INTEGER NOT NULL,
                                     PRIMARY KEY (key, iid)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stopkeys(key INTEGER PRIMARY KEY, first INTEGER NOT NULL);
@@ -309,8 +313,9 @@ class SQLiteBackend:
                 c.executemany("DELETE FROM postings WHERE key = ?", zip(gone))
                 c.executemany("INSERT OR REPLACE INTO stopkeys(key, first) VALUES (?, ?)",
                               zip(nk.tolist(), first.tolist()))
-            c.executemany("INSERT INTO docs(iid, doc_id, text, sh, an, se, pf) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                          [(i, e.doc_id, e.text, *b) for i, e, b in zip(iids.tolist(), entries, blobs)])
+            c.executemany("INSERT INTO docs(iid, doc_id, sh, an, se, npf, pf, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                          [(i, e.doc_id, b[0], b[1], b[2], len(e.sketch.passages), b[3], e.text)
+                           for i, e, b in zip(iids.tolist(), entries, blobs)])
             wk, wi = allk[rows_ok], piid[rows_ok]
             o = np.argsort(wk, kind="stable")
             c.executemany("INSERT OR IGNORE INTO postings(key, iid) VALUES (?, ?)",
@@ -359,9 +364,9 @@ class SQLiteBackend:
         il = list(iids)
         for s in range(0, len(il), _CHUNK):
             part = il[s:s + _CHUNK]
-            for iid, doc_id, sh, an, se, pf in self._conn.execute(
-                    f"SELECT iid, doc_id, sh, an, se, pf FROM docs WHERE iid IN ({','.join('?' * len(part))})", part):
-                out[iid] = (doc_id, StoredSketch.from_bytes(sh, an, se, pf, params.candidates))
+            for iid, doc_id, sh, an, se, npf in self._conn.execute(
+                    f"SELECT iid, doc_id, sh, an, se, npf FROM docs WHERE iid IN ({','.join('?' * len(part))})", part):
+                out[iid] = (doc_id, StoredSketch.from_bytes(sh, an, se, None, params.candidates, npf))
         return out
 
     @_guard
