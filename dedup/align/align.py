@@ -521,7 +521,8 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
                        and score >= cfg.passage_score and weight >= cfg.passage_weight)
         verbatim = (score >= cfg.verbatim_similarity and weight >= cfg.min_passage_weight
                     and len(shared) >= cfg.seed_terms + 1)
-        whole = (p.suspect_end - p.suspect_start) >= 0.5 * max(1, sus_s[-1].end - sus_s[0].start)
+        whole = ((p.suspect_end - p.suspect_start) >= 0.5 * max(1, sus_s[-1].end - sus_s[0].start)
+                 and (rewrite or score >= cfg.passage_score))
         if long_enough or verbatim or whole:
             sus_bounds = (sus_s[max(0, first - 1)].start, sus_s[min(len(sus_s) - 1, last + 1)].end)
             src_bounds = (src_s[max(0, min(s_idx) - 1)].start, src_s[min(ns - 1, max(s_idx) + 1)].end)
