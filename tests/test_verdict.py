@@ -32,3 +32,10 @@ def test_single_sentence_rewrite_is_derivative_even_when_quoted():
     assert decide(0.0, 0.0, 0.0, 1, 1, single_sentence_similarity=0.8) == "spun"
     assert decide(0.0, 0.0, 0.0, 0, 1, single_sentence_similarity=0.3) == "shared-quotes"
     assert decide(0.0, 0.0, 0.0, 0, 0, single_sentence_similarity=None) == "unrelated"
+
+
+def test_lone_sentence_verdict_rests_on_the_pair_similarity():
+    # reused text, but a lone sentence too far from its source is no rewrite of it
+    assert decide(1.0, 1.0, 0.5, 0, 0, single_sentence_similarity=0.5) == "unrelated"
+    assert decide(1.0, 1.0, 0.9, 0, 0, single_sentence_similarity=0.9) == "near-duplicate"
+    assert decide(0.0, 0.0, 0.0, 0, 0, single_sentence_similarity=0.7) == "derivative"
