@@ -5,8 +5,11 @@ usage:
                              [--redis redis://127.0.0.1:6379/0] [--chunk 3000] [--workdir DIR]
 
 TEXTS is a directory of .txt files (e.g. the PAN13 source documents), cut into
-news-length chunks (``--chunk`` characters, cut at whitespace); chunks are
-reused with a numbered prefix when the corpus is smaller than the size asked.
+news-length chunks (``--chunk`` characters, cut at whitespace). When the
+corpus is smaller than the size asked, more documents are made from its
+chunks by a frequency-preserving word remapping (see ``_remapper``): new
+content with the corpus's statistics, not copies (copies would make every
+extra document, and every "new" check text, a near-duplicate).
 Each (backend, size) runs in its own process (peak RSS is per run):
 
 * add: ``add_many`` of SIZE documents in batches of 500, docs/s (sketching,
@@ -27,6 +30,7 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -55,11 +59,49 @@ def chunks(root: Path, size: int, want: int) -> list[str]:
         if len(out) >= want:
             break
     base = len(out)
-    k = 0
-    while len(out) < want:  # corpus too small: reuse chunks, made distinct by a numbered lead sentence
-        out.append(f"Bulletin {k // base} item {k % base}. " + out[k % base])
-        k += 1
+    if len(out) < want:  # corpus too small: more documents, same statistics, new content
+        remap = _remapper(out)
+        k = 0
+        while len(out) < want:
+            out.append(remap(out[k % base], k // base + 1))
+            k += 1
     return out
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _remapper(texts: list[str]):
+    """``remap(text, r)``: the text with every word replaced by the word of the
+    corpus vocabulary whose frequency rank is a round-``r`` permutation of its
+    own rank within blocks of 64 ranks. Frequencies, lengths, sentences,
+    numbers and capitalisation are kept; the content is new (documents of
+    different rounds are unrelated unless their sources were). Used instead
+    of plain copies, which would make every extra document a near-duplicate."""
+    freq: dict[str, int] = {}
+    for t in texts:
+        for w in _WORD.findall(t.lower()):
+            freq[w] = freq.get(w, 0) + 1
+    vocab = sorted(freq, key=lambda w: (-freq[w], w))
+    rank = {w: i for i, w in enumerate(vocab)}
+    nv = len(vocab)
+
+    def remap(text: str, r: int) -> str:
+        a, b = 2 * r + 1, 17 * r
+
+        def sub(m: re.Match) -> str:
+            w = m.group(0)
+            i = rank.get(w.lower())
+            if i is None:
+                return w
+            blk, off = divmod(i, 64)
+            j = blk * 64 + (off * a + b) % 64
+            if j >= nv:
+                return w
+            n = vocab[j]
+            return n.capitalize() if w[0].isupper() else n
+        return _WORD.sub(sub, text)
+    return remap
 
 
 def edit(text: str, rnd: random.Random) -> str:

@@ -161,10 +161,17 @@ class Index:
 
     What is stored per document: its id, the text (unless ``store_text`` is
     False), its MinHash signatures (shingle 128 and anchor 256 ``uint32``
-    values, 24 per sketched sentence: about 1.5 KB plus 96 bytes per
-    sentence) and one posting entry per LSH band it falls in (32 shingle +
-    75 anchor bands + 7 per distinct sentence band key: about 200 keys for a
-    news article).
+    values, 24 per sketched sentence when that view is on: about 1.5 KB),
+    its passage fingerprints (8 bytes each, ~400 for a 3,000-character
+    article) and one posting entry per key: 32 shingle + 75 anchor LSH bands
+    + one per passage fingerprint (~500 keys for a news article; about
+    10-12 KB per article on disk with SQLite, text included).
+
+    Frequent keys cost nothing after a while: each key holds at most its
+    cap of documents (:func:`dedup.index.layout.key_cap`; 50, passage
+    fingerprints 20), then becomes a stop key (the incremental stand-in for
+    ``dedup scan``'s corpus-wide document-frequency caps and oversize
+    buckets), so look-ups and candidate lists stay bounded as the index grows.
     """
 
     def __init__(self, location: str | os.PathLike[str], *, config: Config | None = None,

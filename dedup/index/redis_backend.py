@@ -280,10 +280,13 @@ class RedisBackend:
                 problems.append(f"document {name!r}: {e}")
                 continue
             if full:
-                keys = np.unique(keys_of_sketch(s, params.candidates).all()).tolist()
+                ka, ca = keys_of_sketch(s, params.candidates).with_caps(params.candidates)
+                keys, caps = ka.tolist(), np.minimum(ca, 255).tolist()
                 vals = self._call(self._r.mget, [self._pkey(k) for k in keys]) if keys else []
                 me = np.uint32(iid)
-                missing = sum(1 for v in vals if not v or me not in np.frombuffer(v, dtype="<u4"))
+                # a full list is a stop key: later documents are not filed under it
+                missing = sum(1 for v, cap in zip(vals, caps)
+                              if not v or (len(v) < 4 * cap and me not in np.frombuffer(v, dtype="<u4")))
                 if missing:
                     problems.append(f"document {name!r}: {missing} of {len(keys)} posting keys missing")
             checked += 1

@@ -415,7 +415,8 @@ class SQLiteBackend:
         page_size = self._conn.execute("PRAGMA page_size").fetchone()[0]
         pages = self._conn.execute("PRAGMA page_count").fetchone()[0]
         wal = Path(self.location + "-wal")
-        return {"backend": "sqlite", "file_bytes": os.path.getsize(self.location),
+        stop = self._conn.execute("SELECT COUNT(*) FROM stopkeys").fetchone()[0]
+        return {"backend": "sqlite", "stop_keys": stop, "file_bytes": os.path.getsize(self.location),
                 "wal_bytes": wal.stat().st_size if wal.exists() else 0, "db_bytes": page_size * pages}
 
     @_guard

@@ -126,3 +126,23 @@ def test_bad_arguments(tmp_path):
 def test_redis_unreachable_is_a_clear_error():
     with pytest.raises(DedupIndexError, match="cannot reach the Redis server"):
         Index("redis://127.0.0.1:1/0")
+
+
+def test_frequent_keys_are_capped_and_the_first_copy_stays_findable(location):
+    """60 copies of one text: every key passes its cap (50; passage 20) and
+    becomes a stop key; look-ups stay bounded and still find the first copy
+    (scan's star rule for oversize buckets)."""
+    from dedup.index.layout import key_cap
+    text = synthetic_texts(1, seed=99, words=80)[0]
+    cfg = CandidateConfig()
+    with Index(location) as ix:
+        ix.add_many([(f"c{i}", text) for i in range(60)], judge=False)
+        entry = ix._entries([("probe", text)])[0]
+        post = ix._backend.lookup(entry.all_keys, entry.caps)
+        # at most one row per stop key, and every key is stopped
+        assert len(post.keys) == len(entry.all_keys) and post.stop.all()
+        assert [d for d, _ in ix.candidates(text)] == ["c0"]
+        # a later copy is matched against the first one only
+        assert [m.doc_id for m in ix.add("c60", text)] == ["c0"]
+        assert key_cap("shingle", cfg) == 50 and key_cap("passage", cfg) == 20
+        assert ix.integrity_check(full=True) == []
