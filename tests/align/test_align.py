@@ -74,3 +74,45 @@ def test_spelling_variants_of_names_match():
 def test_empty_texts():
     assert align_sentences(text_features(""), text_features("Some words here.")) [0].source_indices == ()
     assert align_sentences(text_features("Some words here."), text_features("")) == []
+
+
+from dedup.align import align_texts
+
+_REUSED = ("The committee approved the new budget for regional hospitals after a long debate on Tuesday. "
+           "Funding for rural clinics will rise by twelve percent over the next three years. "
+           "Opposition members argued that the plan ignores staff shortages in northern districts.")
+
+
+def test_one_shared_word_in_a_short_sentence_is_no_passage():
+    source = "Weather report. Rain is expected in the north tomorrow, with strong winds along the coast."
+    suspect = "Weather matters. My cousin bakes bread every Sunday morning for the whole family."
+    _, passages = align_texts(text_features(source), text_features(suspect))
+    assert passages == []
+
+
+def test_reuse_starting_inside_a_sentence_is_cut_to_the_shared_words():
+    source = "Unrelated opening words about gardening and tomatoes. " + _REUSED + " Closing remarks on sport."
+    lead = "My own introduction talks about football results and"
+    suspect = lead + " " + _REUSED + " A final note on cinema tickets."
+    _, passages = align_texts(text_features(source), text_features(suspect))
+    assert len(passages) == 1
+    p = passages[0]
+    assert suspect[p.suspect_start:p.suspect_end] == _REUSED
+    assert source[p.source_start:p.source_end] == _REUSED
+
+
+def test_hard_wrapped_suspect_aligns_as_one_passage():
+    wrapped = _REUSED.replace("budget for", "budget\nfor").replace("rise by", "rise\nby")
+    src, sus = text_features(_REUSED), text_features(wrapped)
+    assert len(sus.sentences) == len(src.sentences) == 3
+    _, passages = align_texts(src, sus)
+    assert len(passages) == 1
+    assert (passages[0].suspect_start, passages[0].suspect_end) == (0, len(wrapped))
+
+
+def test_scores_do_not_depend_on_set_order():
+    a = text_features("Negotiators negotiated the negotiation. Zelensky met Fico.")
+    b = text_features("The negotiations were negotiated. Zelenskyy met Fico.")
+    m1 = LexicalScorer().score(a.sentences, b.sentences)
+    m2 = LexicalScorer().score(a.sentences, b.sentences)
+    assert (m1.dice == m2.dice).all()
