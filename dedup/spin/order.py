@@ -9,9 +9,9 @@ X", "flights from X to Y" / "from Y to X", "the plural bears the first marker"
 *fraction*: the Kendall discordance between the two orders of the content
 words that occur exactly once on each side,
 
-    discordance = (pairs of such words in opposite order) / (all pairs),
+    discordance = (pairs of such words in opposite order) / (all pairs).
 
-Two exceptions keep meaning-preserving reorderings out: inversions between
+Meaning-preserving reorderings are kept out: inversions between
 two words that both sit in runs of three or more shared words kept together
 in the same order (a clause or adjunct moved as a block: "In 1990, he moved to
 Paris" / "He moved to Paris in 1990") and inversions of conjuncts ("A and B" /
@@ -43,7 +43,6 @@ from dataclasses import dataclass
 from dedup.spin.analysis import Side
 from dedup.text.quotes import find_quotes
 
-_EDGE_SINGLE = True
 _MAX_SPAN = 8  # longer spans are shown as "first … last"
 _BLOCK = 2  # runs longer than this move as a block (an adjunct or clause moved)
 _COORD = frozenset({"and", "or", "nor", "&"})
@@ -150,7 +149,7 @@ def _one_block_move(seq: list[int]) -> bool:
         rest = seq[:i] + seq[j + 1:]
         if all(rest[k] < rest[k + 1] for k in range(len(rest) - 1)):
             at_edge = i == 0 or j == n - 1 or seq[i] == 0 or seq[j] == n - 1
-            if j > i or (at_edge and _EDGE_SINGLE):
+            if j > i or at_edge:
                 return True
         i = j + 1
     return False
