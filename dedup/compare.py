@@ -168,10 +168,7 @@ def _sentence_results(src: TextFeatures, sus: TextFeatures, alignments: list[Sen
         flags = tuple(document_filter(sentence_flags(source_text, sf.sentence.text, config=cfg.spin),
                                       src.text, sus.text)) if cfg.spin.kinds else ()
         order = sentence_order(source_text, sf.sentence.text).evidence
-        # a sentence whose words all come from its source (a summary's) keeps its meaning
-        src_terms = frozenset().union(*(src.sentences[i].terms for i in a.source_indices))
-        contained = len(sf.terms & src_terms) / len(sf.terms) if sf.terms else 0.0
-        drift = round(float(sentence_drift(max(sim, contained), list(flags), config=cfg.spin, order=order)), 4)
+        drift = round(float(sentence_drift(sim, list(flags), config=cfg.spin, order=order)), 4)
         out.append(SentenceResult(sf.sentence.start, sf.sentence.end, s0, s1, sim, drift, quoted, flags))
     return out
 
