@@ -118,8 +118,10 @@ class LexicalScorer:
         names = set().union(*(f.names for f in source), *(f.names for f in suspect)) if (source or suspect) else set()
         variant = _merge_variants(src_terms, sus_terms, names, self.prefix, self.name_similarity)
 
-        def keys(terms: frozenset[str]) -> set[str]:
-            return {variant.get(t, t) for t in terms}
+        def keys(terms: frozenset[str]) -> frozenset[str]:
+            if not variant or variant.keys().isdisjoint(terms):
+                return terms
+            return frozenset(variant.get(t, t) for t in terms)
 
         src_sets = [keys(f.terms) for f in source]
         sus_sets = [keys(f.terms) for f in suspect]
@@ -147,8 +149,8 @@ class LexicalScorer:
                              wt.astype(np.float32), wtf.astype(np.float32), ws.astype(np.float32))
 
     @staticmethod
-    def _overlaps(src_sets: list[set[str]], sus_sets: list[set[str]], src_free: list[set[str]],
-                  sus_free: list[set[str]], shared: dict[str, int], w: dict[str, float],
+    def _overlaps(src_sets: list[frozenset[str]], sus_sets: list[frozenset[str]], src_free: list[frozenset[str]],
+                  sus_free: list[frozenset[str]], shared: dict[str, int], w: dict[str, float],
                   ns: int, nt: int) -> tuple[np.ndarray, np.ndarray]:
         if not shared:
             z = np.zeros((ns, nt))
@@ -158,14 +160,10 @@ class LexicalScorer:
         for t, k in shared.items():
             wv[k] = w[t]
 
-        def incidence(sets: list[set[str]], n: int, weighted: bool) -> Any:
-            rows, cols = [], []
-            for i, st in enumerate(sets):
-                for t in st:
-                    k = shared.get(t)
-                    if k is not None:
-                        rows.append(i)
-                        cols.append(k)
+        def incidence(sets: list[frozenset[str]], n: int, weighted: bool) -> Any:
+            pairs = [(i, shared[t]) for i, st in enumerate(sets) for t in st if t in shared]
+            rows = [r for r, _ in pairs]
+            cols = [c for _, c in pairs]
             vals = wv[cols] if weighted else np.ones(len(cols))
             if _sparse is not None:
                 return _sparse.csr_matrix((vals, (rows, cols)), shape=(n, v))
