@@ -832,78 +832,139 @@ def _top_k_either(codes: np.ndarray, score: np.ndarray, n: int, k: int) -> np.nd
     return keep
 
 
-def _run_pairs(feat: np.ndarray, doc: np.ndarray, n: int, max_df: int) -> np.ndarray:
-    """Occurrences of document pairs sharing a fingerprint, packed as
-    ``(i * n + j) << 6 | df`` (unsorted), for fingerprints held by ``2 ..
-    max_df`` documents (``feat`` distinct per document, ``< 2**40``)."""
-    e = np.empty(0, np.int64)
-    if len(feat) < 2:
-        return e
+#: Pair occurrences handled at once by :func:`_passage_pairs` (memory bound).
+_PAIR_BLOCK = 1 << 24
+
+
+def _runs(feat: np.ndarray, doc: np.ndarray, n: int, max_df: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Inverted lists of fingerprints held by ``2 .. max_df`` documents.
+
+    Args:
+        feat: Fingerprints (``< 2**40``), distinct per document.
+        doc: Document of each fingerprint.
+        n: Documents.
+        max_df: Largest document frequency kept (at most 63).
+
+    Returns:
+        ``(members, starts, sizes)``: document ids grouped by fingerprint
+        (ascending inside a group), and each kept group's start and size.
+    """
     low = 64 - _FEAT_BITS
     if n >= 1 << low:
         raise ValueError(f"the passage view handles at most {1 << low} documents per scan, "
                          f"got {n}; scan the corpus in parts or drop 'passage' from CandidateConfig.views")
-    max_df = min(max_df, 63)
-    key = np.sort((feat << _U64(low)) | doc.astype(np.uint64))
-    f = key >> _U64(low)
+    e = np.empty(0, np.int64)
+    if len(feat) < 2:
+        return np.empty(0, np.int32), e, e
+    key = (feat << _U64(low)) | doc.astype(np.uint64)
+    key.sort()
     new = np.empty(len(key), dtype=bool)
     new[0] = True
-    np.not_equal(f[1:], f[:-1], out=new[1:])
-    del f
+    np.not_equal(key[1:] >> _U64(low), key[:-1] >> _U64(low), out=new[1:])
     starts = np.flatnonzero(new)
     del new
     sizes = np.diff(np.append(starts, len(key)))
-    ok = (sizes >= 2) & (sizes <= max_df)
-    starts, sizes = starts[ok], sizes[ok]
-    members = (key & _U64((1 << low) - 1)).astype(np.int64)
+    ok = (sizes >= 2) & (sizes <= min(max_df, 63))
+    members = (key & _U64((1 << low) - 1)).astype(np.int32)
     del key
-    packed = []
-    # all pairs inside each run (members ascending within a run)
-    idx = np.repeat(starts, sizes) + (np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes))
-    end = np.repeat(starts + sizes, sizes)
-    dfv = np.repeat(sizes, sizes)
-    d = 1
-    while len(idx):
-        okd = idx + d < end
-        idx, end, dfv = idx[okd], end[okd], dfv[okd]
-        if not len(idx):
-            break
-        packed.append(((members[idx] * n + members[idx + d]) << 6) | dfv)
-        d += 1
-    return np.concatenate(packed) if packed else e
+    return members, starts[ok], sizes[ok]
 
 
-def _passage_pairs(sk: DocSketches, config: CandidateConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """All document pairs sharing passage fingerprints (of document frequency
-    ``2 .. passage_max_df``): ``(codes, hits, evidence, regions)``, codes sorted.
+class _RunPairs:
+    """Pair occurrences of inverted lists, generated part by part.
 
-    Pair occurrences are packed (:func:`_run_pairs`) and sorted once (no
+    The pairs ``i < j`` of documents sharing a fingerprint are split by their
+    first document ``i`` modulo ``parts``; :meth:`part` returns one part's
+    occurrences packed as ``(i * n + j) << 6 | df`` (unsorted).
+    """
+
+    def __init__(self, members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, n: int, parts: int) -> None:
+        self.members, self.n, self.parts = members, n, parts
+        tot = int(sizes.sum())
+        self.idx = (np.repeat(starts, sizes)
+                    + (np.arange(tot) - np.repeat(np.cumsum(sizes) - sizes, sizes))).astype(np.int64)
+        self.end = np.repeat(starts + sizes, sizes).astype(np.int64)
+        self.dfv = np.repeat(sizes, sizes).astype(np.int8)
+        # the last member of a list starts no pair
+        first = self.idx + 1 < self.end
+        self.idx, self.end, self.dfv = self.idx[first], self.end[first], self.dfv[first]
+        self.which = (members[self.idx] % parts).astype(np.int16) if parts > 1 else None
+
+    def part(self, p: int) -> np.ndarray:
+        if self.which is None:
+            idx, end, dfv = self.idx, self.end, self.dfv
+        else:
+            sel = np.flatnonzero(self.which == p)
+            idx, end, dfv = self.idx[sel], self.end[sel], self.dfv[sel]
+        members, n = self.members, self.n
+        packed = []
+        d = 1
+        while len(idx):
+            okd = idx + d < end
+            idx, end, dfv = idx[okd], end[okd], dfv[okd]
+            if not len(idx):
+                break
+            packed.append(((members[idx].astype(np.int64) * n + members[idx + d]) << 6) | dfv)
+            d += 1
+        return np.concatenate(packed) if packed else np.empty(0, np.int64)
+
+
+def _passage_pairs(sk: DocSketches, config: CandidateConfig, verify: bool = False
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Document pairs sharing passage fingerprints (of document frequency
+    ``2 .. passage_max_df``): ``(codes, hits, evidence, chains)``, codes sorted.
+
+    Pair occurrences are packed (:class:`_RunPairs`) and sorted (no
     argsort); ``evidence`` sums ``1 / (df - 1)`` over the shared fingerprints;
-    ``regions`` counts the shared region fingerprints of each pair.
+    ``chains`` counts the shared chain fingerprints of each pair. The pairs
+    are processed in parts (by first document) of about ``_PAIR_BLOCK``
+    occurrences, so memory stays bounded; with ``verify`` only the pairs
+    passing the evidence and chain tests of :func:`_passage_view` are kept
+    from each part.
     """
     n = sk.n_docs
     e = np.empty(0, np.int64)
     if n * n >= 1 << 57:
         raise ValueError(f"the passage view handles at most {1 << 28} documents per scan, got {n}")
-    c = np.sort(_run_pairs(sk.pass_feat, sk.pass_doc, n, config.passage_max_df))
-    if not len(c):
-        return e, e, np.empty(0), e
-    code = c >> 6
-    st = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-    hits = np.diff(np.append(st, len(c)))
+    pm, ps, pz = _runs(sk.pass_feat, sk.pass_doc, n, config.passage_max_df)
+    cm, cs, cz = _runs(sk.reg_feat, sk.reg_doc, n, config.passage_max_df)
+    total = int((pz * (pz - 1) // 2).sum()) + int((cz * (cz - 1) // 2).sum())
+    parts = max(1, -(-total // _PAIR_BLOCK))
+    pruns, cruns = _RunPairs(pm, ps, pz, n, parts), _RunPairs(cm, cs, cz, n, parts)
     weight = 1.0 / np.maximum(np.arange(64) - 1, 1)
-    evidence = np.add.reduceat(np.take(weight, c & 63), st)
-    code = code[st]
-    del c
-    regions = np.zeros(len(code), dtype=np.int64)
-    rc = _run_pairs(sk.reg_feat, sk.reg_doc, n, config.passage_max_df) >> 6
-    if len(rc):
-        rc, rn = np.unique(rc, return_counts=True)
-        pos = np.searchsorted(code, rc)
-        ok = pos < len(code)
-        ok[ok] = code[pos[ok]] == rc[ok]
-        regions[pos[ok]] = rn[ok]
-    return code, hits, evidence, regions
+    out: list[tuple[np.ndarray, ...]] = []
+    for part in range(parts):
+        c = pruns.part(part)
+        if not len(c):
+            continue
+        c.sort()
+        code = c >> 6
+        st = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+        hits = np.diff(np.append(st, len(c)))
+        evidence = np.add.reduceat(np.take(weight, c & 63), st)
+        code = code[st]
+        del c
+        chains = np.zeros(len(code), dtype=np.int64)
+        rc = cruns.part(part) >> 6
+        if len(rc):
+            rc, rn = np.unique(rc, return_counts=True)
+            pos = np.searchsorted(code, rc)
+            ok = pos < len(code)
+            ok[ok] = code[pos[ok]] == rc[ok]
+            chains[pos[ok]] = rn[ok]
+        if verify:
+            keep = ((hits >= config.passage_min_hits) & (evidence >= config.passage_min_score)
+                    & (evidence >= config.passage_min_exclusive * hits)
+                    & ((chains >= config.passage_min_chains) | (evidence >= config.passage_strong_evidence)))
+            code, hits, evidence, chains = code[keep], hits[keep], evidence[keep], chains[keep]
+        out.append((code, hits, evidence, chains))
+    if not out:
+        return e, e, np.empty(0), e
+    code, hits, evidence, chains = (np.concatenate(x) for x in zip(*out))
+    if parts > 1:
+        o = np.argsort(code)
+        code, hits, evidence, chains = code[o], hits[o], evidence[o], chains[o]
+    return code, hits, evidence, chains
 
 
 def _passage_view(sk: DocSketches, config: CandidateConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -920,11 +981,7 @@ def _passage_view(sk: DocSketches, config: CandidateConfig) -> tuple[np.ndarray,
     (estimated containment), which must reach ``passage_min_containment``.
     """
     n = sk.n_docs
-    pc, hits, evidence, regions = _passage_pairs(sk, config)
-    keep = ((hits >= config.passage_min_hits) & (evidence >= config.passage_min_score)
-            & (evidence >= config.passage_min_exclusive * hits)
-            & ((regions >= config.passage_min_chains) | (evidence >= config.passage_strong_evidence)))
-    pc, hits, evidence = pc[keep], hits[keep], evidence[keep]
+    pc, hits, evidence, _ = _passage_pairs(sk, config, verify=True)
     keep = _top_k_either(pc, evidence, n, config.passage_top_k)
     pc, hits = pc[keep], hits[keep]
     i, j = pc // n, pc % n

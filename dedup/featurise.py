@@ -28,10 +28,11 @@ Byte rules (``_normalise``):
    when a sentence end (or its document start) lies between it and the
    previous token.
 
-Hashes (``_token_hashes``): polynomial hashes of the word bytes in uint64
-wraparound arithmetic, ``sum((byte + 1) * P**rel)`` over the byte positions
-``rel`` inside the token (``P`` odd), computed for all tokens at once with
-``np.add.reduceat``, then a splitmix64 finaliser mixed with the seed:
+Hashes (``_range_hashes``): polynomial hashes of the lower-cased word bytes in
+uint64 wraparound arithmetic, ``sum((byte + 1) * P**rel)`` over the byte
+positions ``rel`` inside the token, computed for all tokens at once from
+prefix sums (below), then mixed with the seed and the length and finalised
+with splitmix64:
 
 * ``h64`` — the whole token (shingles, stopword test);
 * ``key`` (32 bits) — the *stem*: the token minus one inflection suffix
@@ -42,9 +43,15 @@ wraparound arithmetic, ``sum((byte + 1) * P**rel)`` over the byte positions
   starting with a digit) are keyed by the whole token.
 
 Token kinds: ``WORD`` (stopword or a single byte), ``NUMBER``, ``CONTENT``,
-``LONG`` (content word of ``min_len`` bytes or more). Stopwords are found with
-``np.isin`` against the ``h64`` of :data:`dedup.text.tokens.STOPWORDS` (plus
-apostrophe-less contractions), hashed by this same code.
+``LONG`` (content word of ``min_len`` bytes or more). Stopwords are found in a
+direct-mapped table (no two stopwords share a slot) of the ``h64`` of
+:data:`dedup.text.tokens.STOPWORDS` (plus apostrophe-less contractions),
+hashed by this same code.
+
+Prefix sums: ``S[k] = sum_{i<k} (lower(b[i]) + 1) * P**i`` over the whole
+batch (one table lookup, one multiply, one cumsum per byte); a token's hash
+is ``(S[end] - S[start]) * P**-start`` (``P`` odd, so invertible mod
+``2**64``); the power tables are built once per process (grow-only).
 
 :func:`tokenise_reference` implements the same rules with plain Python loops
 and integers; the tests check that both agree on random Unicode text.
