@@ -88,6 +88,8 @@ class AlignConfig:
             than its suspect side is a summary: its seeds may lie anywhere in
             the source, and the sentences between them are not required to
             follow the source order.
+        verbatim_run_words: Words copied verbatim in a row that make a
+            passage whatever the sentence alignment found (0: off).
         shared_source_share: A passage whose source range lies this much
             inside a stronger passage's is dropped (one reuse of a source
             text; the weaker restatement is a chance match).
@@ -131,6 +133,7 @@ class AlignConfig:
     summary_ratio: float = 3.0
     summary_extend_similarity: float = 0.35
     shared_source_share: float = 0.5
+    verbatim_run_words: int = 25
 
 
 @dataclass(frozen=True)
@@ -527,7 +530,61 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
             sus_bounds = (sus_s[max(0, first - 1)].start, sus_s[min(len(sus_s) - 1, last + 1)].end)
             src_bounds = (src_s[max(0, min(s_idx) - 1)].start, src_s[min(ns - 1, max(s_idx) + 1)].end)
             passages.append(_trim_verbatim(p, source.text, suspect.text, cfg, sus_bounds, src_bounds))
-    return passages if rewrite else _one_use_of_source(passages, cfg)
+    if rewrite:
+        return passages
+    if cfg.verbatim_run_words > 0:
+        passages = _add_verbatim_runs(passages, source, suspect, cfg)
+    return _one_use_of_source(passages, cfg)
+
+
+def _add_verbatim_runs(passages: list[Passage], source: TextFeatures, suspect: TextFeatures,
+                       cfg: AlignConfig) -> list[Passage]:
+    """Boundary-free pass: runs of at least ``verbatim_run_words`` words copied
+    verbatim (word n-grams in the same order on both sides, quotations
+    excepted) become passages where no passage covers them, wherever the
+    sentence boundaries of the two texts fall."""
+    n = 5
+    src_words = [(w.group().lower(), w.start(), w.end()) for w in _WORD.finditer(source.text)]
+    sus_words = [(w.group().lower(), w.start(), w.end()) for w in _WORD.finditer(suspect.text)]
+    if len(src_words) < n or len(sus_words) < n:
+        return passages
+    index: dict[tuple[str, ...], list[int]] = {}
+    for k in range(len(src_words) - n + 1):
+        index.setdefault(tuple(w for w, _, _ in src_words[k:k + n]), []).append(k)
+    quotes = [(q.start, q.end) for q in suspect.quotes]
+    runs: list[tuple[int, int, int, int]] = []  # suspect word range, source word range
+    k = 0
+    while k <= len(sus_words) - n:
+        hits = index.get(tuple(w for w, _, _ in sus_words[k:k + n]))
+        if not hits or len(hits) > 3:
+            k += 1
+            continue
+        best = None
+        for h in hits:  # extend each occurrence word by word
+            a, b = k + n, h + n
+            while a < len(sus_words) and b < len(src_words) and sus_words[a][0] == src_words[b][0]:
+                a, b = a + 1, b + 1
+            if best is None or a - k > best[1] - best[0]:
+                best = (k, a, h, b)
+        runs.append(best)  # type: ignore[arg-type]
+        k = best[1]  # type: ignore[index]
+    covered = [(p.suspect_start, p.suspect_end) for p in passages]
+    out = list(passages)
+    for a, b, c, d in runs:
+        if b - a < cfg.verbatim_run_words:
+            continue
+        s0, s1 = sus_words[a][1], sus_words[b - 1][2]
+        if any(q0 <= s0 and s1 <= q1 for q0, q1 in quotes):
+            continue
+        if any(min(s1, e) - max(s0, st) > 0.5 * (s1 - s0) for st, e in covered):
+            continue
+        out.append(Passage(_widen_start(source.text, src_words[c][1], 0),
+                           _widen_end(source.text, src_words[d - 1][2], len(source.text)),
+                           _widen_start(suspect.text, s0, 0), _widen_end(suspect.text, s1, len(suspect.text)),
+                           1.0, ()))
+        covered.append((s0, s1))
+    out.sort(key=lambda p: p.suspect_start)
+    return out
 
 
 def _one_use_of_source(passages: list[Passage], cfg: AlignConfig) -> list[Passage]:
