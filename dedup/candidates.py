@@ -49,7 +49,8 @@ Verification (after banding, from the signatures only): a pair that collided
 in a view is kept for that view when
 
 * shingle: estimated Jaccard >= ``shingle.verify_floor``;
-* anchor: estimated Jaccard >= ``anchor.verify_floor``;
+* anchor: estimated Jaccard >= ``anchor.verify_floor``, and (unless
+  ``anchor_alone``) some other view verified the pair too;
 * sentence: at least ``min_sentence_hits`` distinct sentences on each side
   take part in sentence collisions whose estimated sentence Jaccard is >=
   ``sentence.verify_floor``.
@@ -192,6 +193,11 @@ class CandidateConfig:
             the minimum estimated Jaccard of a matched sentence pair.
         shingle_k: Words per shingle.
         anchor_min_len: Content words at least this long are anchors.
+        anchor_alone: Keep pairs found by the anchor view alone (with an
+            estimated anchor Jaccard of at least ``anchor_alone_floor``). Off
+            by default: on the planted corpora every such pair was false
+            (documents sharing numbers and names but no passage); the anchor
+            view then only corroborates pairs other views verified.
         sentence_min_terms: Sentences with fewer distinct content stems are not
             sketched (too generic to be evidence).
         min_sentence_hits: Matched sentences needed (on each side) for the
@@ -212,6 +218,7 @@ class CandidateConfig:
     shingle_k: int = 5
     anchor_min_len: int = 8
     anchor_max_df: int = 50
+    anchor_alone: bool = False
     anchor_alone_floor: float = 0.33
     anchor_max_df_frac: float = 0.001
     sentence_min_terms: int = 5
@@ -1042,8 +1049,10 @@ def candidates_from_sketches(sk: DocSketches, config: CandidateConfig | None = N
     ucodes = codes[starts]
     ubits = np.bitwise_or.reduceat(bits, starts)
     uscore = np.maximum.reduceat(score, starts)
-    # a pair found by the anchor view alone needs a higher anchor similarity
-    alone = (ubits == 1 << VIEWS.index("anchor")) & (uscore < config.anchor_alone_floor)
+    # the anchor view corroborates: a pair found by it alone is dropped unless
+    # ``anchor_alone`` (then it needs ``anchor_alone_floor``)
+    alone = (ubits == 1 << VIEWS.index("anchor")) & (
+        (uscore < config.anchor_alone_floor) if config.anchor_alone else True)
     if alone.any():
         ucodes, ubits, uscore = ucodes[~alone], ubits[~alone], uscore[~alone]
     names = {b: tuple(v for k, v in enumerate(VIEWS) if b >> k & 1) for b in np.unique(ubits).tolist()}
