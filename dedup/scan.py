@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing
 import os
 import sys
 import time
@@ -217,6 +218,13 @@ def _sketch_task(args: tuple[list[str], CandidateConfig]) -> DocSketches:
 PARALLEL_MIN_DOCS = 256
 
 
+def _pool_context():
+    """``fork`` where available: workers start without re-importing dedup
+    (about 2 s per worker under ``spawn``, which a process started by
+    ``spawn`` otherwise inherits); the platform default elsewhere."""
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+
+
 def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | None = None,
                              workers: int | None = None, chunk_size: int | None = None,
                              timings: dict[str, float] | None = None) -> list[Candidate]:
@@ -249,7 +257,7 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
     if n_workers > 1 and n > 1:
         size = chunk_size or max(1, min(2000, math.ceil(n / (4 * n_workers))))
         chunks = [(list(texts[s:s + size]), cfg) for s in range(0, n, size)]
-        with ProcessPoolExecutor(max_workers=min(n_workers, len(chunks))) as pool:
+        with ProcessPoolExecutor(max_workers=min(n_workers, len(chunks)), mp_context=_pool_context()) as pool:
             parts = list(pool.map(_sketch_task, chunks))
             del chunks
             sk = concat_sketches(parts)
