@@ -529,7 +529,8 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
         if long_enough or verbatim or whole:
             sus_bounds = (sus_s[max(0, first - 1)].start, sus_s[min(len(sus_s) - 1, last + 1)].end)
             src_bounds = (src_s[max(0, min(s_idx) - 1)].start, src_s[min(ns - 1, max(s_idx) + 1)].end)
-            passages.append(_trim_verbatim(p, source.text, suspect.text, cfg, sus_bounds, src_bounds))
+            passages.append(p if whole_source else  # a summary keeps the whole source
+                            _trim_verbatim(p, source.text, suspect.text, cfg, sus_bounds, src_bounds))
     if rewrite:
         return passages
     if cfg.verbatim_run_words > 0:
