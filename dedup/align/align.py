@@ -545,46 +545,63 @@ def _add_verbatim_runs(passages: list[Passage], source: TextFeatures, suspect: T
     excepted) become passages where no passage covers them, wherever the
     sentence boundaries of the two texts fall."""
     n = 5
-    src_words = [(w.group().lower(), w.start(), w.end()) for w in _WORD.finditer(source.text)]
-    sus_words = [(w.group().lower(), w.start(), w.end()) for w in _WORD.finditer(suspect.text)]
-    if len(src_words) < n or len(sus_words) < n:
+    gs, gt = _ngram_hashes(source.text, n), _ngram_hashes(suspect.text, n)
+    if not len(gs) or not len(gt):
         return passages
-    index: dict[tuple[str, ...], list[int]] = {}
-    for k in range(len(src_words) - n + 1):
-        index.setdefault(tuple(w for w, _, _ in src_words[k:k + n]), []).append(k)
+    hit = np.isin(gt, gs)
+    if not hit.any():
+        return passages
+    # stretches of consecutive suspect n-grams found in the source
+    edges = np.diff(np.concatenate(([0], hit.astype(np.int8), [0])))
+    starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
+    min_grams = cfg.verbatim_run_words - n + 1
+    long_runs = [(int(a), int(b)) for a, b in zip(starts, ends) if b - a >= min_grams]
+    if not long_runs:
+        return passages
+    src_spans = [m.span() for m in _WORD.finditer(source.text)]
+    sus_spans = [m.span() for m in _WORD.finditer(suspect.text)]
     quotes = [(q.start, q.end) for q in suspect.quotes]
-    runs: list[tuple[int, int, int, int]] = []  # suspect word range, source word range
-    k = 0
-    while k <= len(sus_words) - n:
-        hits = index.get(tuple(w for w, _, _ in sus_words[k:k + n]))
-        if not hits or len(hits) > 3:
-            k += 1
-            continue
-        best = None
-        for h in hits:  # extend each occurrence word by word
-            a, b = k + n, h + n
-            while a < len(sus_words) and b < len(src_words) and sus_words[a][0] == src_words[b][0]:
-                a, b = a + 1, b + 1
-            if best is None or a - k > best[1] - best[0]:
-                best = (k, a, h, b)
-        runs.append(best)  # type: ignore[arg-type]
-        k = best[1]  # type: ignore[index]
     covered = [(p.suspect_start, p.suspect_end) for p in passages]
     out = list(passages)
-    for a, b, c, d in runs:
-        if b - a < cfg.verbatim_run_words:
+    for a, b in long_runs:
+        # where the run starts in the source: the occurrence matching longest
+        best_pos, best_len = -1, 0
+        for pos in np.nonzero(gs == gt[a])[0][:8]:
+            pos = int(pos)
+            length = min(b - a, len(gs) - pos)
+            same = gs[pos:pos + length] == gt[a:a + length]
+            run = int(np.argmin(same)) if not same.all() else length
+            if run > best_len:
+                best_pos, best_len = pos, run
+        if best_len < min_grams:
             continue
-        s0, s1 = sus_words[a][1], sus_words[b - 1][2]
+        s0, s1 = sus_spans[a][0], sus_spans[a + best_len + n - 2][1]
         if any(q0 <= s0 and s1 <= q1 for q0, q1 in quotes):
             continue
         if any(min(s1, e) - max(s0, st) > 0.5 * (s1 - s0) for st, e in covered):
             continue
-        out.append(Passage(_widen_start(source.text, src_words[c][1], 0),
-                           _widen_end(source.text, src_words[d - 1][2], len(source.text)),
+        r0, r1 = src_spans[best_pos][0], src_spans[best_pos + best_len + n - 2][1]
+        out.append(Passage(_widen_start(source.text, r0, 0), _widen_end(source.text, r1, len(source.text)),
                            _widen_start(suspect.text, s0, 0), _widen_end(suspect.text, s1, len(suspect.text)),
                            1.0, ()))
         covered.append((s0, s1))
     out.sort(key=lambda p: p.suspect_start)
+    return out
+
+
+def _ngram_hashes(text: str, n: int) -> np.ndarray:
+    """Hashes of the lower-cased word n-grams of ``text``, one per position
+    of :data:`_WORD` matches."""
+    words = _WORD.findall(text)
+    if len(words) < n:
+        return np.zeros(0, dtype=np.uint64)
+    # str hashes are consistent within a process, which is all matching needs
+    h = np.fromiter(map(hash, map(str.lower, words)), dtype=np.int64, count=len(words)).view(np.uint64)
+    out = np.zeros(len(words) - n + 1, dtype=np.uint64)
+    mult = np.uint64(1099511628211)
+    with np.errstate(over="ignore"):
+        for k in range(n):
+            out = out * mult ^ h[k:len(words) - n + 1 + k]
     return out
 
 
