@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/scale.py TEXT_DIR [--sizes 1000,10000,100000] [--million]
+    python benchmarks/scale.py TEXT_DIR [--sizes 1000 10000 100000] [--million]
                                [--workers 2] [--full-max 10000] [--seed 0]
 
 ``TEXT_DIR`` is a directory of real ``*.txt`` files (for example PAN13's
@@ -447,7 +447,8 @@ def _fmt(x: float, nd: int = 3) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("text_dir", type=Path, help="directory of real *.txt files to cut into articles")
-    ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated corpus sizes")
+    ap.add_argument("--sizes", nargs="+", default=["1000,10000,100000"],
+                    help="corpus sizes, comma- or space-separated (--sizes 1000 10000 or --sizes 1000,10000)")
     ap.add_argument("--million", action="store_true", help="also run N = 1,000,000")
     ap.add_argument("--workers", type=int, default=2, help="dedup worker processes")
     ap.add_argument("--full-max", type=int, default=10000, help="run the full dedup scan only up to this N")
@@ -455,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--tmp", default=None, help="directory for the temporary corpus file")
     args = ap.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    sizes = [int(s) for item in args.sizes for s in item.split(",") if s.strip()]
     if args.million and 1_000_000 not in sizes:
         sizes.append(1_000_000)
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
