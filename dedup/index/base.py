@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Protocol, Sequence
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 
@@ -285,19 +285,41 @@ class Index:
         Returns:
             One list of matches per item, in order.
         """
+        batches = self._batches(items)
         out: list[list[Match]] = []
+        first = next(batches, None)
+        if first is None:
+            return out
+        if len(first) < self.batch_size:  # one small batch: nothing to overlap
+            out.extend(self._add_batch(first, judge))
+            for b in batches:
+                out.extend(self._add_batch(b, judge))
+            return out
+        # pipeline: sketch the next batch in a thread while this one is written
+        # (numpy and SQLite release the GIL for most of their work)
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dedup-sketch") as pool:
+            cur = (first, pool.submit(self._entries, first))
+            while cur is not None:
+                nxt_batch = next(batches, None)
+                nxt = (nxt_batch, pool.submit(self._entries, nxt_batch)) if nxt_batch is not None else None
+                out.extend(self._write_batch(cur[0], cur[1].result(), judge))
+                cur = nxt
+        return out
+
+    def _batches(self, items: Iterable[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
+        """``batch_size`` items at a time; a repeated id starts a new batch."""
         batch: list[tuple[str, str]] = []
         ids: set[str] = set()
         for item in items:
             doc_id, text = item
             if doc_id in ids or len(batch) >= self.batch_size:
-                out.extend(self._add_batch(batch, judge))
+                yield batch
                 batch, ids = [], set()
             batch.append((doc_id, text))
             ids.add(doc_id)
         if batch:
-            out.extend(self._add_batch(batch, judge))
-        return out
+            yield batch
 
     def remove(self, doc_id: str) -> bool:
         """Remove a document; returns False if it was not indexed."""
@@ -333,7 +355,9 @@ class Index:
                 for (d, t), s, k in zip(items, sketches, keys)]
 
     def _add_batch(self, batch: list[tuple[str, str]], judge: bool) -> list[list[Match]]:
-        entries = self._entries(batch)
+        return self._write_batch(batch, self._entries(batch), judge)
+
+    def _write_batch(self, batch: list[tuple[str, str]], entries: list[Entry], judge: bool) -> list[list[Match]]:
         results = self._backend.add_batch(entries, want_postings=judge)
         if not judge:
             return [[] for _ in entries]
@@ -343,15 +367,23 @@ class Index:
         coll = collisions(entry, post, self.cconfig, exclude=self_iid)
         if not coll:
             return []
-        stored = self._backend.sketches(sorted(coll))
+        order = sorted(coll)
+        stored = self._backend.sketches(order)
+        live = [i for i in order if i in stored and stored[i][0] != entry.doc_id]  # removed/replaced since: skip
+        if not live:
+            return []
+        # shingle/anchor estimated Jaccard of all candidates at once
+        est: dict[str, dict[int, float]] = {}
+        for v in ("shingle", "anchor"):
+            mine = getattr(entry.sketch, v)
+            ids = [i for i in live if v in coll[i] and len(getattr(stored[i][1], v)) == len(mine) > 0]
+            if ids:
+                m = np.stack([getattr(stored[i][1], v) for i in ids])
+                est[v] = dict(zip(ids, (np.count_nonzero(m == mine[None, :], axis=1) / len(mine)).tolist()))
         out = []
-        for iid in sorted(coll):
-            if iid not in stored:
-                continue  # removed or replaced since
+        for iid in live:
             doc_id, sk = stored[iid]
-            if doc_id == entry.doc_id:
-                continue
-            views = verify(entry.sketch, sk, coll[iid], self.cconfig)
+            views = verify(entry.sketch, sk, coll[iid], self.cconfig, est=est, iid=iid)
             if views:
                 out.append((iid, doc_id, views))
         return out

@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,8 @@ from dedup.candidates import (
     view_params,
 )
 from dedup.sketch import EMPTY_VALUE
+
+_LITTLE = sys.byteorder == "little"
 
 #: Version of the stored layout; bump on any incompatible change
 #: (2: posting lists capped per key, stop keys).
@@ -371,6 +374,10 @@ class StoredSketch:
             raise CorruptIndexError(f"stored sentence signatures have {len(se)} bytes, not a multiple of {4 * p}")
         if len(pf) % 8:
             raise CorruptIndexError(f"stored passage fingerprints have {len(pf)} bytes, not a multiple of 8")
+        if _LITTLE:  # read-only views of the bytes, no copies
+            return cls(np.frombuffer(sh, dtype=np.uint32), np.frombuffer(an, dtype=np.uint32),
+                       np.frombuffer(se, dtype=np.uint32).reshape(-1, p), np.frombuffer(pf, dtype=np.uint64),
+                       int(n_passages))
         return cls(np.frombuffer(sh, dtype="<u4").astype(np.uint32),
                    np.frombuffer(an, dtype="<u4").astype(np.uint32),
                    np.frombuffer(se, dtype="<u4").astype(np.uint32).reshape(-1, p),

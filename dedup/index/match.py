@@ -82,8 +82,10 @@ def sentence_hits(q: np.ndarray, c: np.ndarray, config: CandidateConfig) -> int:
 _ORDER = ("shingle", "anchor", "sentence", "passage")
 
 
-def verify(q: StoredSketch, c: StoredSketch, collided: dict[str, int], config: CandidateConfig) -> tuple[str, ...]:
-    """Views among ``collided`` (view -> shared keys) that verify for the pair."""
+def verify(q: StoredSketch, c: StoredSketch, collided: dict[str, int], config: CandidateConfig,
+           est: dict[str, dict[int, float]] | None = None, iid: int = -1) -> tuple[str, ...]:
+    """Views among ``collided`` (view -> shared keys) that verify for the pair
+    (``est``: shingle/anchor Jaccard estimates computed for many candidates at once)."""
     out = []
     for v in _ORDER:
         if v not in collided:
@@ -96,7 +98,10 @@ def verify(q: StoredSketch, c: StoredSketch, collided: dict[str, int], config: C
             ok = (collided[v] >= getattr(config, "passage_min_hits", 3)
                   and min(1.0, collided[v] / smaller) >= getattr(config, "passage_min_containment", 0.0))
         else:
-            ok = _jaccard(getattr(q, v), getattr(c, v)) >= getattr(config, v).verify_floor
+            j = est[v].get(iid) if est is not None and v in est else None
+            if j is None:
+                j = _jaccard(getattr(q, v), getattr(c, v))
+            ok = j >= getattr(config, v).verify_floor
         if ok:
             out.append(v)
     return tuple(out)

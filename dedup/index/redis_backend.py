@@ -30,6 +30,11 @@ pickled or unpickled; integers are ASCII decimal unless said otherwise)::
                          (first id only for the shingle/anchor views, dropped for
                          passage/sentence).
 
+Memory: every posting key is a Redis key (~80 bytes of server overhead each,
+~500 per news article): about 40 KB per article with its text, so 1M articles
+need ~40 GB of Redis memory. (Grouping posting keys into hashes of ~100
+fields would cut this several times; not done yet.)
+
 Consistency: adding a document is one Lua script (atomic on the server): it
 retires an older document of the same id, takes a new internal id, appends
 the new id to the posting list of each of the document's keys (one APPEND for
