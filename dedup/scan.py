@@ -79,13 +79,11 @@ class ScanResult:
         Returns:
             The paths written, by name.
         """
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        paths = {"pairs": out / "pairs.jsonl", "clusters": out / "clusters.jsonl", "errors": out / "errors.jsonl"}
-        _write_jsonl(paths["pairs"], (p.to_dict() for p in self.pairs))
-        _write_jsonl(paths["clusters"], (c.to_dict() for c in self.clusters))
-        _write_jsonl(paths["errors"], (e.to_dict() for e in self.errors))
-        return paths
+        return _write_outputs(out_dir, {
+            "pairs": (p.to_dict() for p in self.pairs),
+            "clusters": (c.to_dict() for c in self.clusters),
+            "errors": (e.to_dict() for e in self.errors),
+        })
 
     def summary(self) -> str:
         """A few lines for a person."""
@@ -101,6 +99,16 @@ class ScanResult:
             f"clusters: {len(self.clusters)}",
         ]
         return "\n".join(lines)
+
+
+def _write_outputs(out_dir: str | Path, files: dict[str, Iterable[dict[str, Any]]]) -> dict[str, Path]:
+    """Write ``NAME.jsonl`` for every entry of ``files`` into ``out_dir`` (created if missing)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {name: out / f"{name}.jsonl" for name in files}
+    for name, rows in files.items():
+        _write_jsonl(paths[name], rows)
+    return paths
 
 
 def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
@@ -183,12 +191,10 @@ class CandidateScan:
         Returns:
             The paths written, by name.
         """
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        paths = {"candidates": out / "candidates.jsonl", "errors": out / "errors.jsonl"}
-        _write_jsonl(paths["candidates"], self.candidate_rows())
-        _write_jsonl(paths["errors"], (e.to_dict() for e in self.errors))
-        return paths
+        return _write_outputs(out_dir, {
+            "candidates": self.candidate_rows(),
+            "errors": (e.to_dict() for e in self.errors),
+        })
 
     def summary(self) -> str:
         """A few lines for a person."""
