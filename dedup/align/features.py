@@ -117,16 +117,24 @@ def text_features(text: str) -> TextFeatures:
             qi += 1
         local = [q for q in quotes[qi:] if q.start < s.end]
         quoted = sum(max(0, min(q.end, s.end) - max(q.start, s.start)) for q in local)
-        keys, free, names = set(), set(), set()
-        for m in _TOKEN_RE.finditer(text, s.start, s.end):
-            info = _word_info(m.group())
-            if info is None:
-                continue
-            key = info[0]
-            keys.add(key)
-            if not local or not _inside(m.start(), local):
-                free.add(key)
-            if info[2] and m.start() != s.start:
-                names.add(key)
-        feats.append(SentenceFeatures(s, frozenset(keys), frozenset(free), (), quoted, frozenset(names)))
+        if local:
+            keys, free, names = set(), set(), set()
+            for m in _TOKEN_RE.finditer(text, s.start, s.end):
+                info = _word_info(m.group())
+                if info is None:
+                    continue
+                key = info[0]
+                keys.add(key)
+                if not _inside(m.start(), local):
+                    free.add(key)
+                if info[2] and m.start() != s.start:
+                    names.add(key)
+            feats.append(SentenceFeatures(s, frozenset(keys), frozenset(free), (), quoted, frozenset(names)))
+            continue
+        # no quotation: the words alone (a word at the very start is no name)
+        infos = list(map(_word_info, _TOKEN_RE.findall(text, s.start, s.end)))
+        skip = 1 if infos and _TOKEN_RE.match(text, s.start, s.end) is not None else 0
+        all_keys = frozenset([i[0] for i in infos if i is not None])
+        names_ = frozenset([i[0] for i in infos[skip:] if i is not None and i[2]])
+        feats.append(SentenceFeatures(s, all_keys, all_keys, (), quoted, names_))
     return TextFeatures(text, tuple(feats), tuple(quotes), tuple(paragraph_of))
