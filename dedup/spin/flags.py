@@ -113,11 +113,24 @@ def _tok(side: Side, i: int) -> str:
     return side.tokens[i].text
 
 
-def _relevant_cue(side: Side, other: Side, cue: Cue, opp_heads: set[int]) -> bool:
-    """Whether a negation cue negates something the other side also says."""
+def _relevant_cue(side: Side, other: Side, cue: Cue, opp_heads: set[int], cues: list[Cue]) -> bool:
+    """Whether a negation cue negates something the other side also says.
+
+    The other side must say the negated word more often than this side says
+    it outside negations: "unable to find a home ... needed to find housing"
+    against "needed to find housing" negates a clause the other side dropped,
+    not the "find" it kept.
+    """
     if cue.head is None:
         return False
-    return cue.head in opp_heads or side.lemmas[cue.head] in other.lemma_set
+    if cue.head in opp_heads:
+        return True
+    key = side.lemmas[cue.head]
+    if key not in other.lemma_set:
+        return False
+    negated = {c.head for c in cues if c.head is not None}
+    free_here = sum(1 for k, lem in enumerate(side.lemmas) if lem == key and k not in negated)
+    return other.lemmas.count(key) > free_here
 
 
 _DECLINE = frozenset({"declined", "declines", "decline", "declining"})
@@ -149,7 +162,7 @@ def _negation_and_opposites(src: Side, sus: Side, cfg: SpinConfig, cs: list[Cue]
         opp_heads = opp_src if is_src else opp_sus
         for cue in cues:
             key = side.lemmas[cue.head] if cue.head is not None else side.lemmas[cue.start]
-            if key in other_heads or not _relevant_cue(side, other, cue, opp_heads):
+            if key in other_heads or not _relevant_cue(side, other, cue, opp_heads, cues):
                 continue
             pair = next((k for k, o in enumerate(opposites)
                          if (o.source if is_src else o.suspect) == cue.head and k not in cancelled), None)

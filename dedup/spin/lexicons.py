@@ -242,6 +242,8 @@ NEGATION_WORDS = frozenset({"not", "no", "never", "n't", "without", "none", "nob
 NEGATION_PHRASES = frozenset({("failed", "to"), ("fail", "to"), ("fails", "to"), ("failing", "to"),
                               ("refused", "to"), ("refuse", "to"), ("refuses", "to"),
                               ("refusing", "to"), ("unable", "to"), ("lack", "of"),
+                              # nominal forms: "his refusal to testify" / "he refused to testify"
+                              ("failure", "to"), ("refusal", "to"), ("inability", "to"),
                               ("lacked",), ("lacks",), ("lacking",), ("rather", "than"), ("denied",), ("denies",), ("deny",), ("no", "one")})
 # Negation-looking phrases that do not negate: "not only", "no doubt".
 NON_NEGATING_NEXT = frozenset({"only", "doubt", "longer_than"})

@@ -2,8 +2,9 @@
 
 A cue is a negative word ("not", "n't", "never", "no", "without", "nothing" ...)
 or phrase ("failed to", "refused to", "unable to", "lack of", "denied").
-Two cues in the same clause within a few words of each other cancel out
-("not without", "never failed to"): that is the double negation. The
+Two cues in the same clause within a few words of each other, with no
+content word between them, cancel out ("not without", "never failed to"):
+that is the double negation. The
 remaining cues are the *effective* negations of a side; each has a *head*, the
 first content word after it in its clause, which is what is negated.
 """
@@ -121,7 +122,12 @@ def negation_cues(side: Side, scope: int = 3) -> list[Cue]:
     while k < len(raw):
         if k + 1 < len(raw):
             a, b = raw[k], raw[k + 1]
-            if b[0] - a[1] <= scope and side.breaks[a[0]] == side.breaks[b[0]]:
+            # the second cue negates the first only when it stands where the
+            # first cue's head would ("not without", "never failed to"); a
+            # content word between them is the first cue's own head ("did not
+            # reveal and was not asked": two negations, not a double one)
+            if b[0] - a[1] <= scope and side.breaks[a[0]] == side.breaks[b[0]] and not any(
+                    side.is_content(m) and side.norms[m] not in _SKIP_AFTER for m in range(a[1], b[0])):
                 k += 2
                 continue
         keep.append(raw[k])

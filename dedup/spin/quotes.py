@@ -41,8 +41,10 @@ def quote_changes(source: str, suspect: str, *, min_overlap: float = 0.5) -> lis
     and some other one was put in (words only dropped, as with an ellipsis,
     or only function words changed, are not alterations; spelling variants,
     compounds written joined or split, apostrophes and inflections are the
-    same word). Two quotes are related when their shared words make up at
-    least ``min_overlap`` of the shorter one.
+    same word, and so are small numbers in digits or words). Two quotes are
+    related when they share a content word and their shared words make up at
+    least ``min_overlap`` of the shorter one; a quote that the other side
+    reproduces (whole or as an excerpt) is paired with nothing else.
 
     Args:
         source: Source text.
@@ -55,19 +57,29 @@ def quote_changes(source: str, suspect: str, *, min_overlap: float = 0.5) -> lis
     qa, qb = find_quotes(source), find_quotes(suspect)
     if not qa or not qb:
         return []
+    words_a = [_words(a) for a in qa]
+    words_b = [_words(b) for b in qb]
+    # a quotation reproduced on the other side (whole or as an excerpt) is
+    # accounted for: it is no candidate original of another, different quote
+    # ("Re: Details" kept, "Re: That Movie" added beside it)
+    same = {(i, j) for i, wa in enumerate(words_a) for j, wb in enumerate(words_b)
+            if wa and wb and (wa == wb or _contains(wa, wb) or _contains(wb, wa))}
+    reproduced_a = {i for i, _ in same}
+    reproduced_b = {j for _, j in same}
     out: list[QuoteChange] = []
-    for b in qb:
-        wb = _words(b)
-        if not wb:
+    for j, b in enumerate(qb):
+        wb = words_b[j]
+        if not wb or j in reproduced_b:
             continue
+        cb = {w for w in wb if w not in STOPWORDS}
         best: tuple[float, Quote, list[str]] | None = None
-        for a in qa:
-            wa = _words(a)
-            if not wa:
+        for i, a in enumerate(qa):
+            wa = words_a[i]
+            if not wa or i in reproduced_a:
                 continue
-            if wa == wb or _contains(wa, wb) or _contains(wb, wa):
-                best = None
-                break
+            # related quotes share content words, not only "the", "this", "we"
+            if not cb & {w for w in wa if w not in STOPWORDS}:
+                continue
             shared = len(set(wa) & set(wb))
             score = shared / min(len(set(wa)), len(set(wb)))
             if score >= min_overlap and (best is None or score > best[0]):
@@ -80,7 +92,14 @@ def quote_changes(source: str, suspect: str, *, min_overlap: float = 0.5) -> lis
     return out
 
 
+# small numbers spelled out are the same word as their digits ("two years" / "2 years")
+_NUMBER_WORDS = {w: str(k) for k, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split())}
+
+
 def _key(w: str) -> str:
+    w = _NUMBER_WORDS.get(w, w)
     return stem(w.replace("'", "").replace("’", ""))
 
 

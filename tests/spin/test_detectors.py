@@ -130,3 +130,44 @@ def test_usa_is_the_united_states():
                                  "Westlake is a city in Louisiana , USA , in Calcasieu Parish .")
     assert "entity" not in kinds("Westlake is a city in Louisiana , USA , in Calcasieu Parish .",
                                  "Westlake is a city in Louisiana , United States , in Calcasieu Parish .")
+
+
+def test_two_negations_in_a_clause_are_not_a_double_negation():
+    # a content word between two cues is the first cue's own head
+    assert kinds("But Amrozi did not reveal and was not asked the name.",
+                 "Amrozi did not reveal, and was not asked, the name.") == []
+    assert kinds("Amrozi did not reveal and was not asked the name.",
+                 "Amrozi revealed and was asked the name.") == ["negation", "negation"]
+    assert "negation" not in kinds("The plan is not without merit.", "The plan has merit.")
+
+
+def test_nominal_refusal_and_failure_are_negations():
+    assert kinds("The row stemmed from his refusal to participate in the survey.",
+                 "The row began when he refused to participate in the survey.") == []
+    assert kinds("He was charged with failure to disclose information.",
+                 "He was charged with failing to disclose information.") == []
+
+
+def test_negated_word_the_other_side_keeps_unnegated_is_no_reversal():
+    # "find" is kept once, un-negated, on both sides; the negated clause was dropped
+    assert "negation" not in kinds(
+        "Unable to find a home for him, a judge told officials to find housing for DeVries.",
+        "The judge told officials to find housing for DeVries.")
+    assert "negation" not in kinds(
+        "Holders will get 0.09 shares of Palm for each share they own.",
+        "Holders will receive 0.09 Palm shares (and no shares of PalmSource) for each share they own.")
+    assert kinds("They said decisions had been made.", "They said no decisions had been made.") == ["negation"]
+
+
+def test_reproduced_quote_is_not_paired_with_another():
+    assert kinds('"This is a cloud over their credibility," said Hagel.',
+                 '"This is a cloud over their credibility," Hagel said on ABC\'s "This Week."') == []
+    assert kinds('headings like "Thank You!" and "Re: Details".',
+                 'headings such as "Thank You!," "Re: Details" or "Re: That Movie."') == []
+
+
+def test_quote_numbers_in_digits_or_words_are_the_same():
+    assert kinds('"how did 38 visits over 2 years not rescue these children?"',
+                 '"how did 38 visits over two years not rescue these children," Ryan said.') == []
+    assert "quote-altered" in kinds('"how did 38 visits over 2 years not rescue these children?"',
+                                    '"how did 38 visits over 3 years not save these children," Ryan said.')
