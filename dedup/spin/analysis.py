@@ -8,6 +8,10 @@ from dedup.spin.lexicons import NEGATION_WORDS, TITLES, lemma
 from dedup.text.tokens import STOPWORDS, Token, tokenize
 
 _CLAUSE_BREAK = frozenset(",;:()—–\n")
+# capitalised only because they open the sentence: "Though Dean said" names Dean
+_OPENERS = frozenset("""though although after before since until unless whether once meanwhile still
+thus hence instead despite during today yesterday tonight now later earlier already currently
+last next overall indeed separately elsewhere first finally""".split())
 _SENTENCE_END = frozenset(".!?")
 
 
@@ -90,7 +94,7 @@ def _names(text: str, tokens: tuple[Token, ...], norms: tuple[str, ...],
         # a sentence-initial capitalised word is a name only when the run goes on
         # ("Donald Trump said") and it is not a function word ("The", "In").
         if initial[i]:
-            if j - i == 1 or norms[i] in STOPWORDS:
+            if j - i == 1 or norms[i] in STOPWORDS or norms[i] in _OPENERS:
                 first = i + 1
         while first < j and norms[first] in STOPWORDS and norms[first] not in TITLES:
             first += 1

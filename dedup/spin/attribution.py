@@ -115,7 +115,9 @@ def agents(side: Side) -> list[Agent]:
     return out
 
 
-_CAP_RUN = re.compile(r"[A-Z][\w.&'-]*(?:\s+(?:(?:and|of|for|the|&)\s+)?[A-Z][\w.&'-]*)+")
+# a run of capitalised words, function words and list commas inside allowed
+# ("Bureau of Alcohol, Tobacco, Firearms and Explosives")
+_CAP_RUN = re.compile(r"[A-Z][\w.&'-]*(?:,?\s+(?:(?:and|of|for|the|&|at|on)\s+)?[A-Z][\w.&'-]*)+")
 
 
 def _acronym_in(short: Agent, text: str) -> bool:

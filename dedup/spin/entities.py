@@ -30,8 +30,9 @@ _DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".spl
 
 
 def _calendar(name: Name) -> int:
-    """1 for a month, 2 for a weekday, 0 otherwise: names pair only within a class."""
-    return 1 if name.head in _MONTHS else 2 if name.head in _DAYS else 0
+    """1 for a month, 2 for a weekday ("Tuesdays" too), 0 otherwise: names pair only within a class."""
+    head = name.head
+    return 1 if head in _MONTHS else 2 if head in _DAYS or head.rstrip("s'") in _DAYS else 0
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,47 @@ def _acronym(name: Name) -> str:
     return "".join(k[0] for k in name.keys if k)
 
 
+# words that may stand between the capitalised words of one long name
+# ("University of California at Los Angeles", "Bureau of Alcohol, Tobacco and Firearms")
+_NAME_GLUE = frozenset({"of", "at", "for", "and", "the", "with", "on", "in", "&", "de", "du", "la"})
+
+
+def _initial_chains(side: Side) -> list[str]:
+    """Initials of the runs of capitalised words of a side, function words and
+    commas inside a run allowed ("University of California at Los Angeles" -> "ucla")."""
+    chains: list[str] = []
+    cur = ""
+    for k, tok in enumerate(side.tokens):
+        if tok.is_capitalized and side.norms[k][:1].isalpha():
+            if k and side.breaks[k] != side.breaks[k - 1] and cur and side.text[
+                    side.tokens[k - 1].end:tok.start].strip() not in (",",):
+                chains.append(cur)
+                cur = ""
+            cur += side.norms[k][0]
+        elif side.norms[k] in _NAME_GLUE and cur:
+            continue
+        elif cur:
+            chains.append(cur)
+            cur = ""
+    if cur:
+        chains.append(cur)
+    return chains
+
+
+def _acronym_of_other(key: str, side: Side, name: Name, other: Side) -> bool:
+    """Whether a one-word name written in capitals ("UCLA", "ATF", "GE") spells
+    the initials of a run of capitalised words on the other side: any part of
+    the run for three letters or more ("ATF" / "Bureau of Alcohol, Tobacco,
+    Firearms and Explosives"), its start for two ("GE" / "General Electric Co")."""
+    raw = side.tokens[name.first].text.split("'")[0].replace(".", "")
+    if not (2 <= len(key) <= 6 and raw.isupper() and raw.isalpha()):
+        return False
+    for chain in _initial_chains(other):
+        if chain.startswith(key) or (len(key) >= 3 and key in chain):
+            return True
+    return False
+
+
 def _matched(name: Name, side: Side, other: Side, threshold: float) -> bool:
     for key in name.keys:
         if key in other.norm_set:
@@ -55,11 +97,16 @@ def _matched(name: Name, side: Side, other: Side, threshold: float) -> bool:
         # abbreviations: "Nov." / "November", "Calif." / "California"
         if len(key) >= 3 and any(len(c) >= 3 and (c.startswith(key) or key.startswith(c)) for c in caps):
             return True
+        # a name written into a longer word: "@Stake" / "AtStake"
+        if len(key) >= 5 and any(len(c) > len(key) and (c.endswith(key) or c.startswith(key)) for c in caps):
+            return True
         if len(key) < 4:
             continue
         for c in caps:
             if len(c) >= 4 and c[0] == key[0] and jellyfish.jaro_winkler_similarity(key, c) >= threshold:
                 return True
+    if len(name.keys) == 1 and _acronym_of_other(name.keys[0], side, name, other):
+        return True
     if len(name.keys) == 1 and len(name.keys[0]) >= 2:
         acro = name.keys[0]
         for other_name in other.names:

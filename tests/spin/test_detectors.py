@@ -171,3 +171,24 @@ def test_quote_numbers_in_digits_or_words_are_the_same():
                  '"how did 38 visits over two years not rescue these children," Ryan said.') == []
     assert "quote-altered" in kinds('"how did 38 visits over 2 years not rescue these children?"',
                                     '"how did 38 visits over 3 years not save these children," Ryan said.')
+
+
+def test_acronyms_of_names_spelled_with_function_words():
+    assert kinds("The test was conducted by the University of California at Los Angeles.",
+                 "The test was conducted by UCLA.") == []
+    assert kinds("An outlook from General Electric Co. sent its shares down.",
+                 "An outlook from GE sent its shares down.") == []
+    assert kinds("Fireworks exploded, the Bureau of Alcohol, Tobacco, Firearms and Explosives said.",
+                 "Fireworks exploded, the ATF said.") == []
+    # letters that spell no run of the other side are a different name
+    assert kinds("Shares of IBM rose 2 percent on Monday.", "Shares of HP rose 2 percent on Monday.") == ["entity"]
+
+
+def test_name_written_into_a_longer_word_is_the_same_name():
+    assert "entity" not in kinds("He had nothing to do with @Stake's decision.",
+                                 "He had nothing to do with AtStake's decision.")
+
+
+def test_sentence_opener_is_not_part_of_a_name():
+    assert kinds("He said during Tuesdays debate that the flag was a racist symbol.",
+                 "Though Dean said during the debate that the flag was a racist symbol.") == []
