@@ -116,6 +116,7 @@ __all__ = [
     "anchor_signatures",
     "candidates_from_sketches",
     "find_candidates",
+    "PassagePairStage",
 ]
 
 #: Names of the views, in the order they are reported.
@@ -186,7 +187,10 @@ class CandidateConfig:
     """Parameters of :func:`find_candidates`.
 
     Args:
-        views: Which views to run (subset of ``VIEWS``).
+        views: Which views to run (subset of ``VIEWS``). Default: shingle
+            and passage. The anchor view is off by default: it only
+            corroborates pairs other views verified (see ``anchor_alone``),
+            so it adds labels and time but no candidates.
         shingle: LSH of the shingle view (Jaccard of word k-shingles).
         anchor: LSH of the anchor view (Jaccard of anchor stems).
         sentence: LSH of each sentence's content-stem set; ``verify_floor`` is
@@ -208,7 +212,7 @@ class CandidateConfig:
         stem_prefix: Stems are cut to this many bytes (prefix-truncation stemmer).
     """
 
-    views: tuple[str, ...] = ("shingle", "anchor", "passage")
+    views: tuple[str, ...] = ("shingle", "passage")
     shingle: ViewConfig = field(default_factory=lambda: ViewConfig(
         threshold=0.4, num_perm=128, verify_floor=0.25))
     anchor: ViewConfig = field(default_factory=lambda: ViewConfig(
@@ -537,13 +541,15 @@ class DocSketches:
             sketched sentence.
         sent_sig: ``(m, P)`` per-sentence signatures.
         sent_count: ``(n_docs,)`` sketched sentences per document.
-        pass_doc: ``(f,)`` int64 document index of each passage fingerprint.
-        pass_feat: ``(f,)`` uint64 passage fingerprints (``< 2**40``),
-            distinct per document.
+        pass_key: ``(f,)`` uint64 passage keys ``fingerprint << 24 | doc``
+            (fingerprints ``< 2**40``), distinct and sorted ascending, so
+            the documents holding one fingerprint are adjacent (the inverted
+            lists of :func:`_passage_pairs` need no further sort; sorted key
+            arrays of consecutive partitions merge in linear time, see
+            :func:`concat_sketches`).
         pass_count: ``(n_docs,)`` passage fingerprints per document.
-        reg_doc: ``(r,)`` int64 document index of each chain fingerprint.
-        reg_feat: ``(r,)`` uint64 chain fingerprints (``< 2**40``), distinct
-            per document: hashes of two sampled passage fingerprints of the
+        reg_key: ``(r,)`` uint64 chain keys, same layout as ``pass_key``.
+            Chain fingerprints hash two sampled passage fingerprints of the
             same word distance that follow each other (or the next but one)
             within ``passage_chain_gap`` content words, in order; a
             ``1/passage_chain_sample`` hash sample. Shared chains show that
@@ -558,14 +564,41 @@ class DocSketches:
     sent_doc: np.ndarray
     sent_sig: np.ndarray
     sent_count: np.ndarray
-    pass_doc: np.ndarray
-    pass_feat: np.ndarray
+    pass_key: np.ndarray
     pass_count: np.ndarray
-    reg_doc: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    reg_feat: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))
+    reg_key: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))
+
+    @property
+    def pass_doc(self) -> np.ndarray:
+        """int64 document of each passage fingerprint, documents in order (see :attr:`pass_feat`)."""
+        return _by_doc(self.pass_key)[0]
+
+    @property
+    def pass_feat(self) -> np.ndarray:
+        """uint64 passage fingerprints grouped by document (documents in
+        order, ascending inside a document; ``pass_count`` per document)."""
+        return _by_doc(self.pass_key)[1]
+
+
+def _by_doc(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(doc, feat)`` of fingerprint keys, sorted by document then fingerprint."""
+    doc = (key & _U64(_DOC_MASK)).astype(np.int64)
+    o = np.argsort(doc, kind="stable")
+    return doc[o], key[o] >> _U64(_DOC_BITS)
+
+
+def _feature_keys(doc: np.ndarray, feat: np.ndarray) -> np.ndarray:
+    """Sorted distinct ``feat << _DOC_BITS | doc`` keys (``feat < 2**_FEAT_BITS``)."""
+    key = (feat << _U64(_DOC_BITS)) | doc.astype(np.uint64)
+    key.sort()
+    if len(key) > 1:
+        key = key[np.r_[True, key[1:] != key[:-1]]]
+    return key
 
 
 _FEAT_BITS = 40  # passage fingerprints keep 40 bits; doc ids use the other 24
+_DOC_BITS = 64 - _FEAT_BITS
+_DOC_MASK = (1 << _DOC_BITS) - 1
 
 
 def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None) -> DocSketches:
@@ -658,20 +691,17 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
                     ok &= ch < chain_below
                     xd.append(cd[i[:-step]][ok])
                     xf.append(ch[ok] >> _U64(64 - _FEAT_BITS))
-        if fd:
-            pass_doc, pass_feat = _group_unique(np.concatenate(fd), np.concatenate(ff), _FEAT_BITS)
-        else:
-            pass_doc, pass_feat = np.empty(0, np.int64), np.empty(0, np.uint64)
-        pass_count = counts(pass_doc)
-        if xd:
-            reg_doc, reg_feat = _group_unique(np.concatenate(xd), np.concatenate(xf), _FEAT_BITS)
-        else:
-            reg_doc, reg_feat = np.empty(0, np.int64), np.empty(0, np.uint64)
+        if n > _DOC_MASK + 1:
+            raise ValueError(f"sketch_documents handles at most {_DOC_MASK + 1} documents per call "
+                             f"with the passage view, got {n}; sketch the corpus in partitions")
+        pass_key = _feature_keys(np.concatenate(fd), np.concatenate(ff)) if fd else np.empty(0, np.uint64)
+        pass_count = counts((pass_key & _U64(_DOC_MASK)).astype(np.int64))
+        reg_key = _feature_keys(np.concatenate(xd), np.concatenate(xf)) if xd else np.empty(0, np.uint64)
     else:
-        pass_doc, pass_feat, pass_count = np.empty(0, np.int64), np.empty(0, np.uint64), np.zeros(n, np.int64)
-        reg_doc, reg_feat = np.empty(0, np.int64), np.empty(0, np.uint64)
+        pass_key, pass_count = np.empty(0, np.uint64), np.zeros(n, np.int64)
+        reg_key = np.empty(0, np.uint64)
     return DocSketches(n, shingle_sig, anchor_keys, anchor_count, sent_doc, sent_sig, sent_count,
-                       pass_doc, pass_feat, pass_count, reg_doc, reg_feat)
+                       pass_key, pass_count, reg_key)
 
 
 def concat_sketches(parts: Sequence[DocSketches]) -> DocSketches:
@@ -695,12 +725,26 @@ def concat_sketches(parts: Sequence[DocSketches]) -> DocSketches:
         sent_doc=np.concatenate([p.sent_doc + o for p, o in zip(parts, offsets)]),
         sent_sig=np.concatenate([p.sent_sig for p in parts]),
         sent_count=np.concatenate([p.sent_count for p in parts]),
-        pass_doc=np.concatenate([p.pass_doc + o for p, o in zip(parts, offsets)]),
-        pass_feat=np.concatenate([p.pass_feat for p in parts]),
+        pass_key=_merge_keys([p.pass_key for p in parts], offsets),
         pass_count=np.concatenate([p.pass_count for p in parts]),
-        reg_doc=np.concatenate([p.reg_doc + o for p, o in zip(parts, offsets)]),
-        reg_feat=np.concatenate([p.reg_feat for p in parts]),
+        reg_key=_merge_keys([p.reg_key for p in parts], offsets),
     )
+
+
+def _merge_keys(keys: Sequence[np.ndarray], offsets: np.ndarray) -> np.ndarray:
+    """Fingerprint keys of consecutive partitions, renumbered and merged into one sorted array.
+
+    Each part is sorted; renumbering adds the part's document offset to the
+    low bits (order kept), and a stable sort of the concatenation (timsort)
+    merges the sorted runs in near-linear time.
+    """
+    if int(offsets[-1]) > _DOC_MASK + 1:
+        raise ValueError(f"the passage view handles at most {_DOC_MASK + 1} documents per scan, "
+                         f"got {int(offsets[-1])}; scan the corpus in parts")
+    joined = np.concatenate([k + _U64(o) for k, o in zip(keys, offsets[:-1].tolist())])
+    if len(keys) > 1:
+        joined.sort(kind="stable")
+    return joined
 
 
 def anchor_cap(n_docs: int, config: CandidateConfig | None = None) -> int:
@@ -839,16 +883,16 @@ def _top_k_either(codes: np.ndarray, score: np.ndarray, n: int, k: int) -> np.nd
     return keep
 
 
-#: Pair occurrences handled at once by :func:`_passage_pairs` (memory bound).
-_PAIR_BLOCK = 1 << 24
+#: Pair occurrences handled at once by one part of :func:`_passage_pairs` (memory bound).
+_PAIR_BLOCK = 1 << 23
 
 
-def _runs(feat: np.ndarray, doc: np.ndarray, n: int, max_df: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _runs(key: np.ndarray, n: int, max_df: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Inverted lists of fingerprints held by ``2 .. max_df`` documents.
 
     Args:
-        feat: Fingerprints (``< 2**40``), distinct per document.
-        doc: Document of each fingerprint.
+        key: Sorted distinct fingerprint keys ``feat << 24 | doc``
+            (:attr:`DocSketches.pass_key`).
         n: Documents.
         max_df: Largest document frequency kept (at most 63).
 
@@ -856,24 +900,22 @@ def _runs(feat: np.ndarray, doc: np.ndarray, n: int, max_df: int) -> tuple[np.nd
         ``(members, starts, sizes)``: document ids grouped by fingerprint
         (ascending inside a group), and each kept group's start and size.
     """
-    low = 64 - _FEAT_BITS
-    if n >= 1 << low:
-        raise ValueError(f"the passage view handles at most {1 << low} documents per scan, "
+    if n > _DOC_MASK + 1:
+        raise ValueError(f"the passage view handles at most {_DOC_MASK + 1} documents per scan, "
                          f"got {n}; scan the corpus in parts or drop 'passage' from CandidateConfig.views")
     e = np.empty(0, np.int64)
-    if len(feat) < 2:
+    if len(key) < 2:
         return np.empty(0, np.int32), e, e
-    key = (feat << _U64(low)) | doc.astype(np.uint64)
-    key.sort()
+    feat = key >> _U64(_DOC_BITS)
     new = np.empty(len(key), dtype=bool)
     new[0] = True
-    np.not_equal(key[1:] >> _U64(low), key[:-1] >> _U64(low), out=new[1:])
+    np.not_equal(feat[1:], feat[:-1], out=new[1:])
+    del feat
     starts = np.flatnonzero(new)
     del new
     sizes = np.diff(np.append(starts, len(key)))
     ok = (sizes >= 2) & (sizes <= min(max_df, 63))
-    members = (key & _U64((1 << low) - 1)).astype(np.int32)
-    del key
+    members = (key & _U64(_DOC_MASK)).astype(np.int32)
     return members, starts[ok], sizes[ok]
 
 
@@ -887,14 +929,13 @@ class _RunPairs:
 
     def __init__(self, members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, n: int, parts: int) -> None:
         self.members, self.n, self.parts = members, n, parts
-        tot = int(sizes.sum())
-        self.idx = (np.repeat(starts, sizes)
-                    + (np.arange(tot) - np.repeat(np.cumsum(sizes) - sizes, sizes))).astype(np.int64)
-        self.end = np.repeat(starts + sizes, sizes).astype(np.int64)
-        self.dfv = np.repeat(sizes, sizes).astype(np.int8)
-        # the last member of a list starts no pair
-        first = self.idx + 1 < self.end
-        self.idx, self.end, self.dfv = self.idx[first], self.end[first], self.dfv[first]
+        # the last member of a list starts no pair: positions start .. start + size - 2
+        first = sizes - 1
+        tot = int(first.sum())
+        self.idx = (np.repeat(starts, first)
+                    + (np.arange(tot) - np.repeat(np.cumsum(first) - first, first))).astype(np.int64)
+        self.end = np.repeat(starts + sizes, first).astype(np.int64)
+        self.dfv = np.repeat(sizes, first).astype(np.int8)
         self.which = (members[self.idx] % parts).astype(np.int16) if parts > 1 else None
 
     def part(self, p: int) -> np.ndarray:
@@ -907,43 +948,50 @@ class _RunPairs:
         packed = []
         d = 1
         while len(idx):
-            okd = idx + d < end
-            idx, end, dfv = idx[okd], end[okd], dfv[okd]
-            if not len(idx):
-                break
+            if d > 1:
+                okd = np.flatnonzero(idx + d < end)
+                if len(okd) < len(idx):
+                    idx, end, dfv = idx[okd], end[okd], dfv[okd]
+                if not len(idx):
+                    break
             packed.append(((members[idx].astype(np.int64) * n + members[idx + d]) << 6) | dfv)
             d += 1
         return np.concatenate(packed) if packed else np.empty(0, np.int64)
 
 
-def _passage_pairs(sk: DocSketches, config: CandidateConfig, verify: bool = False
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Document pairs sharing passage fingerprints (of document frequency
-    ``2 .. passage_max_df``): ``(codes, hits, evidence, chains)``, codes sorted.
+class PassagePairStage:
+    """The pair-counting step of the passage view, split into independent parts.
 
-    Pair occurrences are packed (:class:`_RunPairs`) and sorted (no
-    argsort); ``evidence`` sums ``1 / (df - 1)`` over the shared fingerprints;
-    ``chains`` counts the shared chain fingerprints of each pair. The pairs
-    are processed in parts (by first document) of about ``_PAIR_BLOCK``
-    occurrences, so memory stays bounded; with ``verify`` only the pairs
-    passing the evidence and chain tests of :func:`_passage_view` are kept
-    from each part.
+    Built once from the merged sketches (:meth:`build`); :meth:`run` handles
+    one part (the pairs whose first document is ``part`` modulo ``parts``)
+    and may run in any process that holds the stage (a ``fork`` worker
+    inherits it without copying). Results of all parts, concatenated and
+    sorted by pair code, are the same for any number of parts.
+
+    Attributes:
+        parts: Number of parts.
     """
-    n = sk.n_docs
-    e = np.empty(0, np.int64)
-    if n * n >= 1 << 57:
-        raise ValueError(f"the passage view handles at most {1 << 28} documents per scan, got {n}")
-    pm, ps, pz = _runs(sk.pass_feat, sk.pass_doc, n, config.passage_max_df)
-    cm, cs, cz = _runs(sk.reg_feat, sk.reg_doc, n, config.passage_max_df)
-    total = int((pz * (pz - 1) // 2).sum()) + int((cz * (cz - 1) // 2).sum())
-    parts = max(1, -(-total // _PAIR_BLOCK))
-    pruns, cruns = _RunPairs(pm, ps, pz, n, parts), _RunPairs(cm, cs, cz, n, parts)
-    weight = 1.0 / np.maximum(np.arange(64) - 1, 1)
-    out: list[tuple[np.ndarray, ...]] = []
-    for part in range(parts):
-        c = pruns.part(part)
+
+    def __init__(self, sk: DocSketches, config: CandidateConfig, verify: bool, min_parts: int = 1) -> None:
+        n = sk.n_docs
+        if n * n >= 1 << 57:
+            raise ValueError(f"the passage view handles at most {1 << 28} documents per scan, got {n}")
+        self.n, self.config, self.verify = n, config, verify
+        pm, ps, pz = _runs(sk.pass_key, n, config.passage_max_df)
+        cm, cs, cz = _runs(sk.reg_key, n, config.passage_max_df)
+        total = int((pz * (pz - 1) // 2).sum()) + int((cz * (cz - 1) // 2).sum())
+        self.parts = max(int(min_parts), 1, -(-total // _PAIR_BLOCK))
+        self.pruns = _RunPairs(pm, ps, pz, n, self.parts)
+        self.cruns = _RunPairs(cm, cs, cz, n, self.parts)
+
+    def run(self, part: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(codes, hits, evidence, chains)`` of one part, codes sorted."""
+        config = self.config
+        weight = 1.0 / np.maximum(np.arange(64) - 1, 1)
+        e = np.empty(0, np.int64)
+        c = self.pruns.part(part)
         if not len(c):
-            continue
+            return e, e, np.empty(0), e
         c.sort()
         code = c >> 6
         st = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
@@ -952,29 +1000,61 @@ def _passage_pairs(sk: DocSketches, config: CandidateConfig, verify: bool = Fals
         code = code[st]
         del c
         chains = np.zeros(len(code), dtype=np.int64)
-        rc = cruns.part(part) >> 6
+        rc = self.cruns.part(part) >> 6
         if len(rc):
-            rc, rn = np.unique(rc, return_counts=True)
+            rc.sort()
+            cst = np.flatnonzero(np.r_[True, rc[1:] != rc[:-1]])
+            rn = np.diff(np.append(cst, len(rc)))
+            rc = rc[cst]
             pos = np.searchsorted(code, rc)
             ok = pos < len(code)
             ok[ok] = code[pos[ok]] == rc[ok]
             chains[pos[ok]] = rn[ok]
-        if verify:
+        if self.verify:
             keep = ((hits >= config.passage_min_hits) & (evidence >= config.passage_min_score)
                     & (evidence >= config.passage_min_exclusive * hits)
                     & ((chains >= config.passage_min_chains) | (evidence >= config.passage_strong_evidence)))
             code, hits, evidence, chains = code[keep], hits[keep], evidence[keep], chains[keep]
-        out.append((code, hits, evidence, chains))
+        return code, hits, evidence, chains
+
+
+#: ``runner(stage) -> list of stage.run(part) results for part in range(stage.parts)``.
+PartRunner = Callable[[PassagePairStage], list]
+
+
+def _serial_runner(stage: PassagePairStage) -> list:
+    return [stage.run(p) for p in range(stage.parts)]
+
+
+def _passage_pairs(sk: DocSketches, config: CandidateConfig, verify: bool = False,
+                   runner: PartRunner | None = None, min_parts: int = 1
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Document pairs sharing passage fingerprints (of document frequency
+    ``2 .. passage_max_df``): ``(codes, hits, evidence, chains)``, codes sorted.
+
+    Pair occurrences are packed (:class:`_RunPairs`) and sorted (no
+    argsort); ``evidence`` sums ``1 / (df - 1)`` over the shared fingerprints;
+    ``chains`` counts the shared chain fingerprints of each pair. The pairs
+    are processed in parts (by first document; :class:`PassagePairStage`) of
+    at most about ``_PAIR_BLOCK`` occurrences, so memory stays bounded, and
+    ``runner`` may spread the parts over processes; with ``verify`` only the
+    pairs passing the evidence and chain tests of :func:`_passage_view` are
+    kept from each part.
+    """
+    stage = PassagePairStage(sk, config, verify, min_parts)
+    out = [r for r in (runner or _serial_runner)(stage) if len(r[0])]
+    e = np.empty(0, np.int64)
     if not out:
         return e, e, np.empty(0), e
     code, hits, evidence, chains = (np.concatenate(x) for x in zip(*out))
-    if parts > 1:
+    if len(out) > 1:
         o = np.argsort(code)
         code, hits, evidence, chains = code[o], hits[o], evidence[o], chains[o]
     return code, hits, evidence, chains
 
 
-def _passage_view(sk: DocSketches, config: CandidateConfig) -> tuple[np.ndarray, np.ndarray]:
+def _passage_view(sk: DocSketches, config: CandidateConfig, runner: PartRunner | None = None,
+                  min_parts: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Doc pair codes with enough shared passage fingerprints, and their scores.
 
     Fingerprints in more than ``passage_max_df`` documents are dropped; each
@@ -988,7 +1068,7 @@ def _passage_view(sk: DocSketches, config: CandidateConfig) -> tuple[np.ndarray,
     (estimated containment), which must reach ``passage_min_containment``.
     """
     n = sk.n_docs
-    pc, hits, evidence, _ = _passage_pairs(sk, config, verify=True)
+    pc, hits, evidence, _ = _passage_pairs(sk, config, verify=True, runner=runner, min_parts=min_parts)
     keep = _top_k_either(pc, evidence, n, config.passage_top_k)
     pc, hits = pc[keep], hits[keep]
     i, j = pc // n, pc % n
@@ -999,7 +1079,8 @@ def _passage_view(sk: DocSketches, config: CandidateConfig) -> tuple[np.ndarray,
 
 
 def candidates_from_sketches(sk: DocSketches, config: CandidateConfig | None = None,
-                             anchor_sig: np.ndarray | None = None) -> list[Candidate]:
+                             anchor_sig: np.ndarray | None = None, runner: PartRunner | None = None,
+                             min_parts: int = 1) -> list[Candidate]:
     """Band, pair and verify documents from their sketches.
 
     Args:
@@ -1007,6 +1088,10 @@ def candidates_from_sketches(sk: DocSketches, config: CandidateConfig | None = N
         config: The config the sketches were made with.
         anchor_sig: Anchor-view signatures if already made (e.g. in worker
             processes with :func:`anchor_signatures`); computed here otherwise.
+        runner: Runs the parts of the passage view's pair counting
+            (:class:`PassagePairStage`), e.g. in worker processes; default:
+            one after the other in this process. The result does not depend on it.
+        min_parts: Split the passage pair counting into at least this many parts.
 
     Returns:
         Candidates sorted by ``(i, j)``.
@@ -1022,7 +1107,7 @@ def candidates_from_sketches(sk: DocSketches, config: CandidateConfig | None = N
         if view == "sentence":
             codes, score = _sentence_view(sk, config)
         elif view == "passage":
-            codes, score = _passage_view(sk, config)
+            codes, score = _passage_view(sk, config, runner, min_parts)
         else:
             vc: ViewConfig = getattr(config, view)
             if view == "shingle":

@@ -17,6 +17,7 @@ from dedup.candidates import (
     Candidate,
     CandidateConfig,
     DocSketches,
+    PassagePairStage,
     anchor_signatures,
     candidates_from_sketches,
     concat_sketches,
@@ -276,11 +277,42 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
         sk = sketch_documents(list(texts), cfg)
         anchor_sig = None
     t1 = time.perf_counter()
-    cands = candidates_from_sketches(sk, cfg, anchor_sig=anchor_sig)
+    parallel = n_workers > 1 and n >= PARALLEL_MIN_DOCS and "fork" in multiprocessing.get_all_start_methods()
+    cands = candidates_from_sketches(sk, cfg, anchor_sig=anchor_sig,
+                                     runner=_ForkRunner(n_workers) if parallel else None,
+                                     min_parts=2 * n_workers if parallel else 1)
     if timings is not None:
         timings["sketch"] = timings.get("sketch", 0.0) + t1 - t0
         timings["pairs"] = timings.get("pairs", 0.0) + time.perf_counter() - t1
     return cands
+
+
+class _ForkRunner:
+    """Runs the parts of a :class:`~dedup.candidates.PassagePairStage` in
+    ``fork`` worker processes: each worker inherits the stage (the inverted
+    lists, tens of MB at 10,000 documents) without pickling; only the
+    verified pairs of each part travel back."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+
+    def __call__(self, stage: PassagePairStage) -> list:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(min(self.workers, stage.parts), initializer=_set_stage, initargs=(stage,)) as pool:
+            return pool.map(_run_stage_part, range(stage.parts), chunksize=1)
+
+
+#: The stage of the current pool worker, set once by the pool initializer
+#: (a per-process slot of the worker, never read in the parent).
+_WORKER_STAGE: list[PassagePairStage] = []
+
+
+def _set_stage(stage: PassagePairStage) -> None:
+    _WORKER_STAGE[:] = [stage]
+
+
+def _run_stage_part(part: int) -> tuple:
+    return _WORKER_STAGE[0].run(part)
 
 
 def _resolve_workers(workers: int | None) -> int:

@@ -233,11 +233,18 @@ def combine_shingles_flat(word_hashes: np.ndarray, lengths: np.ndarray, k: int) 
         full = _combine_shingles(wh, k)  # every start position of the flat array
     ends = np.cumsum(lengths)
     starts = ends - lengths
-    # keep starts p with p + k <= end of p's document
-    doc_of = np.repeat(np.arange(len(lengths)), lengths)
-    pos = np.arange(len(wh))
-    ok = pos[: len(full)] + k <= ends[doc_of[: len(full)]]
-    out = full[ok] if len(full) else full
+    # keep starts p with p + k <= end of p's document: the last k - 1 start
+    # positions of every document (clipped to the document) are dropped
+    if len(full):
+        ok = np.ones(len(full), dtype=bool)
+        if k > 1:
+            back = np.arange(1, k, dtype=np.int64)
+            bad = (ends[:, None] - back[None, :])
+            bad = bad[(bad >= starts[:, None]) & (bad < len(full))]
+            ok[bad] = False
+        out = full[ok]
+    else:
+        out = full
     short = np.flatnonzero((lengths > 0) & (lengths < k))
     if len(short):  # rare: tiny documents, one shingle each, spliced in place
         parts, prev = [], 0

@@ -37,9 +37,12 @@ def test_seed_corpus_rewrites_are_candidates(seed_texts):
     elapsed = time.perf_counter() - t
     pairs = {(c.i, c.j): c for c in cands}
     # 001 summarises 000, 002 spins it: they share < 1% of 5-shingles, the
-    # anchor view must find them.
-    assert (0, 1) in pairs and "anchor" in pairs[0, 1].views
-    assert (0, 2) in pairs and "anchor" in pairs[0, 2].views
+    # passage view must find them (and the anchor view, when on, corroborates)
+    assert (0, 1) in pairs and "passage" in pairs[0, 1].views
+    assert (0, 2) in pairs and "passage" in pairs[0, 2].views
+    with_anchor = {(c.i, c.j): c for c in find_candidates(
+        seed_texts, CandidateConfig(views=("shingle", "anchor", "passage")))}
+    assert "anchor" in with_anchor[0, 1].views and "anchor" in with_anchor[0, 2].views
     # unrelated-but-same-topic articles: no resemblance view fires; the
     # passage view may propose them (shared topical phrases) with a low
     # containment score, far below the rewrite pairs'
