@@ -22,9 +22,9 @@ other 947 pairs have no case and act as negatives, so detections on them lower
 that subset's precision.
 
 Every pair is run through ``dedup.compare(source, suspicious)``; its passages
-are the detections (spin flags, which passages do not depend on, are off
-unless ``--flags``; alignment settings are the defaults unless
-``--align-param``). The PAN measures (``dedup.evaluation.pan``) are pooled per
+are the detections (spin flags and the word-order part of drift, which
+passages do not depend on, are off unless ``--flags``; alignment settings
+are the defaults unless ``--align-param``). The PAN measures (``dedup.evaluation.pan``) are pooled per
 subset and overall (PAN convention: a subset without cases scores 1 only when
 nothing is detected, else 0). For 01-no-plagiarism the table also gives the
 share of pairs with no passage.
@@ -186,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--align-param", action="append", default=[], metavar="NAME=VALUE",
                     help="AlignConfig setting, repeatable (e.g. --align-param max_gap=3)")
     ap.add_argument("--flags", action="store_true",
-                    help="also compute spin flags (passages do not depend on them; off by default for speed)")
+                    help="also compute spin flags and the word-order part of drift (passages depend on "
+                         "neither; off by default for speed)")
     ap.add_argument("--json", type=Path, default=None, help="write per-pair results (JSON lines)")
     ap.add_argument("--rescore", type=Path, default=None,
                     help="re-evaluate a --json dump (with --post-* options) instead of running compare()")
@@ -208,8 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.subsets:
         subsets = [s for s in subsets if any(s.name == w or s.name.startswith(w) for w in args.subsets)]
     cfg = Config(align=parse_align_params(args.align_param))
-    if not args.flags:
-        cfg = replace(cfg, spin=SpinConfig(kinds=frozenset()))
+    if not args.flags:  # passages depend on neither flags nor the word-order part of drift
+        cfg = replace(cfg, spin=SpinConfig(kinds=frozenset(), order_weight=0.0))
     tasks = []
     for sub in subsets:
         pairs = read_pairs(sub)

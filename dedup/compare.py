@@ -167,7 +167,8 @@ def _sentence_results(src: TextFeatures, sus: TextFeatures, alignments: list[Sen
         source_text = " ".join(s.text for s in srcs)
         flags = tuple(document_filter(sentence_flags(source_text, sf.sentence.text, config=cfg.spin),
                                       src.text, sus.text)) if cfg.spin.kinds else ()
-        order = sentence_order(source_text, sf.sentence.text).evidence
+        # the word-order evidence only matters to drift through its weight
+        order = sentence_order(source_text, sf.sentence.text).evidence if cfg.spin.order_weight else 0.0
         drift = round(float(sentence_drift(sim, list(flags), config=cfg.spin, order=order)), 4)
         out.append(SentenceResult(sf.sentence.start, sf.sentence.end, s0, s1, sim, drift, quoted, flags))
     return out

@@ -545,7 +545,7 @@ def _add_verbatim_runs(passages: list[Passage], source: TextFeatures, suspect: T
     excepted) become passages where no passage covers them, wherever the
     sentence boundaries of the two texts fall."""
     n = 5
-    gs, gt = _ngram_hashes(source.text, n), _ngram_hashes(suspect.text, n)
+    gs, gt = _text_grams(source, n), _text_grams(suspect, n)
     if not len(gs) or not len(gt):
         return passages
     hit = np.isin(gt, gs)
@@ -558,8 +558,7 @@ def _add_verbatim_runs(passages: list[Passage], source: TextFeatures, suspect: T
     long_runs = [(int(a), int(b)) for a, b in zip(starts, ends) if b - a >= min_grams]
     if not long_runs:
         return passages
-    src_spans = [m.span() for m in _WORD.finditer(source.text)]
-    sus_spans = [m.span() for m in _WORD.finditer(suspect.text)]
+    src_spans, sus_spans = _word_spans(source), _word_spans(suspect)
     quotes = [(q.start, q.end) for q in suspect.quotes]
     covered = [(p.suspect_start, p.suspect_end) for p in passages]
     out = list(passages)
@@ -575,18 +574,38 @@ def _add_verbatim_runs(passages: list[Passage], source: TextFeatures, suspect: T
                 best_pos, best_len = pos, run
         if best_len < min_grams:
             continue
-        s0, s1 = sus_spans[a][0], sus_spans[a + best_len + n - 2][1]
+        s0, s1 = int(sus_spans[a, 0]), int(sus_spans[a + best_len + n - 2, 1])
         if any(q0 <= s0 and s1 <= q1 for q0, q1 in quotes):
             continue
         if any(min(s1, e) - max(s0, st) > 0.5 * (s1 - s0) for st, e in covered):
             continue
-        r0, r1 = src_spans[best_pos][0], src_spans[best_pos + best_len + n - 2][1]
+        r0, r1 = int(src_spans[best_pos, 0]), int(src_spans[best_pos + best_len + n - 2, 1])
         out.append(Passage(_widen_start(source.text, r0, 0), _widen_end(source.text, r1, len(source.text)),
                            _widen_start(suspect.text, s0, 0), _widen_end(suspect.text, s1, len(suspect.text)),
                            1.0, ()))
         covered.append((s0, s1))
     out.sort(key=lambda p: p.suspect_start)
     return out
+
+
+def _text_grams(tf: TextFeatures, n: int) -> np.ndarray:
+    """:func:`_ngram_hashes` of a text, computed once per text."""
+    return tf.memo(("word-ngrams", n), lambda: _ngram_hashes(tf.text, n))
+
+
+_WORD_SPLIT = re.compile(r"(\w+)")
+
+
+def _word_spans(tf: TextFeatures) -> np.ndarray:
+    """``(start, end)`` of every :data:`_WORD` match of a text, one row per
+    word (computed once per text)."""
+    def compute() -> np.ndarray:
+        # split keeps the words (odd items) between the separators (even
+        # items): the running length sum gives every boundary at once
+        parts = _WORD_SPLIT.split(tf.text)
+        bounds = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
+        return np.stack([bounds[0:-1:2], bounds[1::2]], axis=1)
+    return tf.memo("word-spans", compute)
 
 
 def _ngram_hashes(text: str, n: int) -> np.ndarray:

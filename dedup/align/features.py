@@ -2,8 +2,9 @@
 a text, which of their characters are quoted, and their content terms."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, Callable, Hashable
 
 from dedup.text.quotes import Quote, find_quotes
 from dedup.text.sentences import Sentence, split_sentences
@@ -42,12 +43,34 @@ class SentenceFeatures:
 
 @dataclass(frozen=True)
 class TextFeatures:
-    """Sentences and quotations of one text."""
+    """Sentences and quotations of one text.
+
+    Values derived from the text alone that alignment needs for every pair
+    (word n-gram hashes, ...) are kept in a private memo (see :meth:`memo`),
+    so a text compared with several others computes them once.
+    """
 
     text: str
     sentences: tuple[SentenceFeatures, ...]
     quotes: tuple[Quote, ...]
     paragraph_of: tuple[int, ...] = ()
+    _memo: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The value stored under ``key``, computed by ``compute()`` on first use.
+
+        Args:
+            key: Any hashable naming the value (and its parameters).
+            compute: Computes the value from this text alone.
+
+        Returns:
+            The stored value (treat as read-only).
+        """
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
 
     def paragraphs(self) -> list[SentenceFeatures]:
         """One pseudo-sentence per paragraph: the union of its sentences' terms."""
@@ -69,8 +92,7 @@ def _term_key(tok: Token) -> str:
     return tok.norm if tok.is_number else stem(tok.norm)
 
 
-@lru_cache(maxsize=300_000)
-def _word_info(word: str) -> tuple[str, bool, bool] | None:
+def _compute_word_info(word: str) -> tuple[str, bool, bool] | None:
     """(term key, is_number, is_capitalized) of a content word; None for a
     stopword or a single letter."""
     norm = normalize_word(word)
@@ -78,6 +100,24 @@ def _word_info(word: str) -> tuple[str, bool, bool] | None:
     if norm in STOPWORDS or (len(norm) <= 1 and not is_number):
         return None
     return (norm if is_number else stem(norm)), is_number, word[0].isupper()
+
+
+class _WordInfoCache(dict):  # type: ignore[type-arg]
+    """word -> :func:`_compute_word_info`, filled on first use; a plain dict
+    look-up (several times cheaper than an LRU cache hit), emptied when it
+    grows past ``limit`` words."""
+
+    limit = 300_000
+
+    def __missing__(self, word: str) -> tuple[str, bool, bool] | None:
+        if len(self) >= self.limit:
+            self.clear()
+        info = self[word] = _compute_word_info(word)
+        return info
+
+
+_WORD_INFO = _WordInfoCache()
+_word_info = _WORD_INFO.__getitem__
 
 
 def _inside(pos: int, quotes: list[Quote]) -> bool:

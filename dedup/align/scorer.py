@@ -134,10 +134,11 @@ class LexicalScorer:
         for st in sus_sets:
             dfb.update(st)
         w = self._term_weights(dfa, dfb, ns, nt, names, variant)
-        ws = np.array([sum(w[t] for t in st) for st in src_sets], dtype=np.float64)
-        wt = np.array([sum(w[t] for t in st) for st in sus_sets], dtype=np.float64)
-        wsf = np.array([sum(w[t] for t in st) for st in src_free], dtype=np.float64)
-        wtf = np.array([sum(w[t] for t in st) for st in sus_free], dtype=np.float64)
+        get = w.__getitem__
+        ws = np.array([sum(map(get, st)) for st in src_sets], dtype=np.float64)
+        wt = np.array([sum(map(get, st)) for st in sus_sets], dtype=np.float64)
+        wsf = ws if src_free == src_sets else np.array([sum(map(get, st)) for st in src_free], dtype=np.float64)
+        wtf = wt if sus_free == sus_sets else np.array([sum(map(get, st)) for st in sus_free], dtype=np.float64)
         # only terms of both texts contribute to the overlaps: sparse products over them
         shared = {t: k for k, t in enumerate(t for t in dfa if t in dfb)}
         m, mf = self._overlaps(src_sets, sus_sets, src_free, sus_free, shared, w, ns, nt)
@@ -160,15 +161,21 @@ class LexicalScorer:
         for t, k in shared.items():
             wv[k] = w[t]
 
+        get = shared.get
+
         def incidence(sets: list[frozenset[str]], n: int, weighted: bool) -> Any:
-            pairs = [(i, shared[t]) for i, st in enumerate(sets) for t in st if t in shared]
-            rows = [r for r, _ in pairs]
-            cols = [c for _, c in pairs]
-            vals = wv[cols] if weighted else np.ones(len(cols))
+            # compressed rows built directly: sentence i holds the shared terms cols[ptr[i]:ptr[i + 1]]
+            cols: list[int] = []
+            ptr = [0]
+            for st in sets:
+                cols.extend([k for k in map(get, st) if k is not None])
+                ptr.append(len(cols))
+            idx = np.array(cols, dtype=np.int32)
+            vals = wv[idx] if weighted else np.ones(len(idx))
             if _sparse is not None:
-                return _sparse.csr_matrix((vals, (rows, cols)), shape=(n, v))
+                return _sparse.csr_matrix((vals, idx, np.array(ptr, dtype=np.int32)), shape=(n, v))
             x = np.zeros((n, v))
-            x[rows, cols] = vals
+            x[np.repeat(np.arange(n), np.diff(ptr)), idx] = vals
             return x
 
         def product(a: Any, b: Any) -> np.ndarray:
@@ -188,21 +195,16 @@ class LexicalScorer:
         texts it occurs in, times the name/number or short-word prior."""
         la, lb = math.log1p(max(ns, 1)), math.log1p(max(nt, 1))
         inv_names = names | {variant.get(t, t) for t in names}
-        out: dict[str, float] = {}
-        for t in dfa.keys() | dfb.keys():
-            a, b = dfa.get(t, 0), dfb.get(t, 0)
-            total, present = 0.0, 0
-            if a:
-                total += math.log1p(ns / a) / la
-                present += 1
-            if b:
-                total += math.log1p(nt / b) / lb
-                present += 1
-            if t in inv_names or t[:1].isdigit():
-                prior = self.name_boost
-            elif len(t) <= 3:
-                prior = 0.6
-            else:
-                prior = 1.0
-            out[t] = total / present * prior
-        return out
+        terms = list(dfa.keys() | dfb.keys())
+        if not terms:
+            return {}
+        a = np.array([dfa.get(t, 0) for t in terms], dtype=np.float64)
+        b = np.array([dfb.get(t, 0) for t in terms], dtype=np.float64)
+        with np.errstate(divide="ignore"):
+            ra = np.where(a > 0, np.log1p(ns / a) / la, 0.0)
+            rb = np.where(b > 0, np.log1p(nt / b) / lb, 0.0)
+        present = (a > 0).astype(np.float64) + (b > 0)
+        boost, short = self.name_boost, 0.6
+        prior = np.array([boost if (t in inv_names or t[:1].isdigit()) else short if len(t) <= 3 else 1.0
+                          for t in terms])
+        return dict(zip(terms, ((ra + rb) / present * prior).tolist()))
