@@ -158,6 +158,22 @@ def _overlap(src: Side, sus: Side) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
+def _name_neighbours(side: Side, name: Name, other: Side) -> frozenset[tuple[str, str]]:
+    """Keys of the names right before (``"<"``) or right after (``">"``)
+    ``name``, with no word between, that the other side also has: a kept name
+    next to a changed one fixes its position ("in Baton Rouge, Wednesday" /
+    "in Baton Rouge, Monday")."""
+    out = set()
+    for n in side.names:
+        if n is name:
+            continue
+        if n.last == name.first:
+            out.update(("<", k) for k in n.keys if k in other.norm_set)
+        elif n.first == name.last:
+            out.update((">", k) for k in n.keys if k in other.norm_set)
+    return frozenset(out)
+
+
 def entity_changes(src: Side, sus: Side, *, jaro_winkler: float = 0.9, window: int = 3,
                    min_overlap: float = 0.5) -> list[EntityChange]:
     """Names replaced by different names.
@@ -182,6 +198,7 @@ def entity_changes(src: Side, sus: Side, *, jaro_winkler: float = 0.9, window: i
     only_pair = len(a_un) == 1 and len(b_un) == 1 and _overlap(src, sus) >= min_overlap
     for a in a_un:
         ca = context(src, a.first, a.last, window)
+        na = _name_neighbours(src, a, sus)
         for k, b in enumerate(b_un):
             if k in used:
                 continue
@@ -190,7 +207,7 @@ def entity_changes(src: Side, sus: Side, *, jaro_winkler: float = 0.9, window: i
             if _is_modifier(src, a) != _is_modifier(sus, b):
                 continue
             cb = context(sus, b.first, b.last, window)
-            if ca & cb or only_pair:
+            if ca & cb or na & _name_neighbours(sus, b, src) or only_pair:
                 out.append(EntityChange(a, b))
                 used.add(k)
                 break

@@ -192,3 +192,11 @@ def test_name_written_into_a_longer_word_is_the_same_name():
 def test_sentence_opener_is_not_part_of_a_name():
     assert kinds("He said during Tuesdays debate that the flag was a racist symbol.",
                  "Though Dean said during the debate that the flag was a racist symbol.") == []
+
+
+def test_kept_name_next_to_a_changed_one_fixes_its_position():
+    assert kinds("Derrick Todd Lee is helped from a plane in Baton Rouge, Wednesday.",
+                 "Derrick Todd Lee, 34, is shown in a photo released by the police in Baton Rouge, Monday.") == ["entity"]
+    # a kept name further away fixes nothing
+    assert "entity" not in kinds("The Opposition Leader, Simon Crean, said John Howard had been forced to act.",
+                                 "The Leader of the Opposition, Simon Crean, said from Jakarta that he had to act.")
