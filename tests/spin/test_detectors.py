@@ -197,6 +197,11 @@ def test_sentence_opener_is_not_part_of_a_name():
 def test_kept_name_next_to_a_changed_one_fixes_its_position():
     assert kinds("Derrick Todd Lee is helped from a plane in Baton Rouge, Wednesday.",
                  "Derrick Todd Lee, 34, is shown in a photo released by the police in Baton Rouge, Monday.") == ["entity"]
-    # a kept name further away fixes nothing
-    assert "entity" not in kinds("The Opposition Leader, Simon Crean, said John Howard had been forced to act.",
-                                 "The Leader of the Opposition, Simon Crean, said from Jakarta that he had to act.")
+    # only a shared name directly before or after counts, with its direction
+    from dedup.spin.analysis import analyse
+    from dedup.spin.entities import _name_neighbours
+    a, b = analyse("He spoke in Baton Rouge, Wednesday."), analyse("He spoke Monday in Baton Rouge.")
+    wed = next(n for n in a.names if n.head == "wednesday")
+    mon = next(n for n in b.names if n.head == "monday")
+    assert _name_neighbours(a, wed, b) == {("<", "baton"), ("<", "rouge")}
+    assert _name_neighbours(b, mon, a) == frozenset()
