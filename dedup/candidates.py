@@ -587,9 +587,8 @@ def _by_doc(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return doc[o], key[o] >> _U64(_DOC_BITS)
 
 
-def _feature_keys(doc: np.ndarray, feat: np.ndarray) -> np.ndarray:
-    """Sorted distinct ``feat << _DOC_BITS | doc`` keys (``feat < 2**_FEAT_BITS``)."""
-    key = (feat << _U64(_DOC_BITS)) | doc.astype(np.uint64)
+def _sorted_distinct(key: np.ndarray) -> np.ndarray:
+    """``key`` sorted in place, without repeats."""
     key.sort()
     if len(key) > 1:
         key = key[np.r_[True, key[1:] != key[:-1]]]
@@ -660,12 +659,19 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
     if "passage" in views:
         ck = tk.key[cpos]
         cd = doc[cpos]
-        fd, ff = [], []
+        if n > _DOC_MASK + 1:
+            raise ValueError(f"sketch_documents handles at most {_DOC_MASK + 1} documents per call "
+                             f"with the passage view, got {n}; sketch the corpus in partitions")
+        # keys ``fingerprint << 24 | doc`` are built directly: the top 40 bits
+        # of a 64-bit fingerprint with the document in the low 24
+        high = _U64(((1 << 64) - 1) ^ _DOC_MASK)
+        cdu = cd.astype(np.uint64)
+        fk: list[np.ndarray] = []  # passage keys
+        xk: list[np.ndarray] = []  # chain keys
         # sample: a cheap hash of the (commutative) key sum, so the same unordered
         # pairs are kept in every document; only sampled pairs are fingerprinted
         below = np.uint32((1 << 32) // config.passage_sample)
         chain_below = _U64(((1 << 64) - 1) // config.passage_chain_sample)
-        xd, xf = [], []  # chain fingerprints
         with np.errstate(over="ignore"):
             for dist in range(1, config.passage_window + 1):
                 if len(ck) <= dist:
@@ -679,24 +685,21 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
                 a, b = a[i].astype(np.uint64), b[i].astype(np.uint64)
                 lo, hi = np.minimum(a, b), np.maximum(a, b)
                 fp = _mix64((lo << _U64(32)) | hi)
-                fd.append(cd[i])
-                ff.append(fp >> _U64(64 - _FEAT_BITS))
+                di = cdu[i]
+                fk.append((fp & high) | di)
                 # chains: consecutive (and next-but-one) sampled pairs of this
                 # distance, close together in the same document, in order
                 for step in (1, 2):
                     if len(i) <= step:
                         break
-                    ok = (cd[i[:-step]] == cd[i[step:]]) & (i[step:] - i[:-step] <= step * config.passage_chain_gap)
+                    ok = (di[:-step] == di[step:]) & (i[step:] - i[:-step] <= step * config.passage_chain_gap)
                     ch = _mix64((fp[:-step] * _MIX1) ^ fp[step:] ^ _U64(step))
                     ok &= ch < chain_below
-                    xd.append(cd[i[:-step]][ok])
-                    xf.append(ch[ok] >> _U64(64 - _FEAT_BITS))
-        if n > _DOC_MASK + 1:
-            raise ValueError(f"sketch_documents handles at most {_DOC_MASK + 1} documents per call "
-                             f"with the passage view, got {n}; sketch the corpus in partitions")
-        pass_key = _feature_keys(np.concatenate(fd), np.concatenate(ff)) if fd else np.empty(0, np.uint64)
+                    ok = np.flatnonzero(ok)
+                    xk.append((ch[ok] & high) | di[ok])
+        pass_key = _sorted_distinct(np.concatenate(fk)) if fk else np.empty(0, np.uint64)
         pass_count = counts((pass_key & _U64(_DOC_MASK)).astype(np.int64))
-        reg_key = _feature_keys(np.concatenate(xd), np.concatenate(xf)) if xd else np.empty(0, np.uint64)
+        reg_key = _sorted_distinct(np.concatenate(xk)) if xk else np.empty(0, np.uint64)
     else:
         pass_key, pass_count = np.empty(0, np.uint64), np.zeros(n, np.int64)
         reg_key = np.empty(0, np.uint64)
