@@ -103,7 +103,10 @@ def find_opposites(src: Side, sus: Side) -> list[Opposite]:
 
     A word is paired only when it is absent from the other side (so "rose ...
     fell" on both sides is no reversal) and its antonym is present there
-    instead.
+    instead. The primary moves of the sides pair when they go opposite ways
+    and neither side uses the other's move word as a main-clause move (a
+    background "having risen" or a noun "a string of gains" does not count;
+    a contrast "while Chrysler rose" does).
 
     Args:
         src: The source side.
@@ -141,18 +144,41 @@ def find_opposites(src: Side, sus: Side) -> list[Opposite]:
             used_b.add(j)
             break
     pi, pj = primary_move(src), primary_move(sus)
-    if pi is not None and pj is not None and pi in a_only and pj in b_only and pi not in used_a \
-            and pj not in used_b and direction(src, pi) == -direction(sus, pj):
+    if pi is not None and pj is not None and pi not in used_a and pj not in used_b \
+            and direction(src, pi) == -direction(sus, pj) \
+            and not _main_move_word(sus, src.lemmas[pi]) and not _main_move_word(src, sus.lemmas[pj]):
         out.append(Opposite(pi, pj, True))
     return out
-    dir_a = [(i, direction(src, i)) for i in a_only if i not in used_a]
-    dir_b = [(j, direction(sus, j)) for j in b_only if j not in used_b]
-    for i, da in dir_a:
-        if da == 0:
+
+
+_NOUN_BEFORE = frozenset({"of", "a", "an", "the", "its", "their", "his", "her", "our", "these", "those"})
+
+
+def _main_move_word(side: Side, key: str) -> bool:
+    """Whether ``side`` uses the word ``key`` as a move outside a subordinate
+    phrase: then the other side's primary move is no reversal of it ("rose
+    ... fell" on both sides). A background move ("having risen") or a noun
+    that is no move ("a string of gains") does not count."""
+    for k in range(len(side.tokens)):
+        if side.lemmas[k] != key or direction(side, k) == 0:
             continue
-        for j, db in dir_b:
-            if db == -da and j not in used_b:
-                out.append(Opposite(i, j, True))
-                used_b.add(j)
-                break
-    return out
+        if k and side.norms[k - 1] in _NOUN_BEFORE:
+            continue  # a noun: "a string of gains", "its losses"
+        if not _background(side, k):
+            return True
+    return False
+
+
+# phrases that report an earlier move as background ("having risen", "after falling");
+# a contrast ("while Chrysler rose") states a fact of its own
+_BACKGROUND = frozenset({"after", "having", "since", "before", "following", "earlier"})
+
+
+def _background(side: Side, k: int) -> bool:
+    clause = side.breaks[k]
+    for m in range(k - 1, max(-1, k - 4), -1):
+        if side.breaks[m] != clause:
+            return False
+        if side.norms[m] in _BACKGROUND:
+            return True
+    return False

@@ -205,3 +205,13 @@ def test_kept_name_next_to_a_changed_one_fixes_its_position():
     mon = next(n for n in b.names if n.head == "monday")
     assert _name_neighbours(a, wed, b) == {("<", "baton"), ("<", "rouge")}
     assert _name_neighbours(b, mon, a) == frozenset()
+
+
+def test_primary_moves_reverse_despite_a_background_or_noun_use_of_the_word():
+    assert "antonym" in kinds("The Nasdaq composite index dropped 33.90, or 2.1 percent, having risen 1.1 percent last week.",
+                              "The Nasdaq composite index rose 16.74, or 1 percent, to 1,650.75.")
+    assert "antonym" in kinds("The Nasdaq Composite Index gained 21.35 points, or 1.33 percent, to 1,624.91.",
+                              "The Nasdaq Composite Index eased 5.16 points, breaking a six-day string of gains.")
+    # both moves on both sides: no reversal
+    assert "antonym" not in kinds("Ford fell 2 percent while Chrysler rose 3 percent.",
+                                  "Chrysler rose 3 percent while Ford fell 2 percent.")
