@@ -201,7 +201,16 @@ def _align(source: TextFeatures, suspect: TextFeatures, cfg: AlignConfig,
     if ns == 0 or nt == 0:
         return [SentenceAlignment(j, (), 0.0, False) for j in range(nt)], None
     m = sc.score(source.sentences, suspect.sentences)
-    out = [_align_one(j, m, cfg, suspect.sentences[j].quoted_share) for j in range(nt)]
+    # every suspect sentence's score column and best source sentence at once
+    col = np.where((m.suspect_weight >= cfg.min_contained_weight)[None, :],
+                   np.maximum(m.dice, 0.8 * m.contained), m.dice)
+    best = col.argmax(axis=0)
+    top = col[best, np.arange(nt)]
+    # several sources share a best score above 0: the one a descending sort puts first
+    for j in np.nonzero(((col == top[None, :]).sum(axis=0) > 1) & (top > 0))[0].tolist():
+        best[j] = np.argsort(-col[:, j])[0]
+    best = best.tolist()
+    out = [_align_one(j, m, cfg, suspect.sentences[j].quoted_share, col, best[j]) for j in range(nt)]
     if vocabulary_similarity(source, suspect, cfg) >= cfg.related_vocabulary:
         p = sc.score(source.paragraphs(), suspect.paragraphs()).dice
         context = p[np.ix_(source.paragraph_of, suspect.paragraph_of)]
@@ -260,12 +269,12 @@ def _relaxed_pass(out: list[SentenceAlignment], m: ScoreMatrices, context: np.nd
     return res
 
 
-def _align_one(j: int, m: ScoreMatrices, cfg: AlignConfig, quoted_share: float) -> SentenceAlignment:
-    col = m.dice[:, j].copy()
-    if m.suspect_weight[j] >= cfg.min_contained_weight:
-        col = np.maximum(col, 0.8 * m.contained[:, j])
-    order = np.argsort(-col)
-    best = int(order[0])
+def _align_one(j: int, m: ScoreMatrices, cfg: AlignConfig, quoted_share: float,
+               scores: np.ndarray, best: int) -> SentenceAlignment:
+    """Alignment of suspect sentence ``j`` given ``scores`` (Dice, or 0.8 x
+    containment where larger for a suspect sentence of enough weight) and
+    its best source sentence ``best`` (first maximum of column ``j``)."""
+    col = scores[:, j]
     best_score = float(col[best])
     chosen: tuple[int, ...] = (best,)
     # a suspect sentence merged from two adjacent source sentences
