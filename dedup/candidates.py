@@ -210,6 +210,11 @@ class CandidateConfig:
             module docs).
         hash_seed: Seed of the feature hashes (see :mod:`dedup.featurise`).
         stem_prefix: Stems are cut to this many bytes (prefix-truncation stemmer).
+        passage_window, passage_sample, passage_max_df, passage_min_hits,
+        passage_min_score, passage_min_exclusive, passage_min_chains,
+        passage_strong_evidence, passage_gate_containment, passage_top_k,
+        passage_min_containment, passage_chain_gap, passage_chain_sample:
+            The passage view (see :func:`_passage_view` and the module docs).
     """
 
     views: tuple[str, ...] = ("shingle", "passage")
@@ -238,6 +243,7 @@ class CandidateConfig:
     passage_chain_gap: int = 12
     passage_min_chains: int = 3
     passage_strong_evidence: float = 6.0
+    passage_gate_containment: float = 0.06
     passage_chain_sample: int = 4
     stem_prefix: int = 6
     max_bucket: int = 1000
@@ -258,6 +264,9 @@ class CandidateConfig:
                 raise ValueError(f"CandidateConfig.{name} must be a positive int, got {v!r}")
         if not isinstance(self.passage_min_chains, int) or self.passage_min_chains < 0:
             raise ValueError(f"CandidateConfig.passage_min_chains must be an int >= 0, got {self.passage_min_chains!r}")
+        if not 0.0 <= self.passage_gate_containment <= 1.0:
+            raise ValueError(f"CandidateConfig.passage_gate_containment must be in [0, 1], "
+                             f"got {self.passage_gate_containment!r}")
         if self.passage_strong_evidence < 0:
             raise ValueError(f"CandidateConfig.passage_strong_evidence must be >= 0, "
                              f"got {self.passage_strong_evidence!r}")
@@ -980,6 +989,7 @@ class PassagePairStage:
         if n * n >= 1 << 57:
             raise ValueError(f"the passage view handles at most {1 << 28} documents per scan, got {n}")
         self.n, self.config, self.verify = n, config, verify
+        self.pass_count = sk.pass_count
         pm, ps, pz = _runs(sk.pass_key, n, config.passage_max_df)
         cm, cs, cz = _runs(sk.reg_key, n, config.passage_max_df)
         total = int((pz * (pz - 1) // 2).sum()) + int((cz * (cz - 1) // 2).sum())
@@ -1015,10 +1025,19 @@ class PassagePairStage:
             chains[pos[ok]] = rn[ok]
         if self.verify:
             keep = ((hits >= config.passage_min_hits) & (evidence >= config.passage_min_score)
-                    & (evidence >= config.passage_min_exclusive * hits)
-                    & ((chains >= config.passage_min_chains) | (evidence >= config.passage_strong_evidence)))
+                    & (evidence >= config.passage_min_exclusive * hits))
+            weak = keep & (chains < config.passage_min_chains) & (evidence < config.passage_strong_evidence)
+            if weak.any():  # no coherent chain, little evidence: enough of the smaller document reused?
+                w = np.flatnonzero(weak)
+                keep[w] = _containment(code[w], hits[w], self.pass_count, self.n) >= config.passage_gate_containment
             code, hits, evidence, chains = code[keep], hits[keep], evidence[keep], chains[keep]
         return code, hits, evidence, chains
+
+
+def _containment(code: np.ndarray, hits: np.ndarray, count: np.ndarray, n: int) -> np.ndarray:
+    """Shared fingerprints over the smaller document's fingerprints (at most 1)."""
+    smaller = np.minimum(count[code // n], count[code % n]).astype(np.float64)
+    return np.minimum(1.0, hits / np.maximum(smaller, 1.0))
 
 
 #: ``runner(stage) -> list of stage.run(part) results for part in range(stage.parts)``.
@@ -1065,19 +1084,24 @@ def _passage_view(sk: DocSketches, config: CandidateConfig, runner: PartRunner |
     pair's evidence (a fingerprint shared by two documents only counts 1).
     A pair is kept when it shares ``passage_min_hits`` fingerprints, its
     evidence is at least ``passage_min_score`` (and at least
-    ``passage_min_exclusive`` times its hits) and it is among the
-    ``passage_top_k`` best-evidenced partners of one of its documents. The
-    reported score is the shared count over the smaller document's count
-    (estimated containment), which must reach ``passage_min_containment``.
+    ``passage_min_exclusive`` times its hits), it is coherent
+    (``passage_min_chains`` shared chains), strong (``passage_strong_evidence``)
+    or covers enough of the smaller document (estimated containment, shared
+    over the smaller document's fingerprints, of ``passage_gate_containment``;
+    reordered or reworded reuse breaks chains but keeps containment), and it
+    is among the ``passage_top_k`` best-ranked partners of one of its
+    documents. Rank: containment times the mean rarity of the shared
+    fingerprints (evidence / hits), doubled for chained (coherent) pairs --
+    a document's best partners are those reusing much of it with rare
+    fingerprints, not long documents sharing many topical ones. The
+    reported score is the containment, which must reach
+    ``passage_min_containment``.
     """
     n = sk.n_docs
-    pc, hits, evidence, _ = _passage_pairs(sk, config, verify=True, runner=runner, min_parts=min_parts)
-    keep = _top_k_either(pc, evidence, n, config.passage_top_k)
-    pc, hits = pc[keep], hits[keep]
-    i, j = pc // n, pc % n
-    smaller = np.minimum(sk.pass_count[i], sk.pass_count[j]).astype(np.float64)
-    cont = np.minimum(1.0, hits / np.maximum(smaller, 1.0))
-    keep = cont >= config.passage_min_containment
+    pc, hits, evidence, chains = _passage_pairs(sk, config, verify=True, runner=runner, min_parts=min_parts)
+    cont = _containment(pc, hits, sk.pass_count, n)
+    rank = cont * (evidence / np.maximum(hits, 1)) * np.where(chains > 0, 2.0, 1.0)
+    keep = _top_k_either(pc, rank, n, config.passage_top_k) & (cont >= config.passage_min_containment)
     return pc[keep], cont[keep]
 
 
