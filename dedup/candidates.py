@@ -117,6 +117,8 @@ __all__ = [
     "candidates_from_sketches",
     "find_candidates",
     "PassagePairStage",
+    "Runs",
+    "merge_runs",
 ]
 
 #: Names of the views, in the order they are reported.
@@ -716,12 +718,16 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
                        pass_key, pass_count, reg_key)
 
 
-def concat_sketches(parts: Sequence[DocSketches]) -> DocSketches:
+def concat_sketches(parts: Sequence[DocSketches], keys: bool = True) -> DocSketches:
     """Join sketches of consecutive partitions into one (document indexes
     are renumbered in order).
 
     Args:
         parts: Sketches made with the same config.
+        keys: Also merge the passage and chain keys; without them the result
+            has empty key arrays (build the runs with :func:`merge_runs`,
+            which needs less memory, and pass them to
+            :func:`candidates_from_sketches`).
 
     Returns:
         One :class:`DocSketches`.
@@ -737,9 +743,9 @@ def concat_sketches(parts: Sequence[DocSketches]) -> DocSketches:
         sent_doc=np.concatenate([p.sent_doc + o for p, o in zip(parts, offsets)]),
         sent_sig=np.concatenate([p.sent_sig for p in parts]),
         sent_count=np.concatenate([p.sent_count for p in parts]),
-        pass_key=_merge_keys([p.pass_key for p in parts], offsets),
+        pass_key=_merge_keys([p.pass_key for p in parts], offsets) if keys else np.empty(0, np.uint64),
         pass_count=np.concatenate([p.pass_count for p in parts]),
-        reg_key=_merge_keys([p.reg_key for p in parts], offsets),
+        reg_key=_merge_keys([p.reg_key for p in parts], offsets) if keys else np.empty(0, np.uint64),
     )
 
 
@@ -899,25 +905,34 @@ def _top_k_either(codes: np.ndarray, score: np.ndarray, n: int, k: int) -> np.nd
 _PAIR_BLOCK = 1 << 23
 
 
-def _runs(key: np.ndarray, n: int, max_df: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Inverted lists of fingerprints held by ``2 .. max_df`` documents.
+@dataclass(frozen=True)
+class Runs:
+    """Inverted lists of the fingerprints held by ``2 .. max_df`` documents.
 
-    Args:
-        key: Sorted distinct fingerprint keys ``feat << 24 | doc``
-            (:attr:`DocSketches.pass_key`).
-        n: Documents.
-        max_df: Largest document frequency kept (at most 63).
-
-    Returns:
-        ``(members, starts, sizes)``: document ids grouped by fingerprint
-        (ascending inside a group), and each kept group's start and size.
+    Attributes:
+        members: int32 document ids, grouped by fingerprint (ascending inside
+            a group); only the kept groups, back to back.
+        sizes: int64 size of each kept group, in order.
     """
+
+    members: np.ndarray
+    sizes: np.ndarray
+
+    @staticmethod
+    def concat(parts: Sequence["Runs"]) -> "Runs":
+        if not parts:
+            return Runs(np.empty(0, np.int32), np.empty(0, np.int64))
+        return Runs(np.concatenate([r.members for r in parts]), np.concatenate([r.sizes for r in parts]))
+
+
+def _runs(key: np.ndarray, n: int, max_df: int) -> Runs:
+    """The :class:`Runs` of sorted distinct fingerprint keys ``feat << 24 | doc``
+    (:attr:`DocSketches.pass_key`); ``max_df`` is at most 63."""
     if n > _DOC_MASK + 1:
         raise ValueError(f"the passage view handles at most {_DOC_MASK + 1} documents per scan, "
                          f"got {n}; scan the corpus in parts or drop 'passage' from CandidateConfig.views")
-    e = np.empty(0, np.int64)
     if len(key) < 2:
-        return np.empty(0, np.int32), e, e
+        return Runs.concat([])
     feat = key >> _U64(_DOC_BITS)
     new = np.empty(len(key), dtype=bool)
     new[0] = True
@@ -926,36 +941,90 @@ def _runs(key: np.ndarray, n: int, max_df: int) -> tuple[np.ndarray, np.ndarray,
     starts = np.flatnonzero(new)
     del new
     sizes = np.diff(np.append(starts, len(key)))
-    ok = (sizes >= 2) & (sizes <= min(max_df, 63))
-    members = (key & _U64(_DOC_MASK)).astype(np.int32)
-    return members, starts[ok], sizes[ok]
+    ok = np.flatnonzero((sizes >= 2) & (sizes <= min(max_df, 63)))
+    starts, sizes = starts[ok], sizes[ok]
+    pos = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()))
+    return Runs((key[pos] & _U64(_DOC_MASK)).astype(np.int32), sizes)
+
+
+#: Feature buckets :func:`merge_runs` works through one at a time (bounds the
+#: memory of the merge to about 1/_RUN_BUCKETS of the keys).
+_RUN_BUCKETS = 16
+
+
+def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_df: int,
+               buckets: int = _RUN_BUCKETS) -> Runs:
+    """:class:`Runs` of the fingerprint keys of consecutive partitions.
+
+    Equal to ``_runs(concat_sketches(...).pass_key, ...)`` but never holds
+    the merged key array: the fingerprint space is cut into ``buckets``
+    ranges (keys are fingerprint-major, so each part's slice of a range is a
+    contiguous, sorted piece), and each range is merged (stable sort of sorted
+    runs) and reduced to its runs on its own.
+
+    Args:
+        parts: Sorted distinct keys of each partition (local document ids),
+            or callables returning them (e.g. loading from disk), in order.
+        offsets: First document of each partition.
+        n: Documents in all partitions.
+        max_df: Largest document frequency kept.
+        buckets: Fingerprint ranges merged one at a time.
+
+    Returns:
+        The corpus-wide :class:`Runs`.
+    """
+    if n > _DOC_MASK + 1:
+        raise ValueError(f"the passage view handles at most {_DOC_MASK + 1} documents per scan, "
+                         f"got {n}; scan the corpus in parts")
+    bounds = [_U64(((b << _FEAT_BITS) // buckets) << _DOC_BITS) for b in range(buckets)]
+    out = []
+    for b in range(buckets):
+        pieces = []
+        for k, o in zip(parts, offsets):
+            k = k() if callable(k) else k
+            lo = int(np.searchsorted(k, bounds[b]))
+            hi = int(np.searchsorted(k, bounds[b + 1])) if b + 1 < buckets else len(k)
+            if hi > lo:
+                pieces.append(k[lo:hi] + _U64(o))
+        if not pieces:
+            continue
+        joined = np.concatenate(pieces)
+        del pieces
+        if len(parts) > 1:
+            joined.sort(kind="stable")
+        out.append(_runs(joined, n, max_df))
+        del joined
+    return Runs.concat(out)
 
 
 class _RunPairs:
-    """Pair occurrences of inverted lists, generated part by part.
+    """Pair occurrences of :class:`Runs`, generated part by part.
 
     The pairs ``i < j`` of documents sharing a fingerprint are split by their
     first document ``i`` modulo ``parts``; :meth:`part` returns one part's
-    occurrences packed as ``(i * n + j) << 6 | df`` (unsorted).
+    occurrences packed as ``(i * n + j) << 6 | df`` (unsorted). Besides the
+    runs, one byte per member (its part, or "none" for the last member of a
+    run, which starts no pair) is kept.
     """
 
-    def __init__(self, members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, n: int, parts: int) -> None:
-        self.members, self.n, self.parts = members, n, parts
-        # the last member of a list starts no pair: positions start .. start + size - 2
-        first = sizes - 1
-        tot = int(first.sum())
-        self.idx = (np.repeat(starts, first)
-                    + (np.arange(tot) - np.repeat(np.cumsum(first) - first, first))).astype(np.int64)
-        self.end = np.repeat(starts + sizes, first).astype(np.int64)
-        self.dfv = np.repeat(sizes, first).astype(np.int8)
-        self.which = (members[self.idx] % parts).astype(np.int16) if parts > 1 else None
+    def __init__(self, runs: Runs, n: int, parts: int) -> None:
+        self.members, self.sizes, self.n, self.parts = runs.members, runs.sizes, n, parts
+        self.starts = np.cumsum(runs.sizes) - runs.sizes
+        dt = np.uint8 if parts < 255 else np.uint16
+        none = np.iinfo(dt).max
+        pid = (runs.members % parts).astype(dt)
+        if len(self.starts):
+            pid[self.starts + self.sizes - 1] = none
+        self.pid = pid
 
     def part(self, p: int) -> np.ndarray:
-        if self.which is None:
-            idx, end, dfv = self.idx, self.end, self.dfv
-        else:
-            sel = np.flatnonzero(self.which == p)
-            idx, end, dfv = self.idx[sel], self.end[sel], self.dfv[sel]
+        idx = np.flatnonzero(self.pid == p)
+        if not len(idx):
+            return np.empty(0, np.int64)
+        run = np.searchsorted(self.starts, idx, side="right") - 1
+        end = self.starts[run] + self.sizes[run]
+        dfv = self.sizes[run]
+        del run
         members, n = self.members, self.n
         packed = []
         d = 1
@@ -974,28 +1043,45 @@ class _RunPairs:
 class PassagePairStage:
     """The pair-counting step of the passage view, split into independent parts.
 
-    Built once from the merged sketches (:meth:`build`); :meth:`run` handles
-    one part (the pairs whose first document is ``part`` modulo ``parts``)
-    and may run in any process that holds the stage (a ``fork`` worker
-    inherits it without copying). Results of all parts, concatenated and
-    sorted by pair code, are the same for any number of parts.
+    Built once from the corpus-wide :class:`Runs` of the passage and chain
+    fingerprints; :meth:`run` handles one part (the pairs whose first
+    document is ``part`` modulo ``parts``) and may run in any process that
+    holds the stage (a ``fork`` worker inherits it without copying). Results
+    of all parts, concatenated and sorted by pair code, are the same for any
+    number of parts.
+
+    Args:
+        pass_runs: Runs of the passage fingerprints.
+        reg_runs: Runs of the chain fingerprints.
+        pass_count: Passage fingerprints per document.
+        config: Candidate parameters.
+        verify: Keep only the pairs passing the evidence tests.
+        min_parts: At least this many parts.
 
     Attributes:
         parts: Number of parts.
     """
 
-    def __init__(self, sk: DocSketches, config: CandidateConfig, verify: bool, min_parts: int = 1) -> None:
-        n = sk.n_docs
+    def __init__(self, pass_runs: Runs, reg_runs: Runs, pass_count: np.ndarray, config: CandidateConfig,
+                 verify: bool, min_parts: int = 1) -> None:
+        n = len(pass_count)
         if n * n >= 1 << 57:
             raise ValueError(f"the passage view handles at most {1 << 28} documents per scan, got {n}")
         self.n, self.config, self.verify = n, config, verify
-        self.pass_count = sk.pass_count
-        pm, ps, pz = _runs(sk.pass_key, n, config.passage_max_df)
-        cm, cs, cz = _runs(sk.reg_key, n, config.passage_max_df)
+        self.pass_count = pass_count
+        pz, cz = pass_runs.sizes, reg_runs.sizes
         total = int((pz * (pz - 1) // 2).sum()) + int((cz * (cz - 1) // 2).sum())
         self.parts = max(int(min_parts), 1, -(-total // _PAIR_BLOCK))
-        self.pruns = _RunPairs(pm, ps, pz, n, self.parts)
-        self.cruns = _RunPairs(cm, cs, cz, n, self.parts)
+        self.pruns = _RunPairs(pass_runs, n, self.parts)
+        self.cruns = _RunPairs(reg_runs, n, self.parts)
+
+    @classmethod
+    def from_sketches(cls, sk: DocSketches, config: CandidateConfig, verify: bool,
+                      min_parts: int = 1) -> "PassagePairStage":
+        """The stage of merged sketches (:func:`concat_sketches`)."""
+        return cls(_runs(sk.pass_key, sk.n_docs, config.passage_max_df),
+                   _runs(sk.reg_key, sk.n_docs, config.passage_max_df),
+                   sk.pass_count, config, verify, min_parts)
 
     def run(self, part: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """``(codes, hits, evidence, chains)`` of one part, codes sorted."""
@@ -1049,7 +1135,8 @@ def _serial_runner(stage: PassagePairStage) -> list:
 
 
 def _passage_pairs(sk: DocSketches, config: CandidateConfig, verify: bool = False,
-                   runner: PartRunner | None = None, min_parts: int = 1
+                   runner: PartRunner | None = None, min_parts: int = 1,
+                   runs: tuple[Runs, Runs] | None = None
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Document pairs sharing passage fingerprints (of document frequency
     ``2 .. passage_max_df``): ``(codes, hits, evidence, chains)``, codes sorted.
@@ -1061,9 +1148,13 @@ def _passage_pairs(sk: DocSketches, config: CandidateConfig, verify: bool = Fals
     at most about ``_PAIR_BLOCK`` occurrences, so memory stays bounded, and
     ``runner`` may spread the parts over processes; with ``verify`` only the
     pairs passing the evidence and chain tests of :func:`_passage_view` are
-    kept from each part.
+    kept from each part. ``runs``: the passage and chain :class:`Runs` if
+    already made (:func:`merge_runs`); made from ``sk``'s keys otherwise.
     """
-    stage = PassagePairStage(sk, config, verify, min_parts)
+    if runs is None:
+        stage = PassagePairStage.from_sketches(sk, config, verify, min_parts)
+    else:
+        stage = PassagePairStage(runs[0], runs[1], sk.pass_count, config, verify, min_parts)
     out = [r for r in (runner or _serial_runner)(stage) if len(r[0])]
     e = np.empty(0, np.int64)
     if not out:
@@ -1076,7 +1167,7 @@ def _passage_pairs(sk: DocSketches, config: CandidateConfig, verify: bool = Fals
 
 
 def _passage_view(sk: DocSketches, config: CandidateConfig, runner: PartRunner | None = None,
-                  min_parts: int = 1) -> tuple[np.ndarray, np.ndarray]:
+                  min_parts: int = 1, runs: tuple[Runs, Runs] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Doc pair codes with enough shared passage fingerprints, and their scores.
 
     Fingerprints in more than ``passage_max_df`` documents are dropped; each
@@ -1098,7 +1189,8 @@ def _passage_view(sk: DocSketches, config: CandidateConfig, runner: PartRunner |
     ``passage_min_containment``.
     """
     n = sk.n_docs
-    pc, hits, evidence, chains = _passage_pairs(sk, config, verify=True, runner=runner, min_parts=min_parts)
+    pc, hits, evidence, chains = _passage_pairs(sk, config, verify=True, runner=runner, min_parts=min_parts,
+                                                runs=runs)
     cont = _containment(pc, hits, sk.pass_count, n)
     rank = cont * (evidence / np.maximum(hits, 1)) * np.where(chains > 0, 2.0, 1.0)
     keep = _top_k_either(pc, rank, n, config.passage_top_k) & (cont >= config.passage_min_containment)
@@ -1107,7 +1199,8 @@ def _passage_view(sk: DocSketches, config: CandidateConfig, runner: PartRunner |
 
 def candidates_from_sketches(sk: DocSketches, config: CandidateConfig | None = None,
                              anchor_sig: np.ndarray | None = None, runner: PartRunner | None = None,
-                             min_parts: int = 1) -> list[Candidate]:
+                             min_parts: int = 1, passage_runs: tuple[Runs, Runs] | None = None
+                             ) -> list[Candidate]:
     """Band, pair and verify documents from their sketches.
 
     Args:
@@ -1119,6 +1212,9 @@ def candidates_from_sketches(sk: DocSketches, config: CandidateConfig | None = N
             (:class:`PassagePairStage`), e.g. in worker processes; default:
             one after the other in this process. The result does not depend on it.
         min_parts: Split the passage pair counting into at least this many parts.
+        passage_runs: The corpus-wide passage and chain :class:`Runs`
+            (:func:`merge_runs`) when ``sk`` was joined without its keys
+            (``concat_sketches(parts, keys=False)``).
 
     Returns:
         Candidates sorted by ``(i, j)``.
@@ -1134,7 +1230,7 @@ def candidates_from_sketches(sk: DocSketches, config: CandidateConfig | None = N
         if view == "sentence":
             codes, score = _sentence_view(sk, config)
         elif view == "passage":
-            codes, score = _passage_view(sk, config, runner, min_parts)
+            codes, score = _passage_view(sk, config, runner, min_parts, passage_runs)
         else:
             vc: ViewConfig = getattr(config, view)
             if view == "shingle":

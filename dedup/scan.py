@@ -1,16 +1,21 @@
 """``scan()``: find related documents in a crawl."""
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 import math
 import multiprocessing
 import os
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
+
+import numpy as np
 
 from dedup.align import TextFeatures, text_features
 from dedup.candidates import (
@@ -21,6 +26,7 @@ from dedup.candidates import (
     anchor_signatures,
     candidates_from_sketches,
     concat_sketches,
+    merge_runs,
     sketch_documents,
 )
 from dedup.cluster import Cluster, cluster
@@ -231,9 +237,21 @@ def _init_sketch_worker(texts: Sequence[str] | None) -> None:
         _WORKER_TEXTS[:] = [texts]
 
 
-def _sketch_range_task(args: tuple[int, int, CandidateConfig]) -> DocSketches:
-    s, e, cfg = args
-    return sketch_documents(list(_WORKER_TEXTS[0][s:e]), cfg)
+def _sketch_range_task(args: tuple[int, int, CandidateConfig, str | None]) -> DocSketches:
+    s, e, cfg, spill = args
+    sk = sketch_documents(list(_WORKER_TEXTS[0][s:e]), cfg)
+    if spill is None:
+        return sk
+    # large corpora: the passage and chain keys go to disk; the parent merges
+    # them one fingerprint range at a time (dedup.candidates.merge_runs)
+    for name in ("pass_key", "reg_key"):
+        np.save(f"{spill}.{name}.npy", getattr(sk, name), allow_pickle=False)
+    return dataclasses.replace(sk, pass_key=np.empty(0, np.uint64), reg_key=np.empty(0, np.uint64))
+
+
+#: From this many documents on, the parallel candidate stage keeps the passage
+#: keys on disk (temporary files) instead of in memory.
+SPILL_MIN_DOCS = 200_000
 
 
 def _tune_worker_malloc() -> None:
@@ -264,7 +282,8 @@ def _pool_context():
 
 def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | None = None,
                              workers: int | None = None, chunk_size: int | None = None,
-                             timings: dict[str, float] | None = None) -> list[Candidate]:
+                             timings: dict[str, float] | None = None, spill_min_docs: int = SPILL_MIN_DOCS,
+                             spill_root: str | None = None) -> list[Candidate]:
     """:func:`dedup.candidates.find_candidates`, with sketching spread over processes.
 
     Documents are cut into consecutive chunks, each featurised and sketched in a
@@ -283,6 +302,11 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
         chunk_size: Documents per task (default: about 4 tasks per worker, at
             most 2,000 documents each).
         timings: If given, ``sketch`` and ``pairs`` seconds are added to it.
+        spill_min_docs: From this many documents on (and with ``fork``
+            workers), the passage keys are written to temporary files and
+            merged from there one fingerprint range at a time, so the parent
+            never holds them all.
+        spill_root: Directory for those files (default: the system's temp dir).
 
     Returns:
         Candidates sorted by ``(i, j)``.
@@ -291,6 +315,7 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
     n_workers = workers or os.cpu_count() or 1
     n = len(texts)
     t0 = time.perf_counter()
+    passage_runs = None
     if n_workers > 1 and n > 1:
         size = chunk_size or max(1, min(2000, math.ceil(n / (4 * n_workers))))
         ctx = _pool_context()
@@ -298,12 +323,28 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
         n_chunks = -(-n // size)
         with ProcessPoolExecutor(max_workers=min(n_workers, n_chunks), mp_context=ctx,
                                  initializer=_init_sketch_worker, initargs=(texts if forked else None,)) as pool:
+            spill_dir = (tempfile.TemporaryDirectory(prefix="dedup-keys-", dir=spill_root)
+                         if forked and n >= spill_min_docs and "passage" in cfg.views else None)
             if forked:  # workers inherit ``texts``: send document ranges only
-                parts = list(pool.map(_sketch_range_task, [(s, min(n, s + size), cfg) for s in range(0, n, size)]))
+                tasks = [(s, min(n, s + size), cfg, None if spill_dir is None else
+                          os.path.join(spill_dir.name, f"part{s // size:06d}")) for s in range(0, n, size)]
+                parts = list(pool.map(_sketch_range_task, tasks))
             else:
-                parts = list(pool.map(_sketch_task, [(list(texts[s:s + size]), cfg) for s in range(0, n, size)]))
-            sk = concat_sketches(parts)
-            del parts
+                tasks = [(list(texts[s:s + size]), cfg) for s in range(0, n, size)]
+                parts = list(pool.map(_sketch_task, tasks))
+            offsets = np.cumsum([0] + [p.n_docs for p in parts])[:-1].tolist()
+            if "passage" in cfg.views:
+                if spill_dir is None:
+                    keys = ([p.pass_key for p in parts], [p.reg_key for p in parts])
+                else:
+                    keys = tuple([functools.partial(np.load, f"{t[3]}.{name}.npy", mmap_mode="r") for t in tasks]
+                                 for name in ("pass_key", "reg_key"))
+                passage_runs = tuple(merge_runs(k, offsets, n, cfg.passage_max_df) for k in keys)
+                del keys
+            if spill_dir is not None:
+                spill_dir.cleanup()
+            sk = concat_sketches(parts, keys=False)
+            del parts, tasks
             # anchor signatures need the corpus-wide document-frequency cap:
             # the parent caps, workers sign chunks of compact key arrays
             anchor_sig = (anchor_signatures(sk, cfg, pool.map, chunk_docs=max(size, 1000))
@@ -315,7 +356,7 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
     parallel = n_workers > 1 and n >= PARALLEL_MIN_DOCS and "fork" in multiprocessing.get_all_start_methods()
     cands = candidates_from_sketches(sk, cfg, anchor_sig=anchor_sig,
                                      runner=_ForkRunner(n_workers) if parallel else None,
-                                     min_parts=2 * n_workers if parallel else 1)
+                                     min_parts=2 * n_workers if parallel else 1, passage_runs=passage_runs)
     if timings is not None:
         timings["sketch"] = timings.get("sketch", 0.0) + t1 - t0
         timings["pairs"] = timings.get("pairs", 0.0) + time.perf_counter() - t1

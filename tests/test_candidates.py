@@ -70,6 +70,40 @@ def test_partitioned_sketches_give_same_result(seed_texts):
     assert candidates_from_sketches(joined, cfg) == find_candidates(seed_texts, cfg)
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 40), max_size=30), min_size=1, max_size=12),
+       st.integers(1, 5), st.integers(2, 6))
+def test_merge_runs_equals_runs_of_merged_keys(doc_feats, n_parts, max_df):
+    # keys of consecutive partitions, merged range by range == runs of all keys at once
+    from dedup.candidates import _DOC_BITS, _runs, merge_runs
+    n = len(doc_feats)
+    keys = [np.unique(np.array([(f * 0x9E3779B1 % (1 << 40)) << _DOC_BITS | d for f in fs], dtype=np.uint64))
+            for d, fs in enumerate(doc_feats)]
+    bounds = np.linspace(0, n, n_parts + 1).astype(int)
+    parts, offsets = [], []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        k = np.concatenate([keys[d] for d in range(lo, hi)] + [np.empty(0, np.uint64)]) - np.uint64(lo)
+        parts.append(np.sort(k))
+        offsets.append(int(lo))
+    whole = _runs(np.sort(np.concatenate(keys)), n, max_df)
+    merged = merge_runs(parts, offsets, n, max_df, buckets=3)
+    # the same groups (as sets of members per fingerprint), in the same order
+    assert np.array_equal(whole.sizes, merged.sizes) and np.array_equal(whole.members, merged.members)
+    assert all(2 <= z <= max_df for z in merged.sizes.tolist())
+
+
+def test_passage_pair_parts_do_not_change_the_result(seed_texts):
+    from dedup.candidates import _passage_pairs
+    sk = sketch_documents(seed_texts * 4)
+    cfg = CandidateConfig()
+    one = _passage_pairs(sk, cfg)
+    assert len(one[0])
+    for parts in (2, 3, 7):
+        many = _passage_pairs(sk, cfg, min_parts=parts)
+        for a, b in zip(one, many):
+            assert np.array_equal(a, b)
+
+
 def test_copy_and_containment():
     base = [
         "Officials in Springfield approved a 42 million dollar budget for the new bridge on Tuesday.",

@@ -51,6 +51,15 @@ def test_parallel_candidate_stage_equals_in_process(seed_dir):
         assert set(timings) == {"sketch", "pairs"}
 
 
+def test_spilled_candidate_stage_equals_in_process(seed_dir, tmp_path):
+    # passage keys written to disk by the workers and merged range by range
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seed_dir.iterdir())] * 3
+    one = find_candidates(texts)
+    two = find_candidates_parallel(texts, workers=2, chunk_size=4, spill_min_docs=1, spill_root=str(tmp_path))
+    assert two == one
+    assert list(tmp_path.iterdir()) == []  # the temporary key files are gone
+
+
 def test_scan_candidates_matches_find_candidates(seed_dir):
     cs = scan_candidates(seed_dir, workers=2)
     assert cs.candidates == find_candidates([d.text for d in cs.documents])
