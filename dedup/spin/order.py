@@ -14,8 +14,10 @@ words that occur exactly once on each side,
 Meaning-preserving reorderings are kept out: inversions between
 two words that both sit in runs of three or more shared words kept together
 in the same order (a clause or adjunct moved as a block: "In 1990, he moved to
-Paris" / "He moved to Paris in 1990") and inversions of conjuncts ("A and B" /
-"B and A") and between a quotation and its attribution ("'...,' X said" / "X
+Paris" / "He moved to Paris in 1990"), inversions of conjuncts ("A and B" /
+"B and A"), between whole items of one list ("written by A, B and C" /
+"written by C, B and A"; not when the items exchanged words, carry
+descriptions, have relations of their own or form a sequence with "then") and between a quotation and its attribution ("'...,' X said" / "X
 said: '...'") are not counted; when one moved run of words explains the whole
 change (``block_move``: "In 1990, X" / "X ... in 1990") no flag is raised
 either (a lone word counts as a block only when it moves to or from an end
@@ -133,6 +135,86 @@ def _listed(side: Side, i: int, j: int) -> bool:
     return any(w in _COORD for w in between) or side.breaks[hi] != side.breaks[lo]
 
 
+def _items(side: Side, skip: int = 0) -> tuple[list[int], list[frozenset[str]], list[bool]]:
+    """List items of a side: for each token the id of its item, each item's
+    content lemmas and whether it has a lead. An item is a run of tokens with
+    no coordinator, comma or semicolon inside ("Ned Wever, Milton Ager and
+    Jean Schwartz" -> three items; "Orlando (2014)" is one). Words up to the
+    last relation word of an item ("has played for FC Utrecht", "eleven are
+    private") are its *lead*: they relate the rest to the sentence, so only
+    the words after them are listed, and only the first item of a list may
+    have one. The first ``skip`` tokens (a beginning both sides share word for
+    word) belong to no item. A side with an apposition after a comma
+    ("Rexach, a composer of boleros, Rios, an author") has no list items: its
+    names and descriptions pair up, and reordering the names changes who is
+    what."""
+    ids: list[int] = []
+    keys: list[list[str]] = [[]]
+    leads: list[bool] = [False]
+    cur = 0
+    for k, w in enumerate(side.norms):
+        if k < skip:
+            ids.append(-1)
+            continue
+        gap = side.text[side.tokens[k - 1].end:side.tokens[k].start] if k else ""
+        if "," in gap and w in _APPOSITION:
+            return [], [], []  # "Rexach, a composer, Rios, an author": names with descriptions, no list
+        if w in _COORD or (("," in gap or ";" in gap) and ids and ids[-1] == cur):
+            if keys[cur] or leads[cur]:
+                cur += 1
+                keys.append([])
+                leads.append(False)
+            if w in _COORD:
+                ids.append(-1)
+                continue
+        ids.append(cur)
+        if w in _RELATION or w in _BE:
+            keys[cur] = []  # the words so far lead into the item
+            leads[cur] = True
+        elif side.is_content(k):
+            keys[cur].append(side.lemmas[k])
+    return ids, [frozenset(x) for x in keys], leads
+
+
+_APPOSITION = frozenset({"a", "an", "the", "his", "her", "their", "its", "former"})
+# words that make a list a sequence ("attended A and then B")
+_SEQUENCE = frozenset({"then", "later", "afterwards", "subsequently", "eventually", "finally", "next",
+                       "first", "second", "third", "before", "after", "followed", "until"})
+
+
+def _common_prefix(src: Side, sus: Side) -> int:
+    n = 0
+    for a, b in zip(src.norms, sus.norms):
+        if a != b:
+            break
+        n += 1
+    return n
+
+
+def _permuted_items(i: int, j: int, k: int, m: int,
+                    a: tuple[list[int], list[frozenset[str]], list[bool]],
+                    b: tuple[list[int], list[frozenset[str]], list[bool]]) -> bool:
+    """Whether source tokens i, j (suspect k, m) lie in two different items of
+    one list (see :func:`_items`) that the other side has as whole items too:
+    the list was reordered, no role changed. An item that took words of
+    another ("magnate Thomas Fearnley and landowner N. O. Fearnley" /
+    "magnate N. O. Fearnley and landowner Thomas Fearnley") is no whole item,
+    and items with a lead of their own ("born in Korneuburg, Germany and spent
+    his childhood in Stammersdorf, Vienna") are in different lists, so such
+    swaps still count."""
+    ids_a, items_a, leads_a = a
+    ids_b, items_b, leads_b = b
+    if not ids_a or not ids_b:
+        return False
+    a1, a2, b1, b2 = ids_a[i], ids_a[j], ids_b[k], ids_b[m]
+    if min(a1, a2, b1, b2) < 0 or a1 == a2 or b1 == b2:
+        return False
+    if any(leads_a[t] for t in range(min(a1, a2) + 1, max(a1, a2) + 1)) or \
+            any(leads_b[t] for t in range(min(b1, b2) + 1, max(b1, b2) + 1)):
+        return False
+    return items_a[a1] == items_b[b1] and items_a[a2] == items_b[b2]
+
+
 def _one_block_move(seq: list[int]) -> bool:
     """Whether moving one run of consecutive ranks puts ``seq`` in order (an
     adjunct or clause moved elsewhere, the rest in place). A lone word counts
@@ -221,6 +303,17 @@ def order_change(src: Side, sus: Side) -> OrderChange:
             run[in_suspect_order[k]] = j - i + 1
         i = j + 1
     qa, qb = _quoted(src), _quoted(sus)
+    skip = _common_prefix(src, sus)
+    ids_a, items_a, leads_a = _items(src, skip)
+    ids_b, items_b, leads_b = _items(sus, skip)
+    if any(w in _SEQUENCE for w in src.norms[skip:]) or any(w in _SEQUENCE for w in sus.norms[skip:]):
+        ids_a = ids_b = []  # "A and then B": an ordered list, its order is meaning
+    elif items_a and items_b:
+        # words both first items have lead into the list without a relation
+        # word ("The film stars Oscar Nunez, ..." / "Film stars Lily Rabe, ...")
+        lead = items_a[0] & items_b[0]
+        items_a[0] -= lead
+        items_b[0] -= lead
     disc = 0
     exchanges = 0
     swapped = (0, 0)
@@ -236,6 +329,9 @@ def order_change(src: Side, sus: Side) -> OrderChange:
                     continue  # a quote and its attribution ("'...,' X said" / "X said: '...'")
                 if rx > _BLOCK and run[y] > _BLOCK:
                     continue  # two blocks of words exchanged: a clause moved, not a role
+                if _permuted_items(shared[x][0], shared[y][0], tx, tgt[y], (ids_a, items_a, leads_a),
+                                   (ids_b, items_b, leads_b)):
+                    continue  # items of a list reordered whole ("A, B and C" / "C, B and A")
                 disc += 1
                 if _exchanged(src, shared[x][0], shared[y][0], sus, tx, tgt[y]) and not (
                         _listed(src, shared[x][0], shared[y][0]) and _listed(sus, tgt[y], tx)):

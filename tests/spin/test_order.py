@@ -51,3 +51,31 @@ def test_reordered_list_items_are_not_a_swap():
     a = "His wife was Ferenc Wathay , and their son Klara Csabi was also a famous commander ."
     b = "His wife was Klara Csabi , and her son Ferenc Wathay was also a famous commander ."
     assert "role-swap" in kinds(a, b)
+
+
+def test_list_items_reordered_whole_commute():
+    assert "role-swap" not in kinds(
+        "`` Trust in Me '' is a song that was written by Ned Wever , Milton Ager and Jean Schwartz .",
+        "`` Trust in Me '' is a song written by Jean Schwartz , Milton Ager , and Ned Wever .")
+    assert "role-swap" not in kinds(
+        "de Ruiter has played for FC Utrecht , FC Den Bosch , Excelsior , RKC Waalwijk and FC Emmen .",
+        "de Ruiter performed for RKC Waalwijk , FC Den Bosch , Excelsior , FC Utrecht and FC Emmen .")
+
+
+def test_list_items_that_changed_partners_or_order_still_swap():
+    # items that exchanged words: the roles moved, not the items
+    assert "role-swap" in kinds(
+        "He was the father of the ship 's magnate Thomas Fearnley and landowner N. O . Young Fearnley .",
+        "He was the father of shipping magnate N. O . Young Fearnley and landowner Thomas Fearnley .")
+    # names with descriptions: reordering the names changes who is what
+    assert "role-swap" in kinds(
+        "Among them are Marie Teresa Rios , a composer of boleros , Julita Ross , an author , and Sylvia Rexach , a singer .",
+        "Among them are Sylvia Rexach , a composer of boleros , Marie Teresa Rios , an author , and Julita Ross , a singer .")
+    # a value attached to each item stays: "Orlando (2014), Scottsdale (2013)"
+    assert "role-swap" in kinds(
+        "Previous host cities include Orlando ( 2014 ) , Scottsdale ( 2013 ) and San Diego ( 2012 ) .",
+        "Previous host cities include Orlando ( 2014 ) , San Diego ( 2013 ) , and Scottsdale ( 2012 ) .")
+    # items in different relations are no list
+    assert "role-swap" in kinds(
+        "Stipsits was born in Korneuburg , Germany and spent his childhood in Stammersdorf , Vienna .",
+        "Stipsits was born in Vienna and spent his childhood at Stammersdorf , Korneuburg .")
