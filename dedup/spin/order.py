@@ -215,6 +215,15 @@ def _permuted_items(i: int, j: int, k: int, m: int,
     return items_a[a1] == items_b[b1] and items_a[a2] == items_b[b2]
 
 
+def _number_flip(src: Side, i: int, j: int, sus: Side, k: int, m: int) -> bool:
+    """Whether a number and a word next to each other on both sides merely
+    changed places (a date or label written the other way round: "5 March" /
+    "March 5,", "2010 Summer" / "summer 2010")."""
+    if abs(i - j) != 1 or abs(k - m) != 1:
+        return False
+    return src.tokens[i].is_number != src.tokens[j].is_number
+
+
 def _one_block_move(seq: list[int]) -> bool:
     """Whether moving one run of consecutive ranks puts ``seq`` in order (an
     adjunct or clause moved elsewhere, the rest in place). A lone word counts
@@ -329,6 +338,8 @@ def order_change(src: Side, sus: Side) -> OrderChange:
                     continue  # a quote and its attribution ("'...,' X said" / "X said: '...'")
                 if rx > _BLOCK and run[y] > _BLOCK:
                     continue  # two blocks of words exchanged: a clause moved, not a role
+                if _number_flip(src, shared[x][0], shared[y][0], sus, tx, tgt[y]):
+                    continue  # "5 March" / "March 5", "2010 Summer" / "summer 2010"
                 if _permuted_items(shared[x][0], shared[y][0], tx, tgt[y], (ids_a, items_a, leads_a),
                                    (ids_b, items_b, leads_b)):
                     continue  # items of a list reordered whole ("A, B and C" / "C, B and A")

@@ -79,3 +79,13 @@ def test_list_items_that_changed_partners_or_order_still_swap():
     assert "role-swap" in kinds(
         "Stipsits was born in Korneuburg , Germany and spent his childhood in Stammersdorf , Vienna .",
         "Stipsits was born in Vienna and spent his childhood at Stammersdorf , Korneuburg .")
+
+
+def test_number_and_word_flipped_in_place_is_a_format_change():
+    assert "role-swap" not in kinds("He last appeared on 5 March 2010 at the Old Trafford ground .",
+                                    "He last appeared on March 5 , 2010 at the Old Trafford ground .")
+    assert "role-swap" not in kinds("Poland participated in the 2010 Summer Youth Olympics in Singapore .",
+                                    "Poland participated in the Summer 2010 Youth Olympics in Singapore .")
+    # two words flipped with no number among them still count
+    assert "role-swap" in kinds("Only the plural bears the first marker in the sentence.",
+                                "Only the first bears the plural marker in the sentence.")
