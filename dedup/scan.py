@@ -142,7 +142,11 @@ def judge_pair(a: Document, b: Document, config: Config) -> PairResult:
     Returns:
         The pair with its source, suspect and comparison.
     """
-    fa, fb = text_features(a.text), text_features(b.text)
+    return _judge(a, b, text_features(a.text), text_features(b.text), config)
+
+
+def _judge(a: Document, b: Document, fa: TextFeatures, fb: TextFeatures, config: Config) -> PairResult:
+    """:func:`judge_pair` with both texts' features already made."""
     ab = compare_features(fa, fb, config)   # b judged against a
     ba = compare_features(fb, fa, config)   # a judged against b
     da, db = a.meta.get("date"), b.meta.get("date")
@@ -435,6 +439,37 @@ def _judge_task(args: tuple[Document, Document, Config]) -> PairResult:
     return judge_pair(*args)
 
 
+#: Candidate pairs judged per task; features of a document are made once per chunk.
+_JUDGE_CHUNK = 32
+
+
+def _judge_chunk(docs: Sequence[Document], pairs: Sequence[tuple[int, int]], config: Config) -> list[PairResult]:
+    """:func:`judge_pair` of index pairs of ``docs``, each document featurised once."""
+    feats: dict[int, TextFeatures] = {}
+
+    def f(k: int) -> TextFeatures:
+        if k not in feats:
+            feats[k] = text_features(docs[k].text)
+        return feats[k]
+
+    return [_judge(docs[i], docs[j], f(i), f(j), config) for i, j in pairs]
+
+
+#: Documents and settings of the current ``fork`` judge worker (set by its
+#: initializer; inherited from the parent, not pickled).
+_WORKER_JUDGE: list[tuple[Sequence[Document], Config]] = []
+
+
+def _init_judge_worker(docs: Sequence[Document], config: Config) -> None:
+    _tune_worker_malloc()
+    _WORKER_JUDGE[:] = [(docs, config)]
+
+
+def _judge_chunk_task(pairs: list[tuple[int, int]]) -> list[PairResult]:
+    docs, config = _WORKER_JUDGE[0]
+    return _judge_chunk(docs, pairs, config)
+
+
 def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = None, workers: int | None = None,
          progress: bool = False) -> ScanResult:
     """Find copies, rewrites and spun rewrites among the documents under ``paths``.
@@ -454,13 +489,21 @@ def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = No
     n_workers = _resolve_workers(workers)
     cs = scan_candidates(paths, config=cfg, workers=n_workers, progress=progress)
     docs, cands, errors = cs.documents, cs.candidates, cs.errors
-    tasks = ((docs[c.i], docs[c.j], cfg) for c in cands)
-    results: Iterator[PairResult]
-    if n_workers > 1 and len(cands) > 1:
+    codes = [(c.i, c.j) for c in cands]
+    chunks = [codes[k:k + _JUDGE_CHUNK] for k in range(0, len(codes), _JUDGE_CHUNK)]
+    ctx = _pool_context()
+    if n_workers > 1 and len(cands) > 1 and ctx is not None and ctx.get_start_method() == "fork":
+        # workers inherit the documents; tasks are index pairs, in candidate
+        # order, so a document's features are made once per chunk
+        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=_init_judge_worker,
+                                 initargs=(docs, cfg)) as pool:
+            results_list = [r for part in pool.map(_judge_chunk_task, chunks) for r in part]
+    elif n_workers > 1 and len(cands) > 1:
+        tasks = ((docs[c.i], docs[c.j], cfg) for c in cands)
         with ProcessPoolExecutor(max_workers=n_workers) as pool:
             results_list = list(pool.map(_judge_task, tasks, chunksize=8))
     else:
-        results_list = [judge_pair(*t) for t in tasks]
+        results_list = [r for chunk in chunks for r in _judge_chunk(docs, chunk, cfg)]
     pairs = sorted((r for r in results_list if r.verdict != "unrelated"), key=lambda p: (p.source, p.suspect))
     clusters = cluster(pairs, tuple(RELATED_VERDICTS))
     return ScanResult(pairs, clusters, errors, documents=len(docs), candidates=len(cands))
