@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dedup.align.features import TextFeatures
+from dedup.align.features import SentenceFeatures, TextFeatures, _merge_sentences
 from dedup.align.scorer import LexicalScorer, ScoreMatrices, SentenceScorer
 
 
@@ -96,6 +96,13 @@ class AlignConfig:
         summary_extend_similarity: Similarity (with ``seed_weight`` shared)
             a sentence next to a summary needs to extend it from anywhere in
             the source.
+        chunk_chars: Length of the chunks (runs of consecutive sentences)
+            the chunk pass compares.
+        chunk_similarity: Weighted Dice of two chunks that makes them a
+            passage where no other passage is (0: no chunk pass).
+        max_expansion: A passage whose suspect side is more than this many
+            times longer than its source side is dropped (outside whole-text
+            rewrites).
     """
 
     min_similarity: float = 0.34
@@ -134,6 +141,9 @@ class AlignConfig:
     summary_extend_similarity: float = 0.35
     shared_source_share: float = 0.5
     verbatim_run_words: int = 25
+    chunk_chars: int = 300
+    chunk_similarity: float = 0.4
+    max_expansion: float = 4.0
 
 
 @dataclass(frozen=True)
@@ -192,7 +202,7 @@ def align_texts(source: TextFeatures, suspect: TextFeatures, config: AlignConfig
     """
     cfg = config or AlignConfig()
     al, m = _align(source, suspect, cfg, scorer or LexicalScorer())
-    return al, _passages(source, suspect, al, m, cfg)
+    return al, _passages(source, suspect, al, m, cfg, scorer or LexicalScorer())
 
 
 def _align(source: TextFeatures, suspect: TextFeatures, cfg: AlignConfig,
@@ -326,8 +336,9 @@ def build_passages(source: TextFeatures, suspect: TextFeatures, alignments: list
     cfg = config or AlignConfig()
     if not source.sentences or not suspect.sentences:
         return []
-    m = (scorer or LexicalScorer()).score(source.sentences, suspect.sentences)
-    return _passages(source, suspect, alignments, m, cfg)
+    sc = scorer or LexicalScorer()
+    m = sc.score(source.sentences, suspect.sentences)
+    return _passages(source, suspect, alignments, m, cfg, sc)
 
 
 @dataclass
@@ -363,7 +374,7 @@ def _is_rewrite(source: TextFeatures, suspect: TextFeatures, alignments: list[Se
 
 
 def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[SentenceAlignment],
-              m: ScoreMatrices | None, cfg: AlignConfig) -> list[Passage]:
+              m: ScoreMatrices | None, cfg: AlignConfig, scorer: SentenceScorer | None = None) -> list[Passage]:
     if m is None:
         return []
     sus_s = [f.sentence for f in suspect.sentences]
@@ -544,7 +555,92 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
         return passages
     if cfg.verbatim_run_words > 0:
         passages = _add_verbatim_runs(passages, source, suspect, cfg)
+    if cfg.chunk_similarity > 0:
+        passages = _add_chunk_passages(passages, source, suspect, scorer or LexicalScorer(), cfg)
+    # a reuse does not grow its source text many times over: such a passage
+    # is mostly unrelated suspect text around a few shared words
+    passages = [p for p in passages
+                if p.suspect_end - p.suspect_start <= cfg.max_expansion * (p.source_end - p.source_start)]
     return _one_use_of_source(passages, cfg)
+
+
+def _chunks(tf: TextFeatures, size: int) -> tuple[SentenceFeatures, ...]:
+    """Runs of consecutive sentences of at least ``size`` characters (the
+    last may be shorter), as pseudo-sentences; computed once per text."""
+    def compute() -> tuple[SentenceFeatures, ...]:
+        groups: list[list[SentenceFeatures]] = []
+        cur: list[SentenceFeatures] = []
+        for s in tf.sentences:
+            cur.append(s)
+            if cur[-1].sentence.end - cur[0].sentence.start >= size:
+                groups.append(cur)
+                cur = []
+        if cur:
+            groups.append(cur)
+        return tuple(_merge_sentences(tf.text, g) for g in groups)
+    return tf.memo(("chunks", size), compute)
+
+
+def _add_chunk_passages(passages: list[Passage], source: TextFeatures, suspect: TextFeatures,
+                        scorer: SentenceScorer, cfg: AlignConfig) -> list[Passage]:
+    """Chunk pass: blocks of consecutive sentences (``chunk_chars`` long)
+    whose terms overlap with ``chunk_similarity`` become passages where no
+    passage is (list-like text, or an obfuscation that broke the sentences,
+    leaves no sentence pair similar enough). Neighbouring hits form one
+    passage, cut on both sides to the sentences sharing terms with the
+    other side."""
+    cs, ct = _chunks(source, cfg.chunk_chars), _chunks(suspect, cfg.chunk_chars)
+    if not cs or not ct:
+        return passages
+    m = scorer.score(cs, ct)
+    hits = np.argwhere(m.dice >= cfg.chunk_similarity)
+    if not len(hits):
+        return passages
+
+    def free(lo: int, hi: int, taken: list[tuple[int, int]]) -> bool:
+        return not any(min(hi, b) > max(lo, a) for a, b in taken)
+
+    sus_taken = [(p.suspect_start, p.suspect_end) for p in passages]
+    src_taken = [(p.source_start, p.source_end) for p in passages]
+    # hits in suspect order, best source chunk first; neighbours group
+    groups: list[list[tuple[int, int]]] = []
+    for j, i in sorted(((int(j), int(i)) for i, j in hits), key=lambda h: (h[0], -m.dice[h[1], h[0]])):
+        a, b = ct[j].sentence, cs[i].sentence
+        if not free(a.start, a.end, sus_taken) or not free(b.start, b.end, src_taken):
+            continue
+        g = groups[-1] if groups else None
+        if g and g[-1][0] == j:
+            continue  # one source chunk per suspect chunk
+        if g and j - g[-1][0] <= 1 and abs(i - g[-1][1]) <= 1:
+            g.append((j, i))
+        else:
+            groups.append([(j, i)])
+    out = list(passages)
+    for g in groups:
+        sus_lo, sus_hi = ct[g[0][0]].sentence.start, ct[g[-1][0]].sentence.end
+        src_lo = min(cs[i].sentence.start for _, i in g)
+        src_hi = max(cs[i].sentence.end for _, i in g)
+        sus_span = _sharing_span(suspect, sus_lo, sus_hi, source, src_lo, src_hi)
+        src_span = _sharing_span(source, src_lo, src_hi, suspect, sus_lo, sus_hi)
+        if sus_span is None or src_span is None:
+            continue
+        score = float(np.mean([m.dice[i, j] for j, i in g]))
+        out.append(Passage(src_span[0], src_span[1], sus_span[0], sus_span[1], round(score, 4), ()))
+    out.sort(key=lambda p: p.suspect_start)
+    return out
+
+
+def _sharing_span(tf: TextFeatures, lo: int, hi: int, other: TextFeatures, olo: int, ohi: int,
+                  min_share: float = 0.3) -> tuple[int, int] | None:
+    """From the first to the last sentence of ``tf`` inside ``[lo, hi)`` with
+    at least ``min_share`` of its terms among the terms of ``other``'s
+    sentences inside ``[olo, ohi)``."""
+    vocab = frozenset().union(*(s.terms for s in other.sentences if olo <= s.sentence.start and s.sentence.end <= ohi))
+    keep = [s.sentence for s in tf.sentences if lo <= s.sentence.start and s.sentence.end <= hi
+            and s.terms and len(s.terms & vocab) >= min_share * len(s.terms)]
+    if not keep:
+        return None
+    return keep[0].start, keep[-1].end
 
 
 def _add_verbatim_runs(passages: list[Passage], source: TextFeatures, suspect: TextFeatures,

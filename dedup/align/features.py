@@ -77,15 +77,17 @@ class TextFeatures:
         groups: dict[int, list[SentenceFeatures]] = {}
         for p, s in zip(self.paragraph_of, self.sentences):
             groups.setdefault(p, []).append(s)
-        out = []
-        for p in sorted(groups):
-            g = groups[p]
-            span = Sentence(g[0].sentence.start, g[-1].sentence.end, self.text[g[0].sentence.start:g[-1].sentence.end])
-            out.append(SentenceFeatures(
-                span, frozenset().union(*(s.terms for s in g)), frozenset().union(*(s.free_terms for s in g)),
-                tuple(t for s in g for t in s.tokens), sum(s.quoted_chars for s in g),
-                frozenset().union(*(s.names for s in g))))
-        return out
+        return [_merge_sentences(self.text, groups[p]) for p in sorted(groups)]
+
+
+def _merge_sentences(text: str, g: list[SentenceFeatures]) -> SentenceFeatures:
+    """One pseudo-sentence spanning the consecutive sentences ``g`` of ``text``
+    with the union of their terms."""
+    span = Sentence(g[0].sentence.start, g[-1].sentence.end, text[g[0].sentence.start:g[-1].sentence.end])
+    return SentenceFeatures(
+        span, frozenset().union(*(s.terms for s in g)), frozenset().union(*(s.free_terms for s in g)),
+        tuple(t for s in g for t in s.tokens), sum(s.quoted_chars for s in g),
+        frozenset().union(*(s.names for s in g)))
 
 
 def _term_key(tok: Token) -> str:
