@@ -7,7 +7,8 @@ X", "flights from X to Y" / "from Y to X", "the plural bears the first marker"
 / "the first bears the plural marker"). Adjunct moves ("In 1990, he ..." /
 "He ... in 1990") also reorder words, so the measure is deliberately a
 *fraction*: the Kendall discordance between the two orders of the content
-words that occur exactly once on each side,
+words shared by both sides (a word repeated as often on each side pairs its
+occurrences by their neighbours, see :func:`_pair_occurrences`),
 
     discordance = (pairs of such words in opposite order) / (all pairs).
 
@@ -63,9 +64,9 @@ class OrderChange:
 
     Attributes:
         overlap: Shared tokens (multiset of lemmas) over the longer side's count.
-        discordance: Share of pairs of once-occurring shared content words whose
+        discordance: Share of pairs of shared content words (occurrences paired) whose
             order differs between the sides (0 = same order, 1 = reversed).
-        words: How many once-occurring shared content words were compared.
+        words: How many shared content words were compared.
         source_span: Source text from the first to the second word of the most
             displaced discordant pair ("" when none).
         suspect_span: The same two words' span in the suspect.
@@ -275,6 +276,49 @@ def _voice_change(passive: Side, active: Side) -> bool:
     return False
 
 
+def _pair_occurrences(src: Side, sus: Side, ca: Counter, cb: Counter
+                      ) -> tuple[dict[tuple[str, int], int], list[tuple[int, tuple[str, int]]]]:
+    """Key every source token and map the keys to suspect positions.
+
+    A word once on each side is keyed (word, 0). A word repeated as often on
+    both sides pairs each source occurrence with the suspect occurrence that
+    has the same neighbours, the right one first ("FC Utrecht" with "FC
+    Utrecht", "sexual harassment" with "sexual harassment"), in order among
+    equals; the
+    others then pair by order ("six are public" / "eleven are public").
+    Words repeated unequally are left out.
+    """
+    la, lb = src.lemmas, sus.lemmas
+    pos_b: dict[tuple[str, int], int] = {}
+    keyed: list[tuple[int, tuple[str, int]]] = []
+    occ_b: dict[str, list[int]] = {}
+    for k, w in enumerate(lb):
+        if ca[w] == cb[w]:
+            occ_b.setdefault(w, []).append(k)
+    seen: Counter = Counter()
+    taken: set[int] = set()
+    for k, w in enumerate(la):
+        key = (w, seen[w])
+        seen[w] += 1
+        keyed.append((k, key))
+        cands = occ_b.get(w)
+        if not cands:
+            continue
+        if len(cands) == 1:
+            pos_b[key] = cands[0]
+            continue
+
+        def agree(m: int) -> int:
+            left = k > 0 and m > 0 and la[k - 1] == lb[m - 1]
+            right = k + 1 < len(la) and m + 1 < len(lb) and la[k + 1] == lb[m + 1]
+            return int(left) + 2 * int(right)  # a modifier goes with its head: "sexual harassment"
+        free = [m for m in cands if m not in taken]
+        best = max(free, key=lambda m: (agree(m), -m))
+        taken.add(best)
+        pos_b[key] = best
+    return pos_b, keyed
+
+
 def order_change(src: Side, sus: Side) -> OrderChange:
     """Order change between two analysed sentences.
 
@@ -291,10 +335,10 @@ def order_change(src: Side, sus: Side) -> OrderChange:
         return _NONE
     ca, cb = Counter(la), Counter(lb)
     overlap = sum((ca & cb).values()) / max(len(la), len(lb))
-    pos_b = {w: k for k, w in enumerate(lb) if cb[w] == 1}
-    shared = [(k, w) for k, w in enumerate(la)
-              if ca[w] == 1 and w in pos_b and src.is_content(k) and w not in _DEGREE
-              and src.norms[k] not in _DEGREE and w.isalnum()]
+    pos_b, keyed = _pair_occurrences(src, sus, ca, cb)
+    shared = [(k, w) for k, w in keyed
+              if w in pos_b and src.is_content(k) and w[0] not in _DEGREE
+              and src.norms[k] not in _DEGREE and w[0].isalnum()]
     n = len(shared)
     if n < 3:
         return OrderChange(overlap, 0.0, n)
@@ -320,7 +364,7 @@ def order_change(src: Side, sus: Side) -> OrderChange:
     elif items_a and items_b:
         # words both first items have lead into the list without a relation
         # word ("The film stars Oscar Nunez, ..." / "Film stars Lily Rabe, ...")
-        lead = items_a[0] & items_b[0]
+        lead = (items_a[0] & items_b[0]) - frozenset().union(*items_a[1:], *items_b[1:])
         items_a[0] -= lead
         items_b[0] -= lead
     disc = 0

@@ -89,3 +89,13 @@ def test_number_and_word_flipped_in_place_is_a_format_change():
     # two words flipped with no number among them still count
     assert "role-swap" in kinds("Only the plural bears the first marker in the sentence.",
                                 "Only the first bears the plural marker in the sentence.")
+
+
+def test_repeated_words_pair_their_occurrences():
+    # "public" twice on each side: the occurrences pair by their neighbours,
+    # and the swapped "private"/"public" show
+    assert "role-swap" in kinds(
+        "El Hatillo provides free public education with seventeen primary schools , eleven are private and six are public .",
+        "El Hatillo offers free public education , with seventeen primary schools ; eleven are public and six are private .")
+    assert "role-swap" not in kinds("We are declaring war on sexual harassment and sexual assault .",
+                                    "We have declared war on sexual assault and sexual harassment .")
