@@ -276,7 +276,25 @@ def _voice_change(passive: Side, active: Side) -> bool:
     return False
 
 
-def _pair_occurrences(src: Side, sus: Side, ca: Counter, cb: Counter
+def _variant_keys(src: Side, sus: Side) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Lemmas of both sides, a word of one side that the other lacks keyed as
+    the other side's word with the same first six letters ("mystic" /
+    "mystical", "commemorated" / "commemoration")."""
+    la, lb = src.lemmas, sus.lemmas
+    only_a = {w for w in la if w not in sus.lemma_set and len(w) >= 6 and w.isalpha()}
+    only_b = {w for w in lb if w not in src.lemma_set and len(w) >= 6 and w.isalpha()}
+    if not only_a or not only_b:
+        return la, lb
+    by_prefix: dict[str, str] = {}
+    for w in sorted(only_a):
+        by_prefix.setdefault(w[:6], w)
+    mapping = {w: by_prefix[w[:6]] for w in only_b if w[:6] in by_prefix}
+    if not mapping:
+        return la, lb
+    return la, tuple(mapping.get(w, w) for w in lb)
+
+
+def _pair_occurrences(la: tuple[str, ...], lb: tuple[str, ...], ca: Counter, cb: Counter
                       ) -> tuple[dict[tuple[str, int], int], list[tuple[int, tuple[str, int]]]]:
     """Key every source token and map the keys to suspect positions.
 
@@ -288,7 +306,6 @@ def _pair_occurrences(src: Side, sus: Side, ca: Counter, cb: Counter
     others then pair by order ("six are public" / "eleven are public").
     Words repeated unequally are left out.
     """
-    la, lb = src.lemmas, sus.lemmas
     pos_b: dict[tuple[str, int], int] = {}
     keyed: list[tuple[int, tuple[str, int]]] = []
     occ_b: dict[str, list[int]] = {}
@@ -330,12 +347,12 @@ def order_change(src: Side, sus: Side) -> OrderChange:
         The :class:`OrderChange` (all zero when fewer than three shared
         content words can be compared).
     """
-    la, lb = src.lemmas, sus.lemmas
+    la, lb = _variant_keys(src, sus)
     if not la or not lb:
         return _NONE
     ca, cb = Counter(la), Counter(lb)
     overlap = sum((ca & cb).values()) / max(len(la), len(lb))
-    pos_b, keyed = _pair_occurrences(src, sus, ca, cb)
+    pos_b, keyed = _pair_occurrences(la, lb, ca, cb)
     shared = [(k, w) for k, w in keyed
               if w in pos_b and src.is_content(k) and w[0] not in _DEGREE
               and src.norms[k] not in _DEGREE and w[0].isalnum()]

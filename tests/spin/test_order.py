@@ -99,3 +99,8 @@ def test_repeated_words_pair_their_occurrences():
         "El Hatillo offers free public education , with seventeen primary schools ; eleven are public and six are private .")
     assert "role-swap" not in kinds("We are declaring war on sexual harassment and sexual assault .",
                                     "We have declared war on sexual assault and sexual harassment .")
+
+
+def test_spelling_variants_count_as_the_same_word_for_order():
+    assert "role-swap" in kinds("Xenophanes was a mystic poet whose view of philosophical unity was related to religion .",
+                                "Xenophanes was a philosophical poet whose view of mystical unity was related to religion .")
