@@ -248,7 +248,8 @@ def sketch(texts: list[str], config: CandidateConfig) -> Sketches:
         an = np.empty((n, 0), dtype=np.uint32)
     if "passage" in views and hasattr(sk, "pass_feat"):
         bounds = np.r_[0, np.cumsum(sk.pass_count)]
-        pf = [np.asarray(sk.pass_feat[bounds[d]:bounds[d + 1]], dtype=np.uint64) for d in range(n)]
+        feat = np.asarray(sk.pass_feat, dtype=np.uint64)  # a property that sorts: read it once
+        pf = [feat[bounds[d]:bounds[d + 1]] for d in range(n)]
     else:
         pf = [np.empty(0, np.uint64)] * n
     sent_sig = sk.sent_sig if "sentence" in views else np.empty((0, config.sentence.num_perm), np.uint32)
