@@ -52,26 +52,37 @@ def _acronym(name: Name) -> str:
 _NAME_GLUE = frozenset({"of", "at", "for", "and", "the", "with", "on", "in", "&", "de", "du", "la"})
 
 
-def _initial_chains(side: Side) -> list[str]:
+def _initial_chains(side: Side) -> list[tuple[str, frozenset[int]]]:
     """Initials of the runs of capitalised words of a side, function words and
-    commas inside a run allowed ("University of California at Los Angeles" -> "ucla")."""
-    chains: list[str] = []
+    commas inside a run allowed ("University of California at Los Angeles" ->
+    "ucla"), each with the offsets where a word after a comma or the first
+    word starts ("Viacom, General Electric" -> "vge", starts {0, 1})."""
+    chains: list[tuple[str, frozenset[int]]] = []
     cur = ""
+    starts: set[int] = set()
     for k, tok in enumerate(side.tokens):
         if tok.is_capitalized and side.norms[k][:1].isalpha():
-            if k and side.breaks[k] != side.breaks[k - 1] and cur and side.text[
-                    side.tokens[k - 1].end:tok.start].strip() not in (",",):
-                chains.append(cur)
-                cur = ""
+            gap = side.text[side.tokens[k - 1].end:tok.start] if k else ""
+            if k and side.breaks[k] != side.breaks[k - 1] and cur and gap.strip() != ",":
+                chains.append((cur, frozenset(starts)))
+                cur, starts = "", set()
+            if not cur or "," in gap:
+                starts.add(len(cur))
             cur += side.norms[k][0]
         elif side.norms[k] in _NAME_GLUE and cur:
             continue
         elif cur:
-            chains.append(cur)
-            cur = ""
+            chains.append((cur, frozenset(starts)))
+            cur, starts = "", set()
     if cur:
-        chains.append(cur)
+        chains.append((cur, frozenset(starts)))
     return chains
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def _acronym_of_other(key: str, side: Side, name: Name, other: Side) -> bool:
@@ -82,8 +93,8 @@ def _acronym_of_other(key: str, side: Side, name: Name, other: Side) -> bool:
     raw = side.tokens[name.first].text.split("'")[0].replace(".", "")
     if not (2 <= len(key) <= 6 and raw.isupper() and raw.isalpha()):
         return False
-    for chain in _initial_chains(other):
-        if chain.startswith(key) or (len(key) >= 3 and key in chain):
+    for chain, starts in _initial_chains(other):
+        if any(chain.startswith(key, st) for st in starts) or (len(key) >= 3 and key in chain):
             return True
     return False
 
@@ -94,8 +105,9 @@ def _matched(name: Name, side: Side, other: Side, threshold: float) -> bool:
             return True
     caps = [other.norms[k] for k in range(len(other.tokens)) if other.tokens[k].is_capitalized]
     for key in name.keys:
-        # abbreviations: "Nov." / "November", "Calif." / "California"
-        if len(key) >= 3 and any(len(c) >= 3 and (c.startswith(key) or key.startswith(c)) for c in caps):
+        # abbreviations: "Nov." / "November", "Calif." / "California"; plurals: "Gypsy" / "Gypsies"
+        if len(key) >= 3 and any(len(c) >= 3 and (c.startswith(key) or key.startswith(c)
+                                                  or _singular(c) == _singular(key)) for c in caps):
             return True
         # a name written into a longer word: "@Stake" / "AtStake"
         if len(key) >= 5 and any(len(c) > len(key) and (c.endswith(key) or c.startswith(key)) for c in caps):
@@ -112,6 +124,10 @@ def _matched(name: Name, side: Side, other: Side, threshold: float) -> bool:
         for other_name in other.names:
             if len(other_name.keys) >= 2 and _acronym(other_name) == acro:
                 return True
+    # the acronym of all the name's words, titles too ("General Electric" / "GE")
+    full = [side.norms[k] for k in range(name.first, name.last) if side.norms[k][:1].isalpha()]
+    if len(full) >= 2 and "".join(w[0] for w in full) in other.norm_set:
+        return True
     if len(name.keys) >= 2:
         acro = _acronym(name)
         if acro in other.norm_set:

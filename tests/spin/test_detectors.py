@@ -215,3 +215,10 @@ def test_primary_moves_reverse_despite_a_background_or_noun_use_of_the_word():
     # both moves on both sides: no reversal
     assert "antonym" not in kinds("Ford fell 2 percent while Chrysler rose 3 percent.",
                                   "Chrysler rose 3 percent while Ford fell 2 percent.")
+
+
+def test_acronym_after_a_comma_and_of_a_titled_name_and_plurals():
+    assert kinds("Like Viacom, GE -- parent of NBC -- is also seen as a less enthusiastic bidder.",
+                 "Like Viacom, General Electric is seen as a less enthusiastic bidder.") == []
+    assert kinds("The country tolerates the Gypsy tradition of arranged child weddings.",
+                 "The country tolerates the tradition of arranged child weddings among Roma, as Gypsies are known.") == []
