@@ -229,8 +229,10 @@ def _align(source: TextFeatures, suspect: TextFeatures, cfg: AlignConfig,
     return out, m
 
 
-def _free_vocabulary(tf: TextFeatures, cfg: AlignConfig) -> set[str]:
-    return set().union(*(s.free_terms for s in tf.sentences if s.quoted_share < cfg.max_quoted_share))
+def _free_vocabulary(tf: TextFeatures, cfg: AlignConfig) -> frozenset[str]:
+    """Unquoted content terms of the sentences that are not quotations (once per text)."""
+    return tf.memo(("free-vocabulary", cfg.max_quoted_share), lambda: frozenset().union(
+        *(s.free_terms for s in tf.sentences if s.quoted_share < cfg.max_quoted_share)))
 
 
 def vocabulary_similarity(source: TextFeatures, suspect: TextFeatures, config: AlignConfig | None = None) -> float:

@@ -3,7 +3,7 @@ a text, which of their characters are quoted, and their content terms."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Callable, Hashable
 
 from dedup.text.quotes import Quote, find_quotes
@@ -32,11 +32,12 @@ class SentenceFeatures:
     quoted_chars: int
     names: frozenset[str]
 
-    @property
+    # computed on first use and then read as plain attributes (hot in alignment)
+    @cached_property
     def length(self) -> int:
         return self.sentence.end - self.sentence.start
 
-    @property
+    @cached_property
     def quoted_share(self) -> float:
         return self.quoted_chars / self.length if self.length else 0.0
 

@@ -11,6 +11,8 @@ from typing import Any, Protocol, Sequence
 
 import math
 from collections import Counter
+from functools import lru_cache
+from itertools import repeat
 
 import jellyfish
 import numpy as np
@@ -90,6 +92,13 @@ def _merge_variants(source_terms: set[str], suspect_terms: set[str], names: set[
     return mapping
 
 
+@lru_cache(maxsize=4)
+def _merged_variants(source_terms: frozenset[str], suspect_terms: frozenset[str], names: frozenset[str],
+                     prefix: int, name_similarity: float) -> dict[str, str]:
+    """:func:`_merge_variants` of the last few term sets (read-only result)."""
+    return _merge_variants(set(source_terms), set(suspect_terms), set(names), prefix, name_similarity)
+
+
 @dataclass(frozen=True)
 class LexicalScorer:
     """Weighted overlap of stemmed content terms.
@@ -113,10 +122,11 @@ class LexicalScorer:
 
     def score(self, source: Sequence[SentenceFeatures], suspect: Sequence[SentenceFeatures]) -> ScoreMatrices:
         ns, nt = len(source), len(suspect)
-        src_terms = set().union(*(f.terms for f in source)) if source else set()
-        sus_terms = set().union(*(f.terms for f in suspect)) if suspect else set()
-        names = set().union(*(f.names for f in source), *(f.names for f in suspect)) if (source or suspect) else set()
-        variant = _merge_variants(src_terms, sus_terms, names, self.prefix, self.name_similarity)
+        src_terms = frozenset().union(*(f.terms for f in source))
+        sus_terms = frozenset().union(*(f.terms for f in suspect))
+        names = frozenset().union(*(f.names for f in source), *(f.names for f in suspect))
+        # sentences, paragraphs and chunks of one pair hold the same terms: merged once
+        variant = _merged_variants(src_terms, sus_terms, names, self.prefix, self.name_similarity)
 
         def keys(terms: frozenset[str]) -> frozenset[str]:
             if not variant or variant.keys().isdisjoint(terms):
@@ -195,16 +205,22 @@ class LexicalScorer:
         texts it occurs in, times the name/number or short-word prior."""
         la, lb = math.log1p(max(ns, 1)), math.log1p(max(nt, 1))
         inv_names = names | {variant.get(t, t) for t in names}
-        terms = list(dfa.keys() | dfb.keys())
+        every = dfa.keys() | dfb.keys()
+        named = list(every & inv_names)
+        rest = list(every - inv_names)
+        terms = named + rest
         if not terms:
             return {}
-        a = np.array([dfa.get(t, 0) for t in terms], dtype=np.float64)
-        b = np.array([dfb.get(t, 0) for t in terms], dtype=np.float64)
+        n = len(terms)
+        a = np.fromiter(map(dfa.get, terms, repeat(0)), dtype=np.float64, count=n)
+        b = np.fromiter(map(dfb.get, terms, repeat(0)), dtype=np.float64, count=n)
         with np.errstate(divide="ignore"):
             ra = np.where(a > 0, np.log1p(ns / a) / la, 0.0)
             rb = np.where(b > 0, np.log1p(nt / b) / lb, 0.0)
         present = (a > 0).astype(np.float64) + (b > 0)
-        boost, short = self.name_boost, 0.6
-        prior = np.array([boost if (t in inv_names or t[:1].isdigit()) else short if len(t) <= 3 else 1.0
-                          for t in terms])
+        # names and numbers (digits first) get the boost, other short words 0.6
+        first_digit = np.fromiter(map(str.isdigit, (t[:1] for t in rest)), dtype=bool, count=len(rest))
+        short = np.fromiter(map(len, rest), dtype=np.int64, count=len(rest)) <= 3
+        prior = np.concatenate([np.full(len(named), self.name_boost),
+                                np.where(first_digit, self.name_boost, np.where(short, 0.6, 1.0))])
         return dict(zip(terms, ((ra + rb) / present * prior).tolist()))
