@@ -44,6 +44,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from dedup.spin.analysis import Side
+from dedup.spin.lexicons import TITLES
 from dedup.text.quotes import find_quotes
 
 _MAX_SPAN = 8  # longer spans are shown as "first … last"
@@ -216,6 +217,23 @@ def _permuted_items(i: int, j: int, k: int, m: int,
     return items_a[a1] == items_b[b1] and items_a[a2] == items_b[b2]
 
 
+_ROLES = frozenset("""manager spokesman spokeswoman spokesperson president chairman chairwoman
+chief executive officer director founder head deputy sheriff provost editor analyst economist
+coach owner leader secretary minister governor mayor senator""".split())
+
+
+def _title_and_name(side: Side, i: int, j: int) -> bool:
+    """Whether one of two words is a role or title ("president", "spokesman")
+    and the other a capitalised name: a title moved around its holder ("Tibco's
+    chief marketing officer George Ahn" / "George Ahn, chief marketing
+    officer, Tibco") is the same statement."""
+    for a, b in ((i, j), (j, i)):
+        if (side.norms[a] in _ROLES or side.norms[a] in TITLES) and side.tokens[b].is_capitalized \
+                and not side.initial[b] and side.norms[b] not in _ROLES and side.norms[b] not in TITLES:
+            return True
+    return False
+
+
 def _number_flip(src: Side, i: int, j: int, sus: Side, k: int, m: int) -> bool:
     """Whether a number and a word next to each other on both sides merely
     changed places (a date or label written the other way round: "5 March" /
@@ -265,7 +283,12 @@ def _voice_change(passive: Side, active: Side) -> bool:
     for k, w in enumerate(n):
         if w != "by" or k < 2 or not any(n[m] in _BE for m in range(max(0, k - 4), k)):
             continue
-        verb = next((m for m in range(k - 1, max(-1, k - 4), -1) if passive.is_content(m)), None)
+        # the participle right after the auxiliary, even with an adjunct before
+        # "by" ("was sued in state court by X", "being banned for a time by X")
+        verb = next((m for m in range(k - 1, max(0, k - 7), -1)
+                     if passive.is_content(m) and (n[m - 1] in _BE or m > 1 and n[m - 2] in _BE)), None)
+        if verb is None:
+            verb = next((m for m in range(k - 1, max(-1, k - 4), -1) if passive.is_content(m)), None)
         agent = next((m for m in range(k + 1, min(len(n), k + 5)) if passive.is_content(m)), None)
         if verb is None or agent is None:
             continue
@@ -399,6 +422,8 @@ def order_change(src: Side, sus: Side) -> OrderChange:
                     continue  # a quote and its attribution ("'...,' X said" / "X said: '...'")
                 if rx > _BLOCK and run[y] > _BLOCK:
                     continue  # two blocks of words exchanged: a clause moved, not a role
+                if _title_and_name(src, shared[x][0], shared[y][0]):
+                    continue  # "President Mary Sue Coleman" / "Mary Sue Coleman, president of"
                 if _number_flip(src, shared[x][0], shared[y][0], sus, tx, tgt[y]):
                     continue  # "5 March" / "March 5", "2010 Summer" / "summer 2010"
                 if _permuted_items(shared[x][0], shared[y][0], tx, tgt[y], (ids_a, items_a, leads_a),
