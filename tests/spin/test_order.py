@@ -107,9 +107,8 @@ def test_spelling_variants_count_as_the_same_word_for_order():
 
 
 def test_title_moved_around_its_holder_and_passive_with_an_adjunct():
-    assert "role-swap" not in kinds(
-        '"We are making these commitments because it is right," said Michael Mudd, spokesman for the company.',
-        '"We are making these commitments because it is right," company spokesman Michael Mudd said yesterday.')
+    assert "role-swap" not in kinds("Spokesman Michael Mudd said the values of the firm have not changed .",
+                                    "Michael Mudd , spokesman , said the values of the firm have not changed .")
     assert "role-swap" not in kinds(
         "Four years ago, Nike was sued in state court by California activist Marc Kasky under a statute.",
         "Four years ago, California activist Marc Kasky sued Nike under a statute.")
