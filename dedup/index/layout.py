@@ -42,8 +42,8 @@ from dedup.sketch import EMPTY_VALUE
 _LITTLE = sys.byteorder == "little"
 
 #: Version of the stored layout; bump on any incompatible change
-#: (2: posting lists capped per key, stop keys).
-FORMAT_VERSION = 2
+#: (2: posting lists capped per key, stop keys; 3: postings in sorted segments).
+FORMAT_VERSION = 3
 #: MinHash scheme of :mod:`dedup.sketch` (datasketch's ``affine32``).
 SCHEME = "affine32"
 

@@ -1,12 +1,13 @@
 """SQLite backend: one file, WAL mode, one transaction per batch.
 
-Schema (format version 1)::
+Schema (format version 3)::
 
     meta(name TEXT PRIMARY KEY, value TEXT)
         magic       'dedup-index'
         params      JSON of IndexParams (views, perms, bands/rows, seeds, scheme, version, fingerprint)
         store_text  '1' or '0'
         next_iid    next internal id (never reused)
+        next_seg    next segment id (never reused)
     docs(iid INTEGER PRIMARY KEY, doc_id TEXT UNIQUE, sh BLOB, an BLOB, se BLOB,
          npf INTEGER, pf BLOB, text TEXT NULL)
                                              -- signatures as '<u4' bytes, passage
@@ -14,25 +15,27 @@ Schema (format version 1)::
                                              -- what verification reads comes first in
                                              -- the row (no walk through the text's
                                              -- overflow pages)
-    postings(key INTEGER, iid INTEGER, PRIMARY KEY (key, iid)) WITHOUT ROWID
-                                             -- one row per posting key of a document
-    stopkeys(key INTEGER PRIMARY KEY, first INTEGER)
-                                             -- keys that reached their cap (layout.key_cap):
-                                             -- their postings are deleted, later documents are
-                                             -- not filed under them; ``first`` is the oldest
-                                             -- document that had the key
+    segments(id INTEGER PRIMARY KEY, seg INTEGER, part INTEGER, level INTEGER, data BLOB)
+                                             -- sorted posting segments, one or more parts
+                                             -- each (dedup.index.segments.encode_part)
+    stops(seq INTEGER PRIMARY KEY, data BLOB)  -- keys stopped by one batch, with their
+                                             -- first documents (encode_part)
+    dead(seq INTEGER PRIMARY KEY, data BLOB)   -- internal ids retired by one batch or
+                                             -- removal ('<u4' bytes)
 
-Posting keys per news article: 32 shingle + 75 anchor bands + one per passage
-fingerprint (~400 for 3,000 characters). A batch is written with one
-``executemany`` of its postings sorted by key, looked up with ``IN (...)``
-over its distinct keys (chunks of 30,000), under one transaction.
+Postings are segments (see :mod:`dedup.index.segments`): each batch adds
+one, a level of 8 is merged into one segment of the next level in the same
+transaction. The file holds 12 bytes per posting (~460 per news article:
+32 shingle bands + one per passage fingerprint), about 5.5 KB per article
+plus its sketches and text. Format version 2 (one SQL row per posting) is
+refused with a message saying to rebuild.
 
-Writers take the database lock with ``BEGIN IMMEDIATE`` (look-up and insert
-of a batch happen under one lock, so concurrent writers see each other in a
-serial order) and wait up to ``busy_timeout`` for each other. WAL with
-``synchronous=NORMAL``: a committed batch survives a crash of the process
-(SIGKILL); after a power loss the last batches may be lost but the file stays
-consistent.
+Writers take the database lock with ``BEGIN IMMEDIATE`` (read what others
+committed, look up and write a batch under one lock, so concurrent writers
+see each other in a serial order) and wait up to ``busy_timeout`` for each
+other. WAL with ``synchronous=NORMAL``: a committed batch survives a crash of
+the process (SIGKILL); after a power loss the last batches may be lost but
+the file stays consistent.
 """
 from __future__ import annotations
 
@@ -46,14 +49,17 @@ from typing import Any, Callable, Sequence, TypeVar
 
 import numpy as np
 
-from dedup.index.base import _E, Entry, Postings, per_entry
+from dedup.index.base import _E, Entry, Postings
 from dedup.index.layout import (
+    FORMAT_VERSION,
     CorruptIndexError,
     DedupIndexError,
     IndexParams,
+    ParameterMismatchError,
     StoredSketch,
     keys_of_sketch,
 )
+from dedup.index.segments import PostingCache, decode_ids, decode_part, decode_parts, encode_ids, encode_part, encode_parts
 
 MAGIC = "dedup-index"
 _CHUNK = 30000  # bound parameters per IN (...) query (SQLite >= 3.32 allows 32766)
@@ -66,10 +72,13 @@ CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs(iid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE,
                                 sh BLOB NOT NULL, an BLOB NOT NULL, se BLOB NOT NULL,
                                 npf INTEGER NOT NULL, pf BLOB NOT NULL, text TEXT);
-CREATE TABLE IF NOT EXISTS postings(key INTEGER NOT NULL, iid INTEGER NOT NULL,
-                                    PRIMARY KEY (key, iid)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS stopkeys(key INTEGER PRIMARY KEY, first INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS segments(id INTEGER PRIMARY KEY, seg INTEGER NOT NULL, part INTEGER NOT NULL,
+                                    level INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS segments_seg ON segments(seg, part);
+CREATE TABLE IF NOT EXISTS stops(seq INTEGER PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS dead(seq INTEGER PRIMARY KEY, data BLOB NOT NULL);
 """
+_TABLES = {"meta", "docs", "segments", "stops", "dead"}
 
 
 def _busy(e: BaseException) -> bool:
@@ -102,16 +111,15 @@ def _guard(fn: Callable[..., T]) -> Callable[..., T]:
                     break
                 time.sleep(delay)  # some busy cases (WAL recovery, snapshot) bypass the busy handler
                 delay = min(0.5, delay * 2)
+            except CorruptIndexError:
+                self._rollback()
+                raise
         e = error
         msg = str(e)
         if _busy(e):
             raise DedupIndexError(f"{self.location}: index is locked by another process for too long "
                                   f"({msg})") from None
-        if self._conn is not None and self._conn.in_transaction:
-            try:
-                self._conn.rollback()
-            except sqlite3.Error:
-                pass
+        self._rollback()
         raise CorruptIndexError(f"{self.location}: damaged or not a dedup index ({msg}); "
                                 "restore it from a backup or rebuild it") from None
     return wrapper
@@ -120,6 +128,10 @@ def _guard(fn: Callable[..., T]) -> Callable[..., T]:
 def check_file(path: Path) -> None:
     """Cheap structural checks of an existing file before SQLite opens it."""
     size = path.stat().st_size
+    deadline = time.monotonic() + 2.0
+    while size == 0 and time.time() - path.stat().st_mtime < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)  # just created by another process opening the same new index: give it time
+        size = path.stat().st_size
     if size == 0:
         raise CorruptIndexError(f"{path}: file is empty (0 bytes), not a dedup index; "
                                 "delete it to start a new index")
@@ -146,6 +158,7 @@ class SQLiteBackend:
         self.busy_timeout = busy_timeout
         self._conn: sqlite3.Connection | None = None
         self._params: IndexParams | None = None
+        self._cache = PostingCache()
         path = Path(location)
         if path.is_dir():
             raise DedupIndexError(f"{location}: is a directory; give a file path for the index")
@@ -154,6 +167,13 @@ class SQLiteBackend:
         elif not path.parent.exists():
             raise DedupIndexError(f"{location}: directory {path.parent} does not exist")
         self._open(busy_timeout)
+
+    def _rollback(self) -> None:
+        if self._conn is not None and self._conn.in_transaction:
+            try:
+                self._conn.rollback()
+            except sqlite3.Error:
+                pass
 
     @_guard
     def _open(self, busy_timeout: float) -> None:
@@ -168,20 +188,22 @@ class SQLiteBackend:
         if str(mode).lower() != "wal":
             raise DedupIndexError(f"{self.location}: cannot switch the index to WAL mode (got {mode})")
         c.execute("PRAGMA synchronous=NORMAL")
-        c.execute("PRAGMA cache_size=-262144")
+        c.execute("PRAGMA wal_autocheckpoint=16384")  # checkpoint (and sync) every ~64 MB, not every batch
+        c.execute("PRAGMA cache_size=-65536")
         c.execute("PRAGMA temp_store=MEMORY")
         c.execute("PRAGMA mmap_size=17179869184")  # reads through the OS page cache (capped by the build)
         tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if tables and "meta" not in tables:
             raise CorruptIndexError(f"{self.location}: an SQLite database but not a dedup index "
                                     f"(tables: {', '.join(sorted(tables))})")
-        need = {"docs", "postings", "stopkeys"}
-        if tables and not need <= tables:
-            if "meta" in tables and "stopkeys" not in tables and {"docs", "postings"} <= tables:
-                raise DedupIndexError(f"{self.location}: index of an older format (no stop keys); rebuild it with "
-                                      "this version of dedup (dedup index add NEW_INDEX PATH...)")
+        if tables and ("postings" in tables or "stopkeys" in tables):
+            raise ParameterMismatchError(
+                f"{self.location}: index of an older format (one SQL row per posting, format version 2 "
+                f"or earlier); this dedup reads format version {FORMAT_VERSION}: rebuild the index with "
+                "this version of dedup (dedup index add NEW_INDEX PATH...)")
+        if tables and not _TABLES <= tables:
             raise CorruptIndexError(f"{self.location}: dedup index is missing tables "
-                                    f"{sorted(need - tables)}; rebuild it")
+                                    f"{sorted(_TABLES - tables)}; rebuild it")
 
     # ------------------------------------------------------------- meta ---
     def _meta(self) -> dict[str, str]:
@@ -218,142 +240,104 @@ class SQLiteBackend:
                 c.execute(stmt)
         c.executemany("INSERT OR IGNORE INTO meta(name, value) VALUES (?, ?)",
                       [("magic", MAGIC), ("params", params.to_json()), ("store_text", "1" if store_text else "0"),
-                       ("next_iid", "1")])
+                       ("next_iid", "1"), ("next_seg", "1")])
         c.execute("COMMIT")
 
     @_guard
     def store_text(self) -> bool:
         return self._meta().get("store_text", "1") == "1"
 
-    # ----------------------------------------------------------- lookup ---
-    def _select(self, keys: np.ndarray) -> Postings:
-        """Stored rows of ``keys``: postings, plus (key, first) of stop keys (``stop`` True)."""
-        assert self._conn is not None
-        ks, ii, st = [], [], []
-        kl = keys.tolist()
-        for s in range(0, len(kl), _CHUNK // 2):
-            part = kl[s:s + _CHUNK // 2]
-            marks = ",".join("?" * len(part))
-            rows = self._conn.execute(f"SELECT key, iid, 0 FROM postings WHERE key IN ({marks}) UNION ALL "
-                                      f"SELECT key, first, 1 FROM stopkeys WHERE key IN ({marks})",
-                                      part + part).fetchall()
-            if rows:
-                arr = np.array(rows, dtype=np.int64)
-                ks.append(arr[:, 0])
-                ii.append(arr[:, 1])
-                st.append(arr[:, 2].astype(bool))
-        if not ks:
-            return Postings(_E, _E, np.zeros(0, bool))
-        return Postings(np.concatenate(ks), np.concatenate(ii), np.concatenate(st))
+    # ------------------------------------------------------------ cache ---
+    def _sync(self) -> None:
+        """Bring the posting cache up to what is committed (call inside a transaction)."""
+        c = self._conn
+        assert c is not None
+        cache = self._cache
+        listing = {int(sg): int(lv) for sg, lv in c.execute("SELECT seg, level FROM segments WHERE part = 0")}
 
+        def load(seg: int) -> tuple[np.ndarray, np.ndarray]:
+            raws = [r[0] for r in c.execute("SELECT data FROM segments WHERE seg = ? ORDER BY part", (seg,))]
+            return decode_parts(raws, f"{self.location}: segment {seg}")
+
+        cache.sync_segments(listing, load)
+        rows = c.execute("SELECT seq, data FROM stops WHERE seq > ? ORDER BY seq", (cache.stops_seen,)).fetchall()
+        if rows:
+            self._check_seq(rows, cache.stops_seen, "stops")
+            cache.add_stops(decode_part(d, f"{self.location}: stop record {q}") for q, d in rows)
+        rows = c.execute("SELECT seq, data FROM dead WHERE seq > ? ORDER BY seq", (cache.dead_seen,)).fetchall()
+        if rows:
+            self._check_seq(rows, cache.dead_seen, "dead")
+            cache.add_dead(decode_ids(d, f"{self.location}: record {q}") for q, d in rows)
+
+    def _check_seq(self, rows: list, seen: int, table: str) -> None:
+        if [r[0] for r in rows] != list(range(seen + 1, seen + 1 + len(rows))):
+            raise CorruptIndexError(f"{self.location}: table {table} has gaps (damaged); rebuild the index")
+
+    def _read_sync(self) -> None:
+        """Sync the cache in a read transaction, unless nobody else wrote since."""
+        c = self._conn
+        assert c is not None
+        version = c.execute("PRAGMA data_version").fetchone()[0]
+        if version == self._cache.version:
+            return
+        c.execute("BEGIN")
+        try:
+            self._sync()
+        finally:
+            self._rollback()
+        self._cache.version = version
+
+    # ----------------------------------------------------------- lookup ---
     @_guard
     def lookup(self, keys: np.ndarray, caps: np.ndarray) -> Postings:
-        return self._select(keys)
+        self._read_sync()
+        return self._cache.lookup(np.unique(np.asarray(keys, dtype=np.int64)))
 
     # -------------------------------------------------------------- add ---
-    def _delete_doc(self, iid: int, sh: bytes, an: bytes, se: bytes, pf: bytes, params: IndexParams) -> None:
-        assert self._conn is not None
-        s = StoredSketch.from_bytes(sh, an, se, pf, params.candidates)
-        keys = np.unique(keys_of_sketch(s, params.candidates).all()).tolist()
-        self._conn.executemany("DELETE FROM postings WHERE key = ? AND iid = ?", [(k, iid) for k in keys])
-        self._conn.execute("DELETE FROM docs WHERE iid = ?", (iid,))
-
     @_guard
     def add_batch(self, entries: Sequence[Entry], want_postings: bool = True) -> list[tuple[int, Postings | None]]:
         c = self._conn
         assert c is not None
-        params = self.load_params()
-        assert params is not None
-        n = len(entries)
-        allk = np.concatenate([e.all_keys for e in entries]) if entries else _E
-        caps = np.concatenate([e.caps for e in entries]) if entries else _E
-        pos = np.repeat(np.arange(n, dtype=np.int64), [len(e.all_keys) for e in entries])
-        ukeys, ufirst, uinv = np.unique(allk, return_index=True, return_inverse=True)
-        ucap = caps[ufirst]
-        bcount = np.bincount(uinv, minlength=len(ukeys))
         blobs = [e.sketch.to_bytes() for e in entries]
         c.execute("BEGIN IMMEDIATE")
         try:
+            self._sync()
             ids = [e.doc_id for e in entries]
-            old = []
+            old: list[int] = []
             for s in range(0, len(ids), _CHUNK):
                 part = ids[s:s + _CHUNK]
-                old += c.execute(f"SELECT iid, sh, an, se, pf FROM docs WHERE doc_id IN ({','.join('?' * len(part))})",
-                                 part).fetchall()
-            for iid, sh, an, se, pf in old:
-                self._delete_doc(iid, sh, an, se, pf, params)
-            if want_postings:
-                stored = self._select(ukeys)
-                live = ~stored.stop
-                stop_keys = np.unique(stored.keys[stored.stop])
-                lk, li = stored.keys[live], stored.iids[live]
-                o = np.argsort(lk, kind="stable")
-                lk, li = lk[o], li[o]
-                lo, hi = np.searchsorted(lk, ukeys, "left"), np.searchsorted(lk, ukeys, "right")
-                scount = hi - lo
-                smin = np.full(len(ukeys), np.iinfo(np.int64).max, dtype=np.int64)
-                if len(li):
-                    has = scount > 0
-                    smin[has] = np.minimum.reduceat(li, lo[has]) if has.any() else smin[has]
-            else:
-                stop_keys, scount, smin = self._counts(ukeys)
-            next_iid = int(c.execute("SELECT value FROM meta WHERE name='next_iid'").fetchone()[0])
-            iids = np.arange(next_iid, next_iid + n, dtype=np.int64)
-            piid = iids[pos]
-            # documents per key after this batch -> keys reaching their cap become stop keys
-            stopped = np.isin(ukeys, stop_keys, assume_unique=True)
-            newly = ~stopped & (scount + bcount >= ucap)
-            rows_ok = ~(stopped | newly)[uinv]
-            if newly.any():
-                nk = ukeys[newly]
-                # first document of each newly stopped key: oldest stored one, else the batch's first
-                first = smin[newly].copy()
-                m = newly[uinv]
-                np.minimum.at(first, np.searchsorted(nk, allk[m]), piid[m])
-                gone = nk[scount[newly] > 0].tolist()
-                c.executemany("DELETE FROM postings WHERE key = ?", zip(gone))
-                c.executemany("INSERT OR REPLACE INTO stopkeys(key, first) VALUES (?, ?)",
-                              zip(nk.tolist(), first.tolist()))
+                old += [r[0] for r in c.execute(
+                    f"SELECT iid FROM docs WHERE doc_id IN ({','.join('?' * len(part))})", part)]
+            meta = self._meta()
+            next_iid, next_seg = int(meta["next_iid"]), int(meta["next_seg"])
+            plan = self._cache.plan(entries, next_iid, np.array(old, dtype=np.int64), want_postings)
+            if old:
+                c.executemany("DELETE FROM docs WHERE iid = ?", [(i,) for i in old])
+                c.execute("INSERT INTO dead(seq, data) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM dead), ?)",
+                          (encode_ids(plan.dead),))
             c.executemany("INSERT INTO docs(iid, doc_id, sh, an, se, npf, pf, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                           [(i, e.doc_id, b[0], b[1], b[2], len(e.sketch.passages), b[3], e.text)
-                           for i, e, b in zip(iids.tolist(), entries, blobs)])
-            wk, wi = allk[rows_ok], piid[rows_ok]
-            o = np.argsort(wk, kind="stable")
-            c.executemany("INSERT OR IGNORE INTO postings(key, iid) VALUES (?, ?)",
-                          zip(wk[o].tolist(), wi[o].tolist()))
-            c.execute("UPDATE meta SET value = ? WHERE name = 'next_iid'", (str(next_iid + n),))
+                           for i, e, b in zip(plan.iids.tolist(), entries, blobs)])
+            if len(plan.stop_keys):
+                c.execute("INSERT INTO stops(seq, data) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM stops), ?)",
+                          (encode_part(plan.stop_keys, plan.stop_first),))
+            if plan.gone:
+                c.executemany("DELETE FROM segments WHERE seg = ?", [(g,) for g in plan.gone])
+            seg_ids = list(range(next_seg, next_seg + len(plan.new_segs)))
+            for sid, (level, k, i) in zip(seg_ids, plan.new_segs):
+                c.executemany("INSERT INTO segments(seg, part, level, data) VALUES (?, ?, ?, ?)",
+                              [(sid, p, level, raw) for p, raw in enumerate(encode_parts(k, i))])
+            c.executemany("UPDATE meta SET value = ? WHERE name = ?",
+                          [(str(next_iid + len(entries)), "next_iid"), (str(next_seg + len(seg_ids)), "next_seg")])
             c.execute("COMMIT")
         except BaseException:
-            if c.in_transaction:
-                c.rollback()
+            self._rollback()
             raise
-        if not want_postings:
-            return [(i, None) for i in iids.tolist()]
-        posts = per_entry(n, stored, allk, pos, piid, stop_keys)
-        return list(zip(iids.tolist(), posts))
-
-    def _counts(self, ukeys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For sorted distinct ``ukeys``: the stop keys among them, and each
-        key's number of postings and smallest internal id (counted in SQLite,
-        one row per key)."""
-        assert self._conn is not None
-        kl = ukeys.tolist()
-        rows, stops = [], []
-        for s in range(0, len(kl), _CHUNK):
-            part = kl[s:s + _CHUNK]
-            marks = ",".join("?" * len(part))
-            rows += self._conn.execute(f"SELECT key, COUNT(*), MIN(iid) FROM postings WHERE key IN ({marks}) "
-                                       "GROUP BY key", part).fetchall()
-            stops += self._conn.execute(f"SELECT key FROM stopkeys WHERE key IN ({marks})", part).fetchall()
-        scount = np.zeros(len(ukeys), dtype=np.int64)
-        smin = np.full(len(ukeys), np.iinfo(np.int64).max, dtype=np.int64)
-        if rows:
-            arr = np.array(rows, dtype=np.int64)
-            at = np.searchsorted(ukeys, arr[:, 0])
-            scount[at] = arr[:, 1]
-            smin[at] = arr[:, 2]
-        stop_keys = np.sort(np.array([r[0] for r in stops], dtype=np.int64))
-        return stop_keys, scount, smin
+        self._cache.apply(plan, seg_ids)
+        iids = plan.iids.tolist()
+        if plan.posts is None:
+            return [(i, None) for i in iids]
+        return list(zip(iids, plan.posts))
 
     # ------------------------------------------------------------ reads ---
     @_guard
@@ -391,17 +375,16 @@ class SQLiteBackend:
     def remove(self, doc_id: str) -> bool:
         c = self._conn
         assert c is not None
-        params = self.load_params()
-        assert params is not None
         c.execute("BEGIN IMMEDIATE")
         try:
-            r = c.execute("SELECT iid, sh, an, se, pf FROM docs WHERE doc_id = ?", (doc_id,)).fetchone()
+            r = c.execute("SELECT iid FROM docs WHERE doc_id = ?", (doc_id,)).fetchone()
             if r is not None:
-                self._delete_doc(*r, params)
+                c.execute("DELETE FROM docs WHERE iid = ?", (r[0],))
+                c.execute("INSERT INTO dead(seq, data) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM dead), ?)",
+                          (encode_ids(np.array([r[0]])),))
             c.execute("COMMIT")
         except BaseException:
-            if c.in_transaction:
-                c.rollback()
+            self._rollback()
             raise
         return r is not None
 
@@ -413,11 +396,12 @@ class SQLiteBackend:
     @_guard
     def stats(self) -> dict[str, Any]:
         assert self._conn is not None
+        self._read_sync()
         page_size = self._conn.execute("PRAGMA page_size").fetchone()[0]
         pages = self._conn.execute("PRAGMA page_count").fetchone()[0]
         wal = Path(self.location + "-wal")
-        stop = self._conn.execute("SELECT COUNT(*) FROM stopkeys").fetchone()[0]
-        return {"backend": "sqlite", "stop_keys": stop, "file_bytes": os.path.getsize(self.location),
+        return {"backend": "sqlite", "segments": len(self._cache.segs), "postings": self._cache.postings(),
+                "stop_keys": len(self._cache.stop_keys), "file_bytes": os.path.getsize(self.location),
                 "wal_bytes": wal.stat().st_size if wal.exists() else 0, "db_bytes": page_size * pages}
 
     @_guard
@@ -437,27 +421,44 @@ class SQLiteBackend:
             return problems + [str(e)]
         if params is None:
             return problems + ["no parameters recorded (not initialised)"]
-        next_iid = int(self._meta().get("next_iid", "0"))
-        max_iid = c.execute("SELECT COALESCE(MAX(iid), 0) FROM docs").fetchone()[0]
-        if max_iid >= next_iid:
-            problems.append(f"meta next_iid {next_iid} <= largest document iid {max_iid}")
-        dangling = c.execute("SELECT COUNT(*) FROM (SELECT DISTINCT iid FROM postings) p "
-                             "WHERE p.iid NOT IN (SELECT iid FROM docs)").fetchone()[0] if full else 0
-        if dangling:
-            problems.append(f"{dangling} internal ids in postings without a document")
-        for iid, doc_id, sh, an, se, pf in (c.execute("SELECT iid, doc_id, sh, an, se, pf FROM docs") if full else []):
+        cache = self._cache = PostingCache()  # re-read everything, checksums included
+        c.execute("BEGIN")
+        try:
             try:
-                s = StoredSketch.from_bytes(sh, an, se, pf, params.candidates)
+                self._sync()
             except CorruptIndexError as e:
-                problems.append(f"document {doc_id!r}: {e}")
-                continue
-            keys = np.unique(keys_of_sketch(s, params.candidates).all()).tolist()
-            marks = ",".join("?" * len(keys))
-            have = c.execute(f"SELECT (SELECT COUNT(*) FROM postings WHERE iid = ? AND key IN ({marks})) + "
-                             f"(SELECT COUNT(*) FROM stopkeys WHERE key IN ({marks}))",
-                             [iid, *keys, *keys]).fetchone()[0] if keys else 0
-            if have != len(keys):
-                problems.append(f"document {doc_id!r}: {len(keys) - have} of {len(keys)} posting keys missing")
+                return problems + [str(e)]
+            problems += cache.check()
+            meta = self._meta()
+            next_iid = int(meta.get("next_iid", "0"))
+            max_iid = c.execute("SELECT COALESCE(MAX(iid), 0) FROM docs").fetchone()[0]
+            if max_iid >= next_iid:
+                problems.append(f"meta next_iid {next_iid} <= largest document iid {max_iid}")
+            segs = {r[0] for r in c.execute("SELECT seg FROM segments")}
+            if segs and max(segs) >= int(meta.get("next_seg", "0")):
+                problems.append(f"meta next_seg {meta.get('next_seg')} <= largest segment id {max(segs)}")
+            if full:
+                ids = cache.all_ids()
+                live = np.array([r[0] for r in c.execute("SELECT iid FROM docs")], dtype=np.int64)
+                known = np.union1d(live, cache.dead)
+                dangling = np.setdiff1d(ids, known)
+                if len(dangling):
+                    problems.append(f"{len(dangling)} internal ids in postings without a document")
+                for iid, doc_id, sh, an, se, pf in c.execute("SELECT iid, doc_id, sh, an, se, pf FROM docs"):
+                    try:
+                        s = StoredSketch.from_bytes(sh, an, se, pf, params.candidates)
+                    except CorruptIndexError as e:
+                        problems.append(f"document {doc_id!r}: {e}")
+                        continue
+                    keys = np.unique(keys_of_sketch(s, params.candidates).all())
+                    missing = int(np.count_nonzero(~cache.has(keys, iid)))
+                    if missing:
+                        problems.append(f"document {doc_id!r}: {missing} of {len(keys)} posting keys missing")
+                    if len(problems) > 50:
+                        break
+        finally:
+            self._rollback()
+        cache.version = None
         return problems
 
     def close(self) -> None:
@@ -466,5 +467,3 @@ class SQLiteBackend:
                 self._conn.close()
             finally:
                 self._conn = None
-
-
