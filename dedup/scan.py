@@ -34,6 +34,7 @@ from dedup.compare import Comparison, compare_features
 from dedup.config import Config
 from dedup.document import Document, ReadError
 from dedup.io import iter_inputs
+from dedup.store import DocumentStore
 from dedup.verdict import RELATED_VERDICTS, VERDICTS
 
 _RANK = {v: k for k, v in enumerate(VERDICTS)}
@@ -176,13 +177,14 @@ class CandidateScan:
     """Outcome of :func:`scan_candidates` (the candidate stage alone).
 
     Attributes:
-        documents: The documents read, in input order (candidates index it).
+        documents: The documents read, in input order (candidates index it); a
+            compact :class:`~dedup.store.DocumentStore` (a ``Sequence[Document]``).
         candidates: Candidate pairs, sorted by ``(i, j)``.
         errors: Inputs that could not be read.
         timings: Seconds spent per step (``read``, ``sketch``, ``pairs``).
     """
 
-    documents: list[Document]
+    documents: Sequence[Document]
     candidates: list[Candidate]
     errors: list[ReadError]
     timings: dict[str, float] = field(default_factory=dict)
@@ -190,8 +192,9 @@ class CandidateScan:
     def candidate_rows(self) -> Iterator[dict[str, Any]]:
         """One dict per candidate: ``a``, ``b`` (document ids), ``views``, ``score``."""
         docs = self.documents
+        ids = docs.ids() if isinstance(docs, DocumentStore) else [d.id for d in docs]
         for c in self.candidates:
-            yield {"a": docs[c.i].id, "b": docs[c.j].id, "views": list(c.views), "score": c.score}
+            yield {"a": ids[c.i], "b": ids[c.j], "views": list(c.views), "score": c.score}
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
         """Write ``candidates.jsonl`` and ``errors.jsonl``.
@@ -421,15 +424,18 @@ def scan_candidates(paths: str | Path | Sequence[str | Path], *, config: Config 
         paths = [paths]
     n_workers = _resolve_workers(workers)
     t0 = time.perf_counter()
-    docs: list[Document] = []
+    docs = DocumentStore()  # compact: texts as UTF-8 blocks, shared with fork workers
     errors: list[ReadError] = []
     for item in iter_inputs(paths, cfg.reader):
-        (docs if isinstance(item, Document) else errors).append(item)
+        if isinstance(item, Document):
+            docs.append(item)
+        else:
+            errors.append(item)
     timings = {"read": time.perf_counter() - t0}
     if progress:
         print(f"read {len(docs)} documents, {len(errors)} errors", file=sys.stderr)
     use = n_workers if len(docs) >= PARALLEL_MIN_DOCS else 1
-    cands = find_candidates_parallel([d.text for d in docs], cfg.candidates, use, timings=timings)
+    cands = find_candidates_parallel(docs.texts(), cfg.candidates, use, timings=timings)
     if progress:
         print(f"{len(cands)} candidate pairs", file=sys.stderr)
     return CandidateScan(docs, cands, errors, timings)

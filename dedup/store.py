@@ -1,0 +1,151 @@
+"""Compact in-memory storage of a corpus for :func:`dedup.scan.scan`.
+
+A million news articles held as Python ``Document`` objects take about twice
+their UTF-8 size (string headers, dicts, allocator slack). :class:`DocumentStore`
+keeps the texts as UTF-8 in large byte blocks with offset arrays, the ids in
+a list and the metadata only where there is some, and builds a
+:class:`~dedup.document.Document` when one is asked for. It is a read-only
+``Sequence[Document]`` once filled, so code that indexes or iterates
+documents works unchanged; :meth:`DocumentStore.texts` is a
+``Sequence[str]`` view of the texts alone.
+
+Worker processes started with ``fork`` after the store is filled share its
+blocks without copying.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator, Mapping, Sequence, overload
+
+import numpy as np
+
+from dedup.document import Document
+
+__all__ = ["DocumentStore", "TextView"]
+
+#: Bytes per storage block (texts never straddle blocks).
+_BLOCK = 64 << 20
+
+
+class DocumentStore(Sequence[Document]):
+    """Documents in input order, texts stored as UTF-8 in large blocks.
+
+    Args:
+        block_bytes: Size of a storage block (a larger text gets a block of its own).
+
+    Example::
+
+        store = DocumentStore()
+        for doc in iter_inputs(paths):
+            store.append(doc)
+        store[0].text, len(store), store.texts()[3:5]
+    """
+
+    def __init__(self, block_bytes: int = _BLOCK) -> None:
+        if block_bytes < 1:
+            raise ValueError(f"block_bytes must be >= 1, got {block_bytes}")
+        self._block_bytes = block_bytes
+        self._blocks: list[bytes] = []
+        self._cur = bytearray()
+        self._ids: list[str] = []
+        self._meta: dict[int, Mapping[str, Any]] = {}
+        self._block = np.empty(0, dtype=np.int32)   # block of each document
+        self._start = np.empty(0, dtype=np.int64)   # byte offset inside its block
+        self._len = np.empty(0, dtype=np.int64)     # UTF-8 length
+        self._pending: list[tuple[int, int, int]] = []
+
+    # -- filling -------------------------------------------------------------
+
+    def append(self, doc: Document) -> None:
+        """Add one document (kept in order).
+
+        Args:
+            doc: The document; its text is stored UTF-8 encoded.
+        """
+        data = doc.text.encode("utf-8", "surrogatepass")
+        if self._cur and len(self._cur) + len(data) > self._block_bytes:
+            self._seal()
+        self._pending.append((len(self._blocks), len(self._cur), len(data)))
+        self._cur += data
+        self._ids.append(doc.id)
+        if doc.meta:
+            self._meta[len(self._ids) - 1] = doc.meta
+        if len(self._pending) >= 65536:
+            self._flush_index()
+
+    def _seal(self) -> None:
+        self._blocks.append(bytes(self._cur))
+        self._cur = bytearray()
+
+    def _flush_index(self) -> None:
+        if self._pending:
+            p = np.array(self._pending, dtype=np.int64).reshape(-1, 3)
+            self._block = np.concatenate([self._block, p[:, 0].astype(np.int32)])
+            self._start = np.concatenate([self._start, p[:, 1]])
+            self._len = np.concatenate([self._len, p[:, 2]])
+            self._pending = []
+
+    def _ready(self) -> None:
+        if self._pending:
+            self._flush_index()
+        if self._cur:
+            self._seal()
+
+    # -- reading -------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def text(self, i: int) -> str:
+        """The text of document ``i``."""
+        self._ready()
+        b, s, n = int(self._block[i]), int(self._start[i]), int(self._len[i])
+        return self._blocks[b][s:s + n].decode("utf-8", "surrogatepass")
+
+    @overload
+    def __getitem__(self, i: int) -> Document: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Document]: ...
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"document index {i} out of range for {len(self)} documents")
+        i %= len(self)
+        return Document(self._ids[i], self.text(i), self._meta.get(i, {}))
+
+    def __iter__(self) -> Iterator[Document]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def ids(self) -> list[str]:
+        """Document ids, in order."""
+        return list(self._ids)
+
+    def texts(self) -> "TextView":
+        """The texts as a read-only ``Sequence[str]``."""
+        self._ready()
+        return TextView(self)
+
+    def nbytes(self) -> int:
+        """Bytes of stored text."""
+        self._ready()
+        return sum(len(b) for b in self._blocks)
+
+
+class TextView(Sequence[str]):
+    """The texts of a :class:`DocumentStore` (decoded on access)."""
+
+    def __init__(self, store: DocumentStore) -> None:
+        self._store = store
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._store.text(k) for k in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"text index {i} out of range for {len(self)} documents")
+        return self._store.text(i % len(self))

@@ -1,0 +1,54 @@
+"""The compact document store used by scan."""
+from __future__ import annotations
+
+import pytest
+
+from dedup.document import Document
+from dedup.store import DocumentStore
+
+
+def _docs():
+    return [
+        Document("a.txt", "Plain ASCII text."),
+        Document("b.jsonl#1", "Ünïcödé — “quotes” and emoji 🙂", {"url": "http://x", "date": "2024-01-02"}),
+        Document("c.txt", ""),
+        Document("d.txt", "x" * 50),
+        Document("e.txt", "lone surrogate \udc80 kept"),
+    ]
+
+
+@pytest.mark.parametrize("block", [1, 16, 1 << 20])
+def test_store_gives_back_the_documents(block):
+    docs = _docs()
+    store = DocumentStore(block_bytes=block)
+    for d in docs:
+        store.append(d)
+    assert len(store) == len(docs)
+    assert list(store) == docs
+    assert store[1].meta == {"url": "http://x", "date": "2024-01-02"} and store[0].meta == {}
+    assert store[-1] == docs[-1]
+    assert store[1:4] == docs[1:4]
+    assert store.ids() == [d.id for d in docs]
+    texts = store.texts()
+    assert list(texts) == [d.text for d in docs]
+    assert texts[2:] == [d.text for d in docs[2:]]
+    assert store.nbytes() == sum(len(d.text.encode("utf-8", "surrogatepass")) for d in docs)
+
+
+def test_store_grows_after_reading():
+    store = DocumentStore(block_bytes=8)
+    store.append(Document("a", "first text"))
+    assert store[0].text == "first text"
+    store.append(Document("b", "second"))
+    assert [d.text for d in store] == ["first text", "second"]
+
+
+def test_store_index_errors():
+    store = DocumentStore()
+    store.append(Document("a", "x"))
+    with pytest.raises(IndexError):
+        store[1]
+    with pytest.raises(IndexError):
+        store.texts()[-2]
+    with pytest.raises(ValueError, match="block_bytes"):
+        DocumentStore(block_bytes=0)
