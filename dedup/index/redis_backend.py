@@ -12,7 +12,9 @@ pickled or unpickled; integers are ASCII decimal unless said otherwise)::
                                     bands/rows, seeds, scheme, format version,
                                     sketch fingerprint)
                          store_text "1" or "0"
-    P:next        STRING last internal id handed out (INCR; ids never reused)
+    P:ver         STRING commits so far (every write bumps it; writers WATCH it)
+    P:next        STRING next internal id (ids never reused)
+    P:nseg        STRING next segment id (never reused)
     P:ids         HASH   doc_id (UTF-8) -> internal id
     P:d:<iid>     HASH   id    doc_id (UTF-8)
                          text  UTF-8 text (absent when store_text is "0")
@@ -20,36 +22,34 @@ pickled or unpickled; integers are ASCII decimal unless said otherwise)::
                          an    anchor signature, little-endian uint32 values
                          se    per-sentence signatures, little-endian uint32, row-major
                          pf    passage fingerprints, little-endian uint64 values
-    P:p:<key>     STRING posting list of one posting key; <key> is the signed
-                         64-bit posting key as 8 raw little-endian bytes; the
-                         value is the internal ids filed under it, each 4 bytes
-                         little-endian uint32, in insertion order (APPEND).
-                         A list holding its key's cap of ids (``layout.key_cap``:
-                         50, 20 for passage fingerprints) is a stop key: nothing
-                         more is appended, and a look-up counts it as over its cap
-                         (first id only for the shingle/anchor views, dropped for
-                         passage/sentence).
+    P:segs        HASH   segment id -> "<level> <parts>"
+    P:s:<seg>:<part> STRING one part of a sorted posting segment
+                         (:func:`dedup.index.segments.encode_part`: n, crc32,
+                         n int64 posting keys, n uint32 internal ids)
+    P:stops       LIST   one record per batch that stopped keys (encode_part:
+                         the keys and their first documents)
+    P:dead        LIST   internal ids retired by a batch or a removal
+                         (little-endian uint32 values)
 
-Memory: every posting key is a Redis key (~80 bytes of server overhead each,
-~500 per news article): about 40 KB per article with its text, so 1M articles
-need ~40 GB of Redis memory. (Grouping posting keys into hashes of ~100
-fields would cut this several times; not done yet.)
+Postings are segments as in the SQLite backend (:mod:`dedup.index.segments`):
+each batch adds one, 8 of a level merge into one of the next level. Memory:
+12 bytes per posting (~460 per news article), plus the document hash (text and
+sketches, ~5 KB for a 3,000-character article): about 11 KB per article, 1M
+articles in ~11 GB.
 
-Consistency: adding a document is one Lua script (atomic on the server): it
-retires an older document of the same id, takes a new internal id, appends
-the new id to the posting list of each of the document's keys (one APPEND for
-a new key; a list that was already full is cut back to its cap), returning
-what the list held before (when the caller wants postings), and
-writes ``P:d:<iid>`` and ``P:ids``. Concurrent writers are therefore
-serialised per document, and each sees exactly the documents added before it.
-A batch of :meth:`Index.add_many` is one pipeline of such scripts (one round
-trip). Removing or replacing a document deletes ``P:d:<iid>`` and its
-``P:ids`` entry; its id stays in posting lists and is skipped on read (a
-posting whose ``P:d:<iid>`` is missing is dead).
+Consistency: a batch is one optimistic transaction: ``WATCH P:ver``, read
+what other writers committed since this process last looked, look the batch
+up, then ``MULTI`` ... ``EXEC`` writes the documents, the segment, stop and
+retired records, merges and ``INCR P:ver``. When another writer committed in
+between, ``EXEC`` fails and the batch is looked up again (no partial state is
+ever visible: Redis applies a transaction all at once). Concurrent writers
+are therefore serialised per batch, and each sees exactly the documents added
+before it. Removing or replacing a document deletes ``P:d:<iid>`` (and its
+``P:ids`` entry) and appends its id to ``P:dead``.
 """
 from __future__ import annotations
 
-import json
+import time
 from typing import Any, Sequence
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
@@ -61,54 +61,13 @@ from dedup.index.layout import (
     DedupIndexError,
     IndexParams,
     StoredSketch,
-    key_cap,
     keys_of_sketch,
 )
+from dedup.index.segments import PostingCache, decode_ids, decode_part, decode_parts, encode_ids, encode_part, encode_parts
 
 MAGIC = b"dedup-index"
-
-_ADD = """
-local p = ARGV[1]
-local old = redis.call('HGET', p .. ':ids', ARGV[2])
-if old then redis.call('DEL', p .. ':d:' .. old) end
-local iid = redis.call('INCR', p .. ':next')
-local b = string.char(iid % 256, math.floor(iid / 256) % 256, math.floor(iid / 65536) % 256,
-                      math.floor(iid / 16777216) % 256)
-local keys = ARGV[9]
-local caps = ARGV[10]
-local want = ARGV[11] == '1'
-local res = {iid}
-for i = 0, #keys / 8 - 1 do
-  local k = p .. ':p:' .. string.sub(keys, i * 8 + 1, i * 8 + 8)
-  local cap4 = 4 * string.byte(caps, i + 1)
-  local l = redis.call('APPEND', k, b)
-  if l > 4 then
-    local full = l > cap4
-    if want then
-      res[#res + 1] = i
-      res[#res + 1] = redis.call('GETRANGE', k, 0, (full and cap4 or l - 4) - 1)
-    end
-    if full then redis.call('SET', k, redis.call('GETRANGE', k, 0, cap4 - 1)) end
-  end
-end
-local d = p .. ':d:' .. iid
-if ARGV[4] == '1' then
-  redis.call('HSET', d, 'id', ARGV[2], 'text', ARGV[3], 'sh', ARGV[5], 'an', ARGV[6], 'se', ARGV[7], 'pf', ARGV[8])
-else
-  redis.call('HSET', d, 'id', ARGV[2], 'sh', ARGV[5], 'an', ARGV[6], 'se', ARGV[7], 'pf', ARGV[8])
-end
-redis.call('HSET', p .. ':ids', ARGV[2], iid)
-return res
-"""
-
-_REMOVE = """
-local p = ARGV[1]
-local old = redis.call('HGET', p .. ':ids', ARGV[2])
-if not old then return 0 end
-redis.call('DEL', p .. ':d:' .. old)
-redis.call('HDEL', p .. ':ids', ARGV[2])
-return 1
-"""
+#: Seconds a writer keeps retrying a batch that other writers' commits invalidated.
+RETRY_SECONDS = 300.0
 
 
 def _split_location(location: str) -> tuple[str, str]:
@@ -119,6 +78,10 @@ def _split_location(location: str) -> tuple[str, str]:
         raise DedupIndexError(f"{location}: prefix must be non-empty and contain no ':'")
     url = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(q, doseq=True), parts.fragment))
     return url, prefix
+
+
+class _Stale(Exception):
+    """Another writer committed while this one was reading."""
 
 
 class RedisBackend:
@@ -140,21 +103,24 @@ class RedisBackend:
         except (redis.RedisError, ValueError, OSError) as e:
             self._r = None
             raise DedupIndexError(f"{location}: cannot reach the Redis server ({e})") from None
-        self._add = self._r.register_script(_ADD)
-        self._remove = self._r.register_script(_REMOVE)
         self._params: IndexParams | None = None
+        self._cache = PostingCache()
         p = self.prefix
         self.k_meta, self.k_ids, self.k_next = f"{p}:meta", f"{p}:ids", f"{p}:next"
+        self.k_ver, self.k_nseg, self.k_segs = f"{p}:ver", f"{p}:nseg", f"{p}:segs"
+        self.k_stops, self.k_dead = f"{p}:stops", f"{p}:dead"
 
     def _d(self, iid: int) -> str:
         return f"{self.prefix}:d:{iid}"
 
-    def _pkey(self, key: int) -> bytes:
-        return f"{self.prefix}:p:".encode() + int(key).to_bytes(8, "little", signed=True)
+    def _part(self, seg: int, part: int) -> str:
+        return f"{self.prefix}:s:{seg}:{part}"
 
     def _call(self, fn, *a, **k):
         try:
             return fn(*a, **k)
+        except self._redis.WatchError:
+            raise
         except self._redis.ResponseError as e:
             raise CorruptIndexError(f"{self.location}: unexpected data under prefix {self.prefix!r} ({e}); "
                                     "is another program using these keys? Use another ?prefix= or rebuild") from None
@@ -189,35 +155,118 @@ class RedisBackend:
     def store_text(self) -> bool:
         return self._call(self._r.hget, self.k_meta, "store_text") != b"0"
 
+    # ------------------------------------------------------------ cache ---
+    def _sync(self, conn: Any, version: int) -> None:
+        """Bring the posting cache up to commit ``version`` (read through ``conn``,
+        a client or a watching pipeline); :class:`_Stale` if another writer
+        committed meanwhile."""
+        cache = self._cache
+        listing_raw = self._call(conn.hgetall, self.k_segs)
+        listing, parts = {}, {}
+        for k, v in listing_raw.items():
+            try:
+                level, n = (int(x) for x in v.split())
+                listing[int(k)], parts[int(k)] = level, n
+            except ValueError:
+                raise CorruptIndexError(f"{self.location}: {self.k_segs} holds a damaged entry; "
+                                        "rebuild the index") from None
+
+        def load(seg: int) -> tuple[np.ndarray, np.ndarray]:
+            raws = [self._call(conn.get, self._part(seg, p)) for p in range(parts[seg])]
+            if any(r is None for r in raws):
+                self._stale(conn, version)
+            return decode_parts(raws, f"{self.location}: segment {seg}")
+
+        cache.sync_segments(listing, load)
+        stops = self._call(conn.lrange, self.k_stops, cache.stops_seen, -1)
+        if stops:
+            cache.add_stops(decode_part(r, f"{self.location}: stop record") for r in stops)
+        dead = self._call(conn.lrange, self.k_dead, cache.dead_seen, -1)
+        if dead:
+            cache.add_dead(decode_ids(r, f"{self.location}: retired ids") for r in dead)
+        cache.version = version
+
+    def _stale(self, conn: Any, version: int) -> None:
+        if int(self._call(conn.get, self.k_ver) or 0) != version:
+            raise _Stale()
+        raise CorruptIndexError(f"{self.location}: a posting segment listed in {self.k_segs} is missing "
+                                "(damaged); rebuild the index")
+
+    def _read_sync(self) -> None:
+        deadline = time.monotonic() + RETRY_SECONDS
+        while True:
+            version = int(self._call(self._r.get, self.k_ver) or 0)
+            if version == self._cache.version:
+                return
+            try:
+                self._sync(self._r, version)
+                return
+            except _Stale:
+                if time.monotonic() > deadline:
+                    raise DedupIndexError(f"{self.location}: other writers keep changing the index; "
+                                          "try again later") from None
+
     # ---------------------------------------------------------- lookup ---
     def lookup(self, keys: np.ndarray, caps: np.ndarray) -> Postings:
-        kl = keys.tolist()
-        if not kl:
-            e = np.empty(0, np.int64)
-            return Postings(e, e)
-        vals = self._call(self._r.mget, [self._pkey(k) for k in kl])
-        return _postings([(k, v, c) for k, v, c in zip(kl, vals, caps.tolist()) if v])
+        self._read_sync()
+        return self._cache.lookup(np.unique(np.asarray(keys, dtype=np.int64)))
 
     def add_batch(self, entries: Sequence[Entry], want_postings: bool = True) -> list[tuple[int, Postings | None]]:
-        pipe = self._r.pipeline(transaction=False)
+        docs = []
         for e in entries:
             sh, an, se, pf = e.sketch.to_bytes()
-            has_text = e.text is not None
-            self._add(args=[self.prefix, e.doc_id.encode("utf-8"),
-                            (e.text or "").encode("utf-8", "surrogatepass"), "1" if has_text else "0",
-                            sh, an, se, pf, e.all_keys.astype("<i8").tobytes(),
-                            np.minimum(e.caps, 255).astype(np.uint8).tobytes(),
-                            "1" if want_postings else "0"], client=pipe)
-        res = self._call(pipe.execute)
-        out = []
-        if not want_postings:
-            return [(int(r[0]), None) for r in res]
-        for e, r in zip(entries, res):
-            iid = int(r[0])
-            kl = e.all_keys.tolist()
-            cl = e.caps.tolist()
-            out.append((iid, _postings([(kl[int(r[i])], r[i + 1], cl[int(r[i])]) for i in range(1, len(r), 2)])))
-        return out
+            d = {"id": e.doc_id.encode("utf-8"), "sh": sh, "an": an, "se": se, "pf": pf}
+            if e.text is not None:
+                d["text"] = e.text.encode("utf-8", "surrogatepass")
+            docs.append(d)
+        ids = [e.doc_id.encode("utf-8") for e in entries]
+        deadline = time.monotonic() + RETRY_SECONDS
+        while True:
+            with self._r.pipeline(transaction=True) as pipe:
+                try:
+                    self._call(pipe.watch, self.k_ver)
+                    version = int(self._call(pipe.get, self.k_ver) or 0)
+                    if version != self._cache.version:
+                        self._sync(pipe, version)
+                    old = [int(v) for v in self._call(pipe.hmget, self.k_ids, ids) if v is not None]
+                    next_iid = int(self._call(pipe.get, self.k_next) or 1)
+                    next_seg = int(self._call(pipe.get, self.k_nseg) or 1)
+                    parts = {int(k): int(v.split()[1]) for k, v in self._call(pipe.hgetall, self.k_segs).items()}
+                    plan = self._cache.plan(entries, next_iid, np.array(old, dtype=np.int64), want_postings)
+                    pipe.multi()
+                    for i in old:
+                        pipe.delete(self._d(i))
+                    if len(plan.dead):
+                        pipe.rpush(self.k_dead, encode_ids(plan.dead))
+                    for iid, d in zip(plan.iids.tolist(), docs):
+                        pipe.hset(self._d(iid), mapping=d)
+                    pipe.hset(self.k_ids, mapping={k: str(i) for k, i in zip(ids, plan.iids.tolist())})
+                    if len(plan.stop_keys):
+                        pipe.rpush(self.k_stops, encode_part(plan.stop_keys, plan.stop_first))
+                    for g in plan.gone:
+                        pipe.delete(*[self._part(g, p) for p in range(parts.get(g, 1))])
+                        pipe.hdel(self.k_segs, str(g))
+                    seg_ids = list(range(next_seg, next_seg + len(plan.new_segs)))
+                    for sid, (level, k, i) in zip(seg_ids, plan.new_segs):
+                        raws = encode_parts(k, i)
+                        for p, raw in enumerate(raws):
+                            pipe.set(self._part(sid, p), raw)
+                        pipe.hset(self.k_segs, str(sid), f"{level} {len(raws)}")
+                    pipe.set(self.k_next, str(next_iid + len(entries)))
+                    pipe.set(self.k_nseg, str(next_seg + len(seg_ids)))
+                    pipe.incr(self.k_ver)
+                    res = self._call(pipe.execute)
+                except (self._redis.WatchError, _Stale):
+                    if time.monotonic() > deadline:
+                        raise DedupIndexError(f"{self.location}: other writers kept changing the index for "
+                                              f"{RETRY_SECONDS:.0f} s; this batch was not added") from None
+                    continue
+            self._cache.apply(plan, seg_ids)
+            self._cache.version = int(res[-1])
+            iids = plan.iids.tolist()
+            if plan.posts is None:
+                return [(i, None) for i in iids]
+            return list(zip(iids, plan.posts))
 
     # ------------------------------------------------------------- reads ---
     def sketches(self, iids: Sequence[int]) -> dict[int, tuple[str, StoredSketch]]:
@@ -248,15 +297,33 @@ class RedisBackend:
         return None if v is None else int(v)
 
     def remove(self, doc_id: str) -> bool:
-        return bool(self._call(self._remove, args=[self.prefix, doc_id.encode("utf-8")]))
+        key = doc_id.encode("utf-8")
+        while True:
+            with self._r.pipeline(transaction=True) as pipe:
+                try:
+                    self._call(pipe.watch, self.k_ver, self.k_ids)
+                    old = self._call(pipe.hget, self.k_ids, key)
+                    if old is None:
+                        return False
+                    pipe.multi()
+                    pipe.delete(self._d(int(old)))
+                    pipe.hdel(self.k_ids, key)
+                    pipe.rpush(self.k_dead, encode_ids(np.array([int(old)])))
+                    pipe.incr(self.k_ver)
+                    self._call(pipe.execute)
+                    return True
+                except self._redis.WatchError:
+                    continue
 
     def count(self) -> int:
         return int(self._call(self._r.hlen, self.k_ids))
 
     def stats(self) -> dict[str, Any]:
+        self._read_sync()
         info = self._call(self._r.info, "memory")
-        return {"backend": "redis", "prefix": self.prefix, "redis_used_memory": info.get("used_memory"),
-                "redis_keys": self._call(self._r.dbsize)}
+        return {"backend": "redis", "prefix": self.prefix, "segments": len(self._cache.segs),
+                "postings": self._cache.postings(), "stop_keys": len(self._cache.stop_keys),
+                "redis_used_memory": info.get("used_memory"), "redis_keys": self._call(self._r.dbsize)}
 
     def integrity_check(self, full: bool) -> list[str]:
         problems: list[str] = []
@@ -267,13 +334,22 @@ class RedisBackend:
             return [str(e)]
         if params is None:
             return ["no parameters recorded (not initialised)"]
-        last = int(self._call(self._r.get, self.k_next) or 0)
+        self._cache = PostingCache()  # re-read everything, checksums included
+        try:
+            self._read_sync()
+        except CorruptIndexError as e:
+            return [str(e)]
+        cache = self._cache
+        problems += cache.check()
+        nxt = int(self._call(self._r.get, self.k_next) or 1)
         checked = 0
+        seen = []
         for doc_id, iid_b in self._r.hscan_iter(self.k_ids, count=1000):
             iid = int(iid_b)
+            seen.append(iid)
             name = doc_id.decode("utf-8", "replace")
-            if iid > last:
-                problems.append(f"document {name!r}: internal id {iid} above {self.k_next} ({last})")
+            if iid >= nxt:
+                problems.append(f"document {name!r}: internal id {iid} not below {self.k_next} ({nxt})")
             row = self._call(self._r.hmget, self._d(iid), "id", "sh", "an", "se", "pf")
             if row[0] != doc_id:
                 problems.append(f"document {name!r}: {self._d(iid)} missing or holds another id")
@@ -285,13 +361,8 @@ class RedisBackend:
                 problems.append(f"document {name!r}: {e}")
                 continue
             if full:
-                ka, ca = keys_of_sketch(s, params.candidates).with_caps(params.candidates)
-                keys, caps = ka.tolist(), np.minimum(ca, 255).tolist()
-                vals = self._call(self._r.mget, [self._pkey(k) for k in keys]) if keys else []
-                me = np.uint32(iid)
-                # a full list is a stop key: later documents are not filed under it
-                missing = sum(1 for v, cap in zip(vals, caps)
-                              if not v or (len(v) < 4 * cap and me not in np.frombuffer(v, dtype="<u4")))
+                keys = np.unique(keys_of_sketch(s, params.candidates).all())
+                missing = int(np.count_nonzero(~cache.has(keys, iid)))
                 if missing:
                     problems.append(f"document {name!r}: {missing} of {len(keys)} posting keys missing")
             checked += 1
@@ -299,6 +370,10 @@ class RedisBackend:
                 break
             if len(problems) > 50:
                 break
+        if full and len(problems) <= 50:
+            dangling = np.setdiff1d(cache.all_ids(), np.union1d(np.array(seen, dtype=np.int64), cache.dead))
+            if len(dangling):
+                problems.append(f"{len(dangling)} internal ids in postings without a document")
         return problems
 
     def close(self) -> None:
@@ -308,22 +383,3 @@ class RedisBackend:
             finally:
                 self._r = None
 
-
-def _postings(triples: list[tuple[int, bytes, int]]) -> Postings:
-    """Postings from ``(key, packed ids, cap)``; a list holding ``cap`` ids
-    is a stop key: its first id only, flagged."""
-    if not triples:
-        e = np.empty(0, np.int64)
-        return Postings(e, e, np.zeros(0, bool))
-    ks, ii, st = [], [], []
-    for k, v, cap in triples:
-        if len(v) % 4:
-            raise CorruptIndexError(f"posting list of key {k} has {len(v)} bytes, not a multiple of 4")
-        ids = np.frombuffer(v, dtype="<u4").astype(np.int64)
-        stop = len(ids) >= min(cap, 255)
-        if stop:
-            ids = ids[:1]
-        ii.append(ids)
-        ks.append(np.full(len(ids), k, dtype=np.int64))
-        st.append(np.full(len(ids), stop, dtype=bool))
-    return Postings(np.concatenate(ks), np.concatenate(ii), np.concatenate(st))
