@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from dedup.spin.agreement import lexical_agreement
 from dedup.spin.analysis import Side, analyse
 from dedup.spin.antonym import Opposite, find_opposites
 from dedup.spin.attribution import attribution_change
@@ -87,6 +88,10 @@ class SpinConfig:
             one moved block explains it); two words that exchanged their
             slots make one regardless (see :mod:`dedup.spin.order`).
         order_weight: Drift weight of the discordance (see :func:`sentence_drift`).
+        agreement_weight: Share of the pair's lexical agreement in the
+            similarity term of the drift when the texts are passed (see
+            :func:`sentence_drift`; 0.5: MRPC drift AUC +0.01 on either half,
+            PAWS unchanged).
         weights: Drift weight per flag kind.
     """
 
@@ -102,6 +107,7 @@ class SpinConfig:
     order_min_overlap: float = 0.75
     order_min_discordance: float = 0.05
     order_weight: float = 1.0
+    agreement_weight: float = 0.5
     weights: tuple[tuple[str, float], ...] = field(
         default_factory=lambda: tuple(FLAG_WEIGHTS.items()))
 
@@ -310,11 +316,15 @@ def sentence_order(source: str, suspect: str) -> OrderChange:
 
 
 def sentence_drift(similarity: float, flags: list[Flag], *, config: SpinConfig | None = None,
-                   order: float = 0.0) -> float:
+                   order: float = 0.0, source: str | None = None, suspect: str | None = None) -> float:
     """Drift in [0, 1] of an aligned sentence from its similarity, order change and flags.
 
     ``drift = 1 - s * (1 - w_o * d) * prod(1 - w_k for each flag k)`` where
-    ``s`` is the similarity clamped to [0, 1], ``d`` the discordance of the
+    ``s`` is the similarity clamped to [0, 1] (averaged, with weight
+    ``SpinConfig.agreement_weight``, with the pair's
+    :func:`~dedup.spin.agreement.lexical_agreement` when both texts are
+    given: content overlap with names and numbers weighted, times the root of
+    the length ratio), ``d`` the discordance of the
     shared content words' order (:mod:`dedup.spin.order`, 0 = same order) with
     weight ``w_o`` (``SpinConfig.order_weight``, 1.0), and ``w_k`` the weight
     of each flag's kind (:data:`FLAG_WEIGHTS`, e.g. negation 0.6, hedge 0.2).
@@ -326,12 +336,17 @@ def sentence_drift(similarity: float, flags: list[Flag], *, config: SpinConfig |
         flags: Flags of the pair.
         config: Settings whose ``weights`` and ``order_weight`` override the defaults.
         order: Discordance ``d`` in [0, 1].
+        source: The source side of the pair (optional, with ``suspect``).
+        suspect: The suspect sentence (optional, with ``source``).
 
     Returns:
         The drift.
     """
     s = max(0.0, min(1.0, float(similarity)))
     cfg = config if config is not None else _DEFAULT
+    if source is not None and suspect is not None and cfg.agreement_weight:
+        w = max(0.0, min(1.0, cfg.agreement_weight))
+        s = (1.0 - w) * s + w * lexical_agreement(source, suspect)
     weights = dict(cfg.weights)
     keep = s * (1.0 - max(0.0, min(1.0, cfg.order_weight * max(0.0, min(1.0, float(order))))))
     for f in flags:

@@ -62,3 +62,21 @@ def test_drift_monotone():
     assert sentence_drift(0.9, [f]) > sentence_drift(0.9, [])
     assert sentence_drift(0.9, [f, f]) > sentence_drift(0.9, [f])
     assert 0.0 <= sentence_drift(-3, [f] * 10) <= 1.0
+
+
+def test_lexical_agreement_and_drift_with_texts():
+    from dedup.spin import SpinConfig
+    from dedup.spin.agreement import lexical_agreement
+    a = "The Nasdaq rose 12 points to 1,600 on Monday."
+    assert lexical_agreement(a, a) == 1.0
+    # an added clause lowers the agreement, a changed figure more than a changed word
+    longer = "The Nasdaq rose 12 points to 1,600 on Monday, after a week in which chip makers lost ground."
+    assert lexical_agreement(a, longer) < 1.0
+    assert lexical_agreement(a, "The Nasdaq rose 12 points to 1,700 on Monday.") < \
+        lexical_agreement(a, "The Nasdaq climbed 12 points to 1,600 on Monday.")
+    assert lexical_agreement("", "") == 1.0
+    # with the texts the drift mixes the agreement in; without them it is unchanged
+    assert sentence_drift(1.0, [], source=a, suspect=a) == 0.0
+    assert sentence_drift(1.0, [], source=a, suspect=longer) > sentence_drift(1.0, [])
+    assert sentence_drift(0.8, [], source=a, suspect=longer,
+                          config=SpinConfig(agreement_weight=0.0)) == sentence_drift(0.8, [])
