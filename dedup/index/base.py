@@ -21,7 +21,7 @@ from dedup.index.layout import (
     sketch,
     split_sketches,
 )
-from dedup.index.match import Match, collisions, verify
+from dedup.index.match import Match, collisions, passage_verified, verify
 
 #: Documents per transaction in :meth:`Index.add_many`.
 DEFAULT_BATCH = 500
@@ -364,7 +364,7 @@ class Index:
         return [self._judge(e, text, post, iid) for e, (_, text), (iid, post) in zip(entries, batch, results)]
 
     def _verified(self, entry: Entry, post: Postings, self_iid: int | None) -> list[tuple[int, str, tuple[str, ...]]]:
-        coll = collisions(entry, post, self.cconfig, exclude=self_iid)
+        coll, evidence = collisions(entry, post, self.cconfig, exclude=self_iid)
         if not coll:
             return []
         order = sorted(coll)
@@ -380,10 +380,12 @@ class Index:
             if ids:
                 m = np.stack([getattr(stored[i][1], v) for i in ids])
                 est[v] = dict(zip(ids, (np.count_nonzero(m == mine[None, :], axis=1) / len(mine)).tolist()))
+        ph = {i: coll[i]["passage"] for i in live if "passage" in coll[i]}
+        passage_ok = passage_verified(entry.sketch, {i: stored[i][1] for i in ph}, ph, evidence, self.cconfig)
         out = []
         for iid in live:
             doc_id, sk = stored[iid]
-            views = verify(entry.sketch, sk, coll[iid], self.cconfig, est=est, iid=iid)
+            views = verify(entry.sketch, sk, coll[iid], self.cconfig, est=est, iid=iid, passage_ok=passage_ok)
             if views:
                 out.append((iid, doc_id, views))
         return out

@@ -203,6 +203,8 @@ def sketch_fingerprint(config: CandidateConfig) -> str:
     for keys in posting_keys(sk, config):
         h.update(np.sort(keys).tobytes())
     h.update(np.ascontiguousarray(sk.sent_sig).astype("<u4").tobytes())
+    for c in sk.chain_feat:
+        h.update(np.ascontiguousarray(c).astype("<u8").tobytes())
     return h.hexdigest()[:16]
 
 
@@ -226,6 +228,11 @@ class Sketches:
     sent_sig: np.ndarray      # (m, P)
     sent_count: np.ndarray    # (n,)
     pass_feat: list           # n arrays of uint64 passage fingerprints
+    chain_feat: list | None = None  # n arrays of uint64 chain fingerprints (passage view)
+
+    def __post_init__(self) -> None:
+        if self.chain_feat is None:
+            self.chain_feat = [np.empty(0, np.uint64)] * self.n_docs
 
 
 def _views(config: CandidateConfig) -> tuple[str, ...]:
@@ -250,14 +257,30 @@ def sketch(texts: list[str], config: CandidateConfig) -> Sketches:
         bounds = np.r_[0, np.cumsum(sk.pass_count)]
         feat = np.asarray(sk.pass_feat, dtype=np.uint64)  # a property that sorts: read it once
         pf = [feat[bounds[d]:bounds[d + 1]] for d in range(n)]
+        cf = _chains_by_doc(getattr(sk, "reg_key", np.empty(0, np.uint64)), n)
     else:
         pf = [np.empty(0, np.uint64)] * n
+        cf = [np.empty(0, np.uint64)] * n
     sent_sig = sk.sent_sig if "sentence" in views else np.empty((0, config.sentence.num_perm), np.uint32)
     sent_count = sk.sent_count if "sentence" in views else np.zeros(n, np.int64)
     sh = sk.shingle_sig if "shingle" in views else np.empty((n, 0), dtype=np.uint32)
     if sent_sig.ndim != 2 or sent_sig.shape[1] != config.sentence.num_perm:
         sent_sig = np.asarray(sent_sig, dtype=np.uint32).reshape(-1, config.sentence.num_perm)
-    return Sketches(n, sh, an, sent_sig, np.asarray(sent_count, dtype=np.int64), pf)
+    return Sketches(n, sh, an, sent_sig, np.asarray(sent_count, dtype=np.int64), pf, cf)
+
+
+def _chains_by_doc(reg_key: np.ndarray, n: int) -> list[np.ndarray]:
+    """Chain fingerprints of each document from :attr:`DocSketches.reg_key`
+    (``fingerprint << doc_bits | doc``, see :mod:`dedup.candidates`), each
+    document's sorted."""
+    import dedup.candidates as cand
+    bits = int(getattr(cand, "_DOC_BITS", 24))
+    key = np.asarray(reg_key, dtype=np.uint64)
+    doc = (key & _U64((1 << bits) - 1)).astype(np.int64)
+    o = np.argsort(doc, kind="stable")  # keys sorted: fingerprints stay ascending per document
+    feat = key[o] >> _U64(bits)
+    bounds = np.searchsorted(doc[o], np.arange(n + 1))
+    return [feat[bounds[d]:bounds[d + 1]] for d in range(n)]
 
 
 # ---------------------------------------------------------- posting keys ---
@@ -350,19 +373,23 @@ class StoredSketch:
     sentences: np.ndarray  # (m, P) uint32
     passages: np.ndarray   # (f,) uint64 (empty when read for verification only)
     n_passages: int = -1   # passage fingerprints the document has (-1: len(passages))
+    chains: np.ndarray = dataclasses.field(default_factory=lambda: np.empty(0, np.uint64))
+    #: (c,) uint64 chain fingerprints, sorted (passage view; see ``dedup.candidates``)
 
     def passage_count(self) -> int:
         return len(self.passages) if self.n_passages < 0 else self.n_passages
 
-    def to_bytes(self) -> tuple[bytes, bytes, bytes, bytes]:
+    def to_bytes(self) -> tuple[bytes, bytes, bytes, bytes, bytes]:
+        """``(sh, an, se, pf, cf)`` bytes (little-endian)."""
         return (self.shingle.astype("<u4").tobytes(), self.anchor.astype("<u4").tobytes(),
-                self.sentences.astype("<u4").tobytes(), self.passages.astype("<u8").tobytes())
+                self.sentences.astype("<u4").tobytes(), self.passages.astype("<u8").tobytes(),
+                self.chains.astype("<u8").tobytes())
 
     @classmethod
     def from_bytes(cls, sh: bytes, an: bytes, se: bytes, pf: bytes | None, config: CandidateConfig,
-                   n_passages: int = -1) -> "StoredSketch":
+                   n_passages: int = -1, cf: bytes = b"") -> "StoredSketch":
         """Decode stored bytes; ``pf=None`` with ``n_passages`` (verification
-        needs only the count of passage fingerprints)."""
+        needs only the count of passage fingerprints); ``cf`` the chain fingerprints."""
         if pf is None:
             pf = b""
         else:
@@ -373,16 +400,18 @@ class StoredSketch:
                 raise CorruptIndexError(f"stored {name} signature has {len(raw)} bytes, expected {4 * size}")
         if len(se) % (4 * p):
             raise CorruptIndexError(f"stored sentence signatures have {len(se)} bytes, not a multiple of {4 * p}")
-        if len(pf) % 8:
-            raise CorruptIndexError(f"stored passage fingerprints have {len(pf)} bytes, not a multiple of 8")
+        if len(pf) % 8 or len(cf) % 8:
+            raise CorruptIndexError(f"stored passage/chain fingerprints have {len(pf)}/{len(cf)} bytes, "
+                                    "not a multiple of 8")
         if _LITTLE:  # read-only views of the bytes, no copies
             return cls(np.frombuffer(sh, dtype=np.uint32), np.frombuffer(an, dtype=np.uint32),
                        np.frombuffer(se, dtype=np.uint32).reshape(-1, p), np.frombuffer(pf, dtype=np.uint64),
-                       int(n_passages))
+                       int(n_passages), np.frombuffer(cf, dtype=np.uint64))
         return cls(np.frombuffer(sh, dtype="<u4").astype(np.uint32),
                    np.frombuffer(an, dtype="<u4").astype(np.uint32),
                    np.frombuffer(se, dtype="<u4").astype(np.uint32).reshape(-1, p),
-                   np.frombuffer(pf, dtype="<u8").astype(np.uint64), int(n_passages))
+                   np.frombuffer(pf, dtype="<u8").astype(np.uint64), int(n_passages),
+                   np.frombuffer(cf, dtype="<u8").astype(np.uint64))
 
 
 def split_sketches(sk: Sketches) -> list[StoredSketch]:
@@ -391,7 +420,7 @@ def split_sketches(sk: Sketches) -> list[StoredSketch]:
     out = []
     for d in range(sk.n_docs):
         out.append(StoredSketch(sk.shingle_sig[d], sk.anchor_sig[d], sk.sent_sig[bounds[d]:bounds[d + 1]],
-                                sk.pass_feat[d]))
+                                sk.pass_feat[d], chains=sk.chain_feat[d]))
     return out
 
 

@@ -83,28 +83,99 @@ _ORDER = ("shingle", "anchor", "sentence", "passage")
 
 
 def verify(q: StoredSketch, c: StoredSketch, collided: dict[str, int], config: CandidateConfig,
-           est: dict[str, dict[int, float]] | None = None, iid: int = -1) -> tuple[str, ...]:
-    """Views among ``collided`` (view -> shared keys) that verify for the pair
-    (``est``: shingle/anchor Jaccard estimates computed for many candidates at once)."""
+           est: dict[str, dict[int, float]] | None = None, iid: int = -1,
+           passage_ok: set[int] | None = None) -> tuple[str, ...]:
+    """Views among ``collided`` (view -> shared keys) that verify for the pair.
+
+    Args:
+        q, c: Sketches of the looked-up and the stored document.
+        collided: View -> posting keys shared (:func:`collisions`).
+        config: Candidate parameters.
+        est: Shingle/anchor Jaccard estimates computed for many candidates at
+            once (view -> iid -> estimate).
+        iid: Internal id of ``c``.
+        passage_ok: Internal ids whose passage view verified
+            (:func:`passage_verified`); ``None``: judged on containment alone.
+
+    Returns:
+        The verified views, in :data:`VIEWS` order. As in ``dedup scan``, a
+        pair verified by the anchor view alone is dropped unless
+        ``config.anchor_alone`` (then its estimated anchor Jaccard must reach
+        ``anchor_alone_floor``).
+    """
     out = []
+    anchor_j = 0.0
     for v in _ORDER:
         if v not in collided:
             continue
         if v == "sentence":
             ok = sentence_hits(q.sentences, c.sentences, config) >= config.min_sentence_hits
         elif v == "passage":
-            # collisions() checked hits and evidence; containment as scan
-            smaller = max(1, min(q.passage_count(), c.passage_count()))
-            ok = (collided[v] >= getattr(config, "passage_min_hits", 3)
-                  and min(1.0, collided[v] / smaller) >= getattr(config, "passage_min_containment", 0.0))
+            if passage_ok is not None:
+                ok = iid in passage_ok
+            else:
+                smaller = max(1, min(q.passage_count(), c.passage_count()))
+                ok = (collided[v] >= config.passage_min_hits
+                      and min(1.0, collided[v] / smaller) >= config.passage_min_containment)
         else:
             j = est[v].get(iid) if est is not None and v in est else None
             if j is None:
                 j = _jaccard(getattr(q, v), getattr(c, v))
             ok = j >= getattr(config, v).verify_floor
+            if v == "anchor":
+                anchor_j = j
         if ok:
             out.append(v)
+    if out == ["anchor"] and not (config.anchor_alone and anchor_j >= config.anchor_alone_floor):
+        return ()
     return tuple(out)
+
+
+def passage_verified(q: StoredSketch, stored: dict[int, StoredSketch], hits: dict[int, int],
+                     evidence: dict[int, float], config: CandidateConfig) -> set[int]:
+    """Candidates whose passage view verifies, by the rules of ``dedup scan``
+    (:func:`dedup.candidates._passage_view`, ``PassagePairStage.run``).
+
+    A pair sharing ``hits`` passage fingerprints with ``evidence`` (both
+    already past ``passage_min_hits``/``passage_min_score``/
+    ``passage_min_exclusive``, see :func:`collisions`) verifies when it is
+    coherent (at least ``passage_min_chains`` shared chain fingerprints),
+    strong (``passage_strong_evidence``) or covers ``passage_gate_containment``
+    of the smaller document (containment: shared over the smaller document's
+    fingerprints); of those, the ``passage_top_k`` best ranked (containment x
+    mean rarity ``evidence / hits``, doubled when a chain is shared; ties by
+    internal id) are kept when their containment reaches
+    ``passage_min_containment``.
+
+    Differences from a scan: the index ranks from the new document's side
+    only (scan keeps a pair in the top of either document), document
+    frequencies are those at look-up time, and shared chain fingerprints
+    are counted without scan's document-frequency cap.
+
+    Args:
+        q: Sketch of the looked-up document (with its chain fingerprints).
+        stored: Internal id -> stored sketch of each candidate.
+        hits, evidence: Internal id -> shared passage fingerprints and their evidence.
+        config: Candidate parameters.
+
+    Returns:
+        The internal ids that verify.
+    """
+    rows = []
+    for iid, h in hits.items():
+        c = stored.get(iid)
+        if c is None:
+            continue
+        ev = evidence[iid]
+        chains = len(np.intersect1d(q.chains, c.chains, assume_unique=True)) if len(q.chains) else 0
+        cont = min(1.0, h / max(1, min(q.passage_count(), c.passage_count())))
+        if not (chains >= config.passage_min_chains or ev >= config.passage_strong_evidence
+                or cont >= config.passage_gate_containment):
+            continue
+        rank = cont * (ev / max(h, 1)) * (2.0 if chains > 0 else 1.0)
+        rows.append((-rank, iid, cont))
+    rows.sort()
+    return {iid for _, iid, cont in rows[:config.passage_top_k] if cont >= config.passage_min_containment}
 
 
 def _view_of_keys(keys: DocKeys) -> tuple[np.ndarray, np.ndarray]:
@@ -117,7 +188,7 @@ def _view_of_keys(keys: DocKeys) -> tuple[np.ndarray, np.ndarray]:
 
 
 def collisions(entry: Any, post: Any, config: CandidateConfig,
-               exclude: int | None = None) -> dict[int, dict[str, int]]:
+               exclude: int | None = None) -> tuple[dict[int, dict[str, int]], dict[int, float]]:
     """Candidate internal ids, with the views they collided in and how many keys they share.
 
     Args:
@@ -134,26 +205,30 @@ def collisions(entry: Any, post: Any, config: CandidateConfig,
     share ``passage_min_hits`` fingerprints with an evidence (sum of
     ``1 / (df - 1)`` over the shared fingerprints, ``df`` counting the
     looked-up document) of at least ``passage_min_score`` (and
-    ``passage_min_exclusive`` times the hits), and be among the
-    ``passage_top_k`` best-evidenced ones (scan keeps a pair that is among
-    the top of either document; the index ranks from the new document's side).
+    ``passage_min_exclusive`` times the hits); the rest of the passage
+    rules need the candidates' sketches (:func:`passage_verified`).
+
+    Returns:
+        ``(views, evidence)``: iid -> view -> shared keys, and iid -> passage
+        evidence (for the passage candidates).
     """
     out: dict[int, dict[str, int]] = {}
+    evid: dict[int, float] = {}
     fk, fi = np.asarray(post.keys, dtype=np.int64), np.asarray(post.iids, dtype=np.int64)
     fs = np.asarray(post.stop, dtype=bool) if post.stop is not None else np.zeros(len(fk), bool)
     if exclude is not None:
         m = fi != exclude
         fk, fi, fs = fk[m], fi[m], fs[m]
     if not len(fk):
-        return out
+        return out, evid
     uk, uv = _view_of_keys(entry.keys)
     if not len(uk):
-        return out
+        return out, evid
     at = np.minimum(np.searchsorted(uk, fk), len(uk) - 1)
     m = uk[at] == fk
     fk, fi, fs, view = fk[m], fi[m], fs[m], uv[at[m]]
     if not len(fk):
-        return out
+        return out, evid
     o = np.lexsort((fi, fk))
     fk, fi, fs, view = fk[o], fi[o], fs[o], view[o]
     keep = np.r_[True, (fk[1:] != fk[:-1]) | (fi[1:] != fi[:-1])]
@@ -171,7 +246,7 @@ def collisions(entry: Any, post: Any, config: CandidateConfig,
     keep = ~over | (doc_view & first)
     fi, view, df = fi[keep], view[keep], gsize[keep] + 1
     if not len(fi):
-        return out
+        return out, evid
     # hits (and passage evidence) per (iid, view)
     code = fi * 4 + view
     uc, inv, hits = np.unique(code, return_inverse=True, return_counts=True)
@@ -180,14 +255,10 @@ def collisions(entry: Any, post: Any, config: CandidateConfig,
     ok = np.ones(len(uc), dtype=bool)
     ps = cv == 3
     if ps.any():
-        min_hits = getattr(config, "passage_min_hits", 3)
-        ok[ps] = ((hits[ps] >= min_hits) & (ev[ps] >= getattr(config, "passage_min_score", 0.0))
-                  & (ev[ps] >= getattr(config, "passage_min_exclusive", 0.0) * hits[ps]))
-        top_k = getattr(config, "passage_top_k", None)
-        cand = np.flatnonzero(ps & ok)
-        if top_k is not None and len(cand) > top_k:
-            ranked = cand[np.lexsort((ci[cand], -ev[cand]))]
-            ok[ranked[top_k:]] = False
-    for i, v, h in zip(ci[ok].tolist(), cv[ok].tolist(), hits[ok].tolist()):
+        ok[ps] = ((hits[ps] >= config.passage_min_hits) & (ev[ps] >= config.passage_min_score)
+                  & (ev[ps] >= config.passage_min_exclusive * hits[ps]))
+    for i, v, h, e in zip(ci[ok].tolist(), cv[ok].tolist(), hits[ok].tolist(), ev[ok].tolist()):
         out.setdefault(i, {})[_ORDER[v]] = h
-    return out
+        if v == 3:
+            evid[i] = e
+    return out, evid

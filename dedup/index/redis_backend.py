@@ -22,6 +22,7 @@ pickled or unpickled; integers are ASCII decimal unless said otherwise)::
                          an    anchor signature, little-endian uint32 values
                          se    per-sentence signatures, little-endian uint32, row-major
                          pf    passage fingerprints, little-endian uint64 values
+                         cf    chain fingerprints, little-endian uint64 values
     P:segs        HASH   segment id -> "<level> <parts>"
     P:s:<seg>:<part> STRING one part of a sorted posting segment
                          (:func:`dedup.index.segments.encode_part`: n, crc32,
@@ -214,8 +215,8 @@ class RedisBackend:
     def add_batch(self, entries: Sequence[Entry], want_postings: bool = True) -> list[tuple[int, Postings | None]]:
         docs = []
         for e in entries:
-            sh, an, se, pf = e.sketch.to_bytes()
-            d = {"id": e.doc_id.encode("utf-8"), "sh": sh, "an": an, "se": se, "pf": pf}
+            sh, an, se, pf, cf = e.sketch.to_bytes()
+            d = {"id": e.doc_id.encode("utf-8"), "sh": sh, "an": an, "se": se, "pf": pf, "cf": cf}
             if e.text is not None:
                 d["text"] = e.text.encode("utf-8", "surrogatepass")
             docs.append(d)
@@ -274,15 +275,16 @@ class RedisBackend:
         assert params is not None
         pipe = self._r.pipeline(transaction=False)
         for i in iids:
-            pipe.hmget(self._d(i), "id", "sh", "an", "se")
+            pipe.hmget(self._d(i), "id", "sh", "an", "se", "cf")
             pipe.hstrlen(self._d(i), "pf")
         out = {}
         res = self._call(pipe.execute)
-        for i, (doc_id, sh, an, se), pf_len in zip(iids, res[0::2], res[1::2]):
+        for i, (doc_id, sh, an, se, cf), pf_len in zip(iids, res[0::2], res[1::2]):
             if doc_id is None:
                 continue  # dead posting (removed or replaced)
             out[i] = (doc_id.decode("utf-8"), StoredSketch.from_bytes(sh or b"", an or b"", se or b"", None,
-                                                                      params.candidates, int(pf_len) // 8))
+                                                                      params.candidates, int(pf_len) // 8,
+                                                                      cf or b""))
         return out
 
     def texts(self, iids: Sequence[int]) -> dict[int, str | None]:
@@ -350,13 +352,13 @@ class RedisBackend:
             name = doc_id.decode("utf-8", "replace")
             if iid >= nxt:
                 problems.append(f"document {name!r}: internal id {iid} not below {self.k_next} ({nxt})")
-            row = self._call(self._r.hmget, self._d(iid), "id", "sh", "an", "se", "pf")
+            row = self._call(self._r.hmget, self._d(iid), "id", "sh", "an", "se", "pf", "cf")
             if row[0] != doc_id:
                 problems.append(f"document {name!r}: {self._d(iid)} missing or holds another id")
                 continue
             try:
                 s = StoredSketch.from_bytes(row[1] or b"", row[2] or b"", row[3] or b"", row[4] or b"",
-                                            params.candidates)
+                                            params.candidates, cf=row[5] or b"")
             except CorruptIndexError as e:
                 problems.append(f"document {name!r}: {e}")
                 continue

@@ -9,9 +9,10 @@ Schema (format version 3)::
         next_iid    next internal id (never reused)
         next_seg    next segment id (never reused)
     docs(iid INTEGER PRIMARY KEY, doc_id TEXT UNIQUE, sh BLOB, an BLOB, se BLOB,
-         npf INTEGER, pf BLOB, text TEXT NULL)
+         npf INTEGER, cf BLOB, pf BLOB, text TEXT NULL)
                                              -- signatures as '<u4' bytes, passage
-                                             -- fingerprints as '<u8' bytes (npf of them);
+                                             -- fingerprints as '<u8' bytes (npf of them),
+                                             -- chain fingerprints (cf) as '<u8' bytes;
                                              -- what verification reads comes first in
                                              -- the row (no walk through the text's
                                              -- overflow pages)
@@ -71,7 +72,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs(iid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE,
                                 sh BLOB NOT NULL, an BLOB NOT NULL, se BLOB NOT NULL,
-                                npf INTEGER NOT NULL, pf BLOB NOT NULL, text TEXT);
+                                npf INTEGER NOT NULL, cf BLOB NOT NULL, pf BLOB NOT NULL, text TEXT);
 CREATE TABLE IF NOT EXISTS segments(id INTEGER PRIMARY KEY, seg INTEGER NOT NULL, part INTEGER NOT NULL,
                                     level INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS segments_seg ON segments(seg, part);
@@ -315,8 +316,9 @@ class SQLiteBackend:
                 c.executemany("DELETE FROM docs WHERE iid = ?", [(i,) for i in old])
                 c.execute("INSERT INTO dead(seq, data) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM dead), ?)",
                           (encode_ids(plan.dead),))
-            c.executemany("INSERT INTO docs(iid, doc_id, sh, an, se, npf, pf, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                          [(i, e.doc_id, b[0], b[1], b[2], len(e.sketch.passages), b[3], e.text)
+            c.executemany("INSERT INTO docs(iid, doc_id, sh, an, se, npf, cf, pf, text) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          [(i, e.doc_id, b[0], b[1], b[2], len(e.sketch.passages), b[4], b[3], e.text)
                            for i, e, b in zip(plan.iids.tolist(), entries, blobs)])
             if len(plan.stop_keys):
                 c.execute("INSERT INTO stops(seq, data) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM stops), ?)",
@@ -349,9 +351,10 @@ class SQLiteBackend:
         il = list(iids)
         for s in range(0, len(il), _CHUNK):
             part = il[s:s + _CHUNK]
-            for iid, doc_id, sh, an, se, npf in self._conn.execute(
-                    f"SELECT iid, doc_id, sh, an, se, npf FROM docs WHERE iid IN ({','.join('?' * len(part))})", part):
-                out[iid] = (doc_id, StoredSketch.from_bytes(sh, an, se, None, params.candidates, npf))
+            for iid, doc_id, sh, an, se, npf, cf in self._conn.execute(
+                    f"SELECT iid, doc_id, sh, an, se, npf, cf FROM docs WHERE iid IN ({','.join('?' * len(part))})",
+                    part):
+                out[iid] = (doc_id, StoredSketch.from_bytes(sh, an, se, None, params.candidates, npf, cf))
         return out
 
     @_guard
@@ -444,9 +447,9 @@ class SQLiteBackend:
                 dangling = np.setdiff1d(ids, known)
                 if len(dangling):
                     problems.append(f"{len(dangling)} internal ids in postings without a document")
-                for iid, doc_id, sh, an, se, pf in c.execute("SELECT iid, doc_id, sh, an, se, pf FROM docs"):
+                for iid, doc_id, sh, an, se, cf, pf in c.execute("SELECT iid, doc_id, sh, an, se, cf, pf FROM docs"):
                     try:
-                        s = StoredSketch.from_bytes(sh, an, se, pf, params.candidates)
+                        s = StoredSketch.from_bytes(sh, an, se, pf, params.candidates, cf=cf)
                     except CorruptIndexError as e:
                         problems.append(f"document {doc_id!r}: {e}")
                         continue
