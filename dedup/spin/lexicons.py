@@ -235,6 +235,8 @@ justice security defense defence""".split())
 
 NEGATION_WORDS = frozenset({"not", "no", "never", "n't", "without", "none", "nobody", "nothing",
                             "neither", "nor", "cannot", "nowhere", "noone",
+                            # "unless X" = "if not X"; adverbs that deny the usual case
+                            "unless", "rarely", "seldom", "hardly", "scarcely",
                             # apostrophe-less spellings ("havent", "dont")
                             "dont", "doesnt", "didnt", "havent", "hasnt", "hadnt", "isnt", "arent",
                             "wasnt", "werent", "wouldnt", "couldnt", "shouldnt", "wont", "cant"})
@@ -245,8 +247,8 @@ NEGATION_PHRASES = frozenset({("failed", "to"), ("fail", "to"), ("fails", "to"),
                               # nominal forms: "his refusal to testify" / "he refused to testify"
                               ("failure", "to"), ("refusal", "to"), ("inability", "to"),
                               ("lacked",), ("lacks",), ("lacking",), ("rather", "than"), ("denied",), ("denies",), ("deny",), ("no", "one")})
-# Negation-looking phrases that do not negate: "not only", "no doubt".
-NON_NEGATING_NEXT = frozenset({"only", "doubt", "longer_than"})
+# Negation-looking phrases that do not negate: "not only", "no doubt", "nothing but".
+NON_NEGATING_NEXT = frozenset({"only", "doubt", "longer_than", "but"})  # "nothing but praise"
 
 # "suggest(s/ed)" is not a hedge but a verb of saying ("officials suggested that"),
 # handled by the attribution detector.

@@ -54,8 +54,10 @@ def _raw_cues(side: Side) -> list[tuple[int, int]]:
             continue
         if (w,) in NEGATION_PHRASES:
             out.append((i, i + 1))
+        elif (w in NEGATION_WORDS or w.endswith(_NEG_SUFFIX)) and _inside_compound(side, i):
+            pass  # "the do-not-call registry": a name, not a negation
         elif w in NEGATION_WORDS or w.endswith(_NEG_SUFFIX):
-            if w == "neither" or nxt in NON_NEGATING_NEXT or (w == "no" and nxt == "longer" and i + 2 < n
+            if nxt in NON_NEGATING_NEXT or (w == "no" and nxt == "longer" and i + 2 < n
                                             and norms[i + 2] == "than"):
                 i += 1
                 continue
@@ -71,6 +73,13 @@ def _raw_cues(side: Side) -> list[tuple[int, int]]:
             out.append((i, i + 1))
         i += 1
     return out
+
+
+def _inside_compound(side: Side, i: int) -> bool:
+    """Whether token ``i`` is joined by hyphens to both neighbours ("do-not-call")."""
+    toks, text = side.tokens, side.text
+    return 0 < i < len(toks) - 1 and text[toks[i - 1].end:toks[i].start] == "-" \
+        and text[toks[i].end:toks[i + 1].start] == "-"
 
 
 def _in_question(side: Side, i: int) -> bool:

@@ -222,3 +222,19 @@ def test_acronym_after_a_comma_and_of_a_titled_name_and_plurals():
                  "Like Viacom, General Electric is seen as a less enthusiastic bidder.") == []
     assert kinds("The country tolerates the Gypsy tradition of arranged child weddings.",
                  "The country tolerates the tradition of arranged child weddings among Roma, as Gypsies are known.") == []
+
+
+def test_negation_words_that_do_not_negate_and_equivalent_negations():
+    # "nothing but" affirms; a "not" inside a hyphenated compound names something
+    assert kinds("Residents had nothing but praise for Lynch.", "Residents had effusive praise for Lynch.") == []
+    assert kinds("The creators of the do-not-call registry drew the line.",
+                 "The creators of the registry drew the line between banned calls.") == []
+    # "neither X nor Y", "unless", "rarely" negate like "not"
+    assert kinds("Merrill neither admitted to nor denied wrongdoing in the accord.",
+                 "Merrill Lynch did not admit to wrongdoing in the accord.") == []
+    assert kinds("If the subsidies are not repealed, the EU is threatening sanctions.",
+                 "The EU is threatening sanctions unless the subsidies are repealed.") == []
+    assert kinds("Ferry operators rarely keep full passenger lists.",
+                 "Ferry operators typically do not keep full passenger lists.") == []
+    assert kinds("Ferry operators rarely keep full passenger lists.",
+                 "Ferry operators keep full passenger lists.") == ["negation"]
