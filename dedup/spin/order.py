@@ -184,6 +184,23 @@ _SEQUENCE = frozenset({"then", "later", "afterwards", "subsequently", "eventuall
                        "first", "second", "third", "before", "after", "followed", "until"})
 
 
+def _list_items(src: Side, sus: Side) -> tuple[tuple[list[int], list[frozenset[str]], list[bool]], ...]:
+    """:func:`_items` of both sides, after their common beginning; none when
+    either side marks a sequence ("A and then B")."""
+    skip = _common_prefix(src, sus)
+    if any(w in _SEQUENCE for w in src.norms[skip:]) or any(w in _SEQUENCE for w in sus.norms[skip:]):
+        return ([], [], []), ([], [], [])  # "A and then B": an ordered list, its order is meaning
+    ids_a, items_a, leads_a = _items(src, skip)
+    ids_b, items_b, leads_b = _items(sus, skip)
+    if items_a and items_b:
+        # words both first items have lead into the list without a relation
+        # word ("The film stars Oscar Nunez, ..." / "Film stars Lily Rabe, ...")
+        lead = (items_a[0] & items_b[0]) - frozenset().union(*items_a[1:], *items_b[1:])
+        items_a[0] -= lead
+        items_b[0] -= lead
+    return (ids_a, items_a, leads_a), (ids_b, items_b, leads_b)
+
+
 def _common_prefix(src: Side, sus: Side) -> int:
     n = 0
     for a, b in zip(src.norms, sus.norms):
@@ -325,27 +342,32 @@ def _pair_occurrences(la: tuple[str, ...], lb: tuple[str, ...], ca: Counter, cb:
     both sides pairs each source occurrence with the suspect occurrence that
     has the same neighbours, the right one first ("FC Utrecht" with "FC
     Utrecht", "sexual harassment" with "sexual harassment"), in order among
-    equals; the
-    others then pair by order ("six are public" / "eleven are public").
+    equals; the others then pair by order ("six are public" / "eleven are
+    public").
     Words repeated unequally are left out.
     """
     pos_b: dict[tuple[str, int], int] = {}
     keyed: list[tuple[int, tuple[str, int]]] = []
     occ_b: dict[str, list[int]] = {}
     for k, w in enumerate(lb):
-        if ca[w] == cb[w]:
+        c = cb[w]
+        if ca.get(w, 0) != c:
+            continue
+        if c == 1:
+            pos_b[(w, 0)] = k
+        else:
             occ_b.setdefault(w, []).append(k)
-    seen: Counter = Counter()
+    seen: dict[str, int] = {}
     taken: set[int] = set()
     for k, w in enumerate(la):
-        key = (w, seen[w])
-        seen[w] += 1
+        if ca[w] == 1:
+            keyed.append((k, (w, 0)))
+            continue
+        key = (w, seen.get(w, 0))
+        seen[w] = key[1] + 1
         keyed.append((k, key))
         cands = occ_b.get(w)
         if not cands:
-            continue
-        if len(cands) == 1:
-            pos_b[key] = cands[0]
             continue
 
         def agree(m: int) -> int:
@@ -396,17 +418,7 @@ def order_change(src: Side, sus: Side) -> OrderChange:
             run[in_suspect_order[k]] = j - i + 1
         i = j + 1
     qa, qb = _quoted(src), _quoted(sus)
-    skip = _common_prefix(src, sus)
-    ids_a, items_a, leads_a = _items(src, skip)
-    ids_b, items_b, leads_b = _items(sus, skip)
-    if any(w in _SEQUENCE for w in src.norms[skip:]) or any(w in _SEQUENCE for w in sus.norms[skip:]):
-        ids_a = ids_b = []  # "A and then B": an ordered list, its order is meaning
-    elif items_a and items_b:
-        # words both first items have lead into the list without a relation
-        # word ("The film stars Oscar Nunez, ..." / "Film stars Lily Rabe, ...")
-        lead = (items_a[0] & items_b[0]) - frozenset().union(*items_a[1:], *items_b[1:])
-        items_a[0] -= lead
-        items_b[0] -= lead
+    lists: list = []  # list items of both sides, worked out at the first inversion that needs them
     disc = 0
     exchanges = 0
     swapped = (0, 0)
@@ -426,8 +438,9 @@ def order_change(src: Side, sus: Side) -> OrderChange:
                     continue  # "President Mary Sue Coleman" / "Mary Sue Coleman, president of"
                 if _number_flip(src, shared[x][0], shared[y][0], sus, tx, tgt[y]):
                     continue  # "5 March" / "March 5", "2010 Summer" / "summer 2010"
-                if _permuted_items(shared[x][0], shared[y][0], tx, tgt[y], (ids_a, items_a, leads_a),
-                                   (ids_b, items_b, leads_b)):
+                if not lists:
+                    lists.extend(_list_items(src, sus))
+                if _permuted_items(shared[x][0], shared[y][0], tx, tgt[y], lists[0], lists[1]):
                     continue  # items of a list reordered whole ("A, B and C" / "C, B and A")
                 disc += 1
                 if _exchanged(src, shared[x][0], shared[y][0], sus, tx, tgt[y]) and not (
