@@ -13,11 +13,10 @@ from dedup.config import Config
 from dedup.document import Document
 from dedup.index.layout import (
     DedupIndexError,
-    DocKeys,
     IndexParams,
     StoredSketch,
     check_params,
-    doc_keys,
+    batch_keys,
     sketch,
     split_sketches,
 )
@@ -34,9 +33,9 @@ class Entry:
     doc_id: str
     text: str | None          # None when the index does not store texts
     sketch: StoredSketch
-    keys: DocKeys
     all_keys: np.ndarray      # distinct int64 posting keys, sorted
     caps: np.ndarray          # each key's cap (:func:`~dedup.index.layout.key_cap`)
+    views: np.ndarray         # each key's view (0 shingle, 1 anchor, 2 sentence, 3 passage)
 
 
 _E = np.empty(0, dtype=np.int64)
@@ -350,9 +349,8 @@ class Index:
                 raise TypeError(f"text of {doc_id!r} must be a str, got {type(text).__name__}")
         sk = sketch([t for _, t in items], self.cconfig)
         sketches = split_sketches(sk)
-        keys = doc_keys(sk, self.cconfig)
-        return [Entry(d, t if self._store_text else None, s, k, *k.with_caps(self.cconfig))
-                for (d, t), s, k in zip(items, sketches, keys)]
+        keys = batch_keys(sk, self.cconfig)
+        return [Entry(d, t if self._store_text else None, s, *k) for (d, t), s, k in zip(items, sketches, keys)]
 
     def _add_batch(self, batch: list[tuple[str, str]], judge: bool) -> list[list[Match]]:
         return self._write_batch(batch, self._entries(batch), judge)

@@ -253,11 +253,9 @@ def sketch(texts: list[str], config: CandidateConfig) -> Sketches:
         an = np.empty((n, 0), dtype=np.uint32)
     if "anchor" not in views:
         an = np.empty((n, 0), dtype=np.uint32)
-    if "passage" in views and hasattr(sk, "pass_feat"):
-        bounds = np.r_[0, np.cumsum(sk.pass_count)]
-        feat = np.asarray(sk.pass_feat, dtype=np.uint64)  # a property that sorts: read it once
-        pf = [feat[bounds[d]:bounds[d + 1]] for d in range(n)]
-        cf = _chains_by_doc(getattr(sk, "reg_key", np.empty(0, np.uint64)), n)
+    if "passage" in views and hasattr(sk, "pass_key"):
+        pf = _feat_by_doc(sk.pass_key, n)
+        cf = _feat_by_doc(getattr(sk, "reg_key", np.empty(0, np.uint64)), n)
     else:
         pf = [np.empty(0, np.uint64)] * n
         cf = [np.empty(0, np.uint64)] * n
@@ -269,15 +267,16 @@ def sketch(texts: list[str], config: CandidateConfig) -> Sketches:
     return Sketches(n, sh, an, sent_sig, np.asarray(sent_count, dtype=np.int64), pf, cf)
 
 
-def _chains_by_doc(reg_key: np.ndarray, n: int) -> list[np.ndarray]:
-    """Chain fingerprints of each document from :attr:`DocSketches.reg_key`
-    (``fingerprint << doc_bits | doc``, see :mod:`dedup.candidates`), each
-    document's sorted."""
+def _feat_by_doc(key: np.ndarray, n: int) -> list[np.ndarray]:
+    """Passage or chain fingerprints of each document (ascending) from the
+    sorted ``fingerprint << doc_bits | doc`` keys of :class:`DocSketches`
+    (``pass_key``, ``reg_key``; see :mod:`dedup.candidates`)."""
     import dedup.candidates as cand
     bits = int(getattr(cand, "_DOC_BITS", 24))
-    key = np.asarray(reg_key, dtype=np.uint64)
+    key = np.asarray(key, dtype=np.uint64)
     doc = (key & _U64((1 << bits) - 1)).astype(np.int64)
-    o = np.argsort(doc, kind="stable")  # keys sorted: fingerprints stay ascending per document
+    small = doc.astype(np.uint16) if n <= 1 << 16 else doc
+    o = np.argsort(small, kind="stable")  # radix sort for 16 bits; fingerprints stay ascending per document
     feat = key[o] >> _U64(bits)
     bounds = np.searchsorted(doc[o], np.arange(n + 1))
     return [feat[bounds[d]:bounds[d + 1]] for d in range(n)]
@@ -355,6 +354,50 @@ def doc_keys(sk: Sketches, config: CandidateConfig) -> list[DocKeys]:
             if len(sk.pass_feat[d]):
                 per["passage"][d] = np.unique(passage_keys(sk.pass_feat[d]))
     return [DocKeys(per["shingle"][d], per["anchor"][d], per["sentence"][d], per["passage"][d]) for d in range(n)]
+
+
+#: View numbers of :func:`batch_keys` (``match._ORDER``).
+_ORDER = ("shingle", "anchor", "sentence", "passage")
+
+
+def batch_keys(sk: Sketches, config: CandidateConfig) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Each document's distinct posting keys (sorted int64), their caps
+    (:func:`key_cap`) and views (index in ``("shingle", "anchor", "sentence",
+    "passage")``): the keys of :func:`doc_keys`, built for the whole batch
+    at once (a key in several views counts for the first of them)."""
+    n = sk.n_docs
+    ks, ds, vs = [], [], []
+    for vi, v in enumerate(_ORDER[:2]):
+        sigs = sk.shingle_sig if v == "shingle" else sk.anchor_sig
+        if v not in config.views or sigs.shape[1] == 0:
+            continue
+        live = np.flatnonzero(~np.all(sigs == EMPTY_VALUE, axis=1))
+        keys = view_band_keys(sigs[live], v, config)
+        ks.append(keys.ravel())
+        ds.append(np.repeat(live, keys.shape[1]))
+        vs.append(np.full(keys.size, vi, dtype=np.int8))
+    if "sentence" in config.views and len(sk.sent_sig):
+        keys = view_band_keys(sk.sent_sig, "sentence", config)
+        ks.append(keys.ravel())
+        ds.append(np.repeat(np.repeat(np.arange(n), sk.sent_count), keys.shape[1]))
+        vs.append(np.full(keys.size, 2, dtype=np.int8))
+    if "passage" in config.views:
+        counts = [len(f) for f in sk.pass_feat]
+        if sum(counts):
+            ks.append(passage_keys(np.concatenate(sk.pass_feat)))
+            ds.append(np.repeat(np.arange(n), counts))
+            vs.append(np.full(len(ks[-1]), 3, dtype=np.int8))
+    if not ks:
+        e = np.empty(0, np.int64)
+        return [(e, e, e)] * n
+    k, d, v = np.concatenate(ks), np.concatenate(ds).astype(np.int64), np.concatenate(vs)
+    o = np.lexsort((v, k, d))
+    k, d, v = k[o], d[o], v[o]
+    first = np.r_[True, (k[1:] != k[:-1]) | (d[1:] != d[:-1])]
+    k, d, v = k[first], d[first], v[first].astype(np.int64)
+    caps = np.array([key_cap(x, config) for x in _ORDER], dtype=np.int64)[v]
+    b = np.searchsorted(d, np.arange(n + 1))
+    return [(k[b[i]:b[i + 1]], caps[b[i]:b[i + 1]], v[b[i]:b[i + 1]]) for i in range(n)]
 
 
 def posting_keys(sk: Sketches, config: CandidateConfig) -> list[np.ndarray]:

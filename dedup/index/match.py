@@ -18,7 +18,7 @@ import numpy as np
 
 from dedup.candidates import CandidateConfig
 from dedup.compare import Comparison, Scores
-from dedup.index.layout import DocKeys, StoredSketch, view_band_keys
+from dedup.index.layout import StoredSketch, view_band_keys
 from dedup.verdict import RELATED_VERDICTS
 
 
@@ -178,21 +178,13 @@ def passage_verified(q: StoredSketch, stored: dict[int, StoredSketch], hits: dic
     return {iid for _, iid, cont in rows[:config.passage_top_k] if cont >= config.passage_min_containment}
 
 
-def _view_of_keys(keys: DocKeys) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct keys of a document and the view (index in ``_ORDER``) of each."""
-    ks = [getattr(keys, v) for v in _ORDER]
-    k = np.concatenate(ks)
-    v = np.concatenate([np.full(len(a), i, dtype=np.int64) for i, a in enumerate(ks)])
-    u, first = np.unique(k, return_index=True)
-    return u, v[first]
-
-
 def collisions(entry: Any, post: Any, config: CandidateConfig,
                exclude: int | None = None) -> tuple[dict[int, dict[str, int]], dict[int, float]]:
     """Candidate internal ids, with the views they collided in and how many keys they share.
 
     Args:
-        entry: The looked-up document (``.keys``: its :class:`DocKeys`).
+        entry: The looked-up document (``.all_keys``: its sorted distinct
+            posting keys, ``.views``: the view of each).
         post: Its postings (``.keys``, ``.iids``, ``.stop``).
         config: Candidate parameters.
         exclude: Internal id never returned (the document itself).
@@ -221,7 +213,7 @@ def collisions(entry: Any, post: Any, config: CandidateConfig,
         fk, fi, fs = fk[m], fi[m], fs[m]
     if not len(fk):
         return out, evid
-    uk, uv = _view_of_keys(entry.keys)
+    uk, uv = entry.all_keys, entry.views
     if not len(uk):
         return out, evid
     at = np.minimum(np.searchsorted(uk, fk), len(uk) - 1)
