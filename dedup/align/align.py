@@ -100,6 +100,9 @@ class AlignConfig:
             the chunk pass compares.
         chunk_similarity: Weighted Dice of two chunks that makes them a
             passage where no other passage is (0: no chunk pass).
+        edge_similarity: Similarity that extends a passage by the suspect
+            sentence next to it when that sentence's best source sentence is
+            the one next to (or at) the passage's source edge (0: off).
         max_expansion: A passage whose suspect side is more than this many
             times longer than its source side is dropped (outside whole-text
             rewrites).
@@ -144,6 +147,7 @@ class AlignConfig:
     chunk_chars: int = 300
     chunk_similarity: float = 0.4
     max_expansion: float = 4.0
+    edge_similarity: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -483,6 +487,21 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
             need_weight = cfg.extend_weight
         if c[i - a] >= need and matched[i, j] >= need_weight:
             return (i,), float(c[i - a]), float(matched[i, j])
+        if not summary and cfg.edge_similarity > 0 and g.seed_similarity < cfg.verbatim_similarity:
+            # the sentence just outside the passage whose best source sentence
+            # is just outside (or at) the passage's source edge continues the
+            # reuse in both texts: a lower similarity suffices (a near-verbatim
+            # passage's edges are where the shared words end instead)
+            if j == g.first - 1:
+                s0 = min(g.members[g.first][0])
+                edge: tuple[int, ...] = (s0 - 1, s0)
+            elif j == g.last + 1:
+                s1 = max(g.members[g.last][0])
+                edge = (s1, s1 + 1)
+            else:
+                edge = ()
+            if i in edge and c[i - a] >= cfg.edge_similarity and matched[i, j] >= cfg.extend_weight:
+                return (i,), float(c[i - a]), float(matched[i, j])
         return None
 
     nt = len(sus_s)
