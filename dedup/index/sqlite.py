@@ -50,7 +50,7 @@ from typing import Any, Callable, Sequence, TypeVar
 
 import numpy as np
 
-from dedup.index.base import _E, Entry, Postings
+from dedup.index.base import Entry, Postings
 from dedup.index.layout import (
     FORMAT_VERSION,
     CorruptIndexError,
