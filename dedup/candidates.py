@@ -214,7 +214,7 @@ class CandidateConfig:
         stem_prefix: Stems are cut to this many bytes (prefix-truncation stemmer).
         passage_window, passage_sample, passage_max_df, passage_min_hits,
         passage_min_score, passage_min_exclusive, passage_min_chains,
-        passage_strong_evidence, passage_gate_containment, passage_top_k,
+        passage_strong_evidence, passage_gate_containment, passage_chain_alone, passage_top_k,
         passage_min_containment, passage_chain_gap, passage_chain_sample:
             The passage view (see :func:`_passage_view` and the module docs).
     """
@@ -246,6 +246,7 @@ class CandidateConfig:
     passage_min_chains: int = 3
     passage_strong_evidence: float = 6.0
     passage_gate_containment: float = 0.06
+    passage_chain_alone: int = 5
     passage_chain_sample: int = 4
     stem_prefix: int = 6
     max_bucket: int = 1000
@@ -260,7 +261,7 @@ class CandidateConfig:
             raise ValueError(f"CandidateConfig.views must be a non-empty subset of {VIEWS}, got {self.views!r}")
         for name in ("shingle_k", "anchor_min_len", "anchor_max_df", "sentence_min_terms", "min_sentence_hits",
                      "passage_window", "passage_sample", "passage_max_df", "passage_min_hits", "passage_top_k", "max_bucket",
-                     "stem_prefix", "passage_chain_gap", "passage_chain_sample"):
+                     "stem_prefix", "passage_chain_gap", "passage_chain_sample", "passage_chain_alone"):
             v = getattr(self, name)
             if not isinstance(v, int) or v < 1:
                 raise ValueError(f"CandidateConfig.{name} must be a positive int, got {v!r}")
@@ -913,16 +914,23 @@ class Runs:
         members: int32 document ids, grouped by fingerprint (ascending inside
             a group); only the kept groups, back to back.
         sizes: int64 size of each kept group, in order.
+        common: ``(n,)`` int64 per document: its fingerprints held by more
+            than ``max_df`` documents (too common to count either way;
+            containment is estimated among the others).
     """
 
     members: np.ndarray
     sizes: np.ndarray
+    common: np.ndarray
 
     @staticmethod
-    def concat(parts: Sequence["Runs"]) -> "Runs":
+    def concat(parts: Sequence["Runs"], n: int) -> "Runs":
+        common = np.zeros(n, np.int64)
+        for r in parts:
+            common += r.common
         if not parts:
-            return Runs(np.empty(0, np.int32), np.empty(0, np.int64))
-        return Runs(np.concatenate([r.members for r in parts]), np.concatenate([r.sizes for r in parts]))
+            return Runs(np.empty(0, np.int32), np.empty(0, np.int64), common)
+        return Runs(np.concatenate([r.members for r in parts]), np.concatenate([r.sizes for r in parts]), common)
 
 
 def _runs(key: np.ndarray, n: int, max_df: int) -> Runs:
@@ -932,7 +940,7 @@ def _runs(key: np.ndarray, n: int, max_df: int) -> Runs:
         raise ValueError(f"the passage view handles at most {_DOC_MASK + 1} documents per scan, "
                          f"got {n}; scan the corpus in parts or drop 'passage' from CandidateConfig.views")
     if len(key) < 2:
-        return Runs.concat([])
+        return Runs.concat([], n)
     feat = key >> _U64(_DOC_BITS)
     new = np.empty(len(key), dtype=bool)
     new[0] = True
@@ -941,10 +949,17 @@ def _runs(key: np.ndarray, n: int, max_df: int) -> Runs:
     starts = np.flatnonzero(new)
     del new
     sizes = np.diff(np.append(starts, len(key)))
-    ok = np.flatnonzero((sizes >= 2) & (sizes <= min(max_df, 63)))
-    starts, sizes = starts[ok], sizes[ok]
+    cap = min(max_df, 63)
+    big = np.flatnonzero(sizes > cap)
+    common = np.bincount(_members(key, starts[big], sizes[big]), minlength=n).astype(np.int64)
+    ok = np.flatnonzero((sizes >= 2) & (sizes <= cap))
+    return Runs(_members(key, starts[ok], sizes[ok]), sizes[ok], common)
+
+
+def _members(key: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """int32 documents of the key groups ``[start, start + size)``, back to back."""
     pos = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()))
-    return Runs((key[pos] & _U64(_DOC_MASK)).astype(np.int32), sizes)
+    return (key[pos] & _U64(_DOC_MASK)).astype(np.int32)
 
 
 #: Feature buckets :func:`merge_runs` works through one at a time (bounds the
@@ -994,7 +1009,7 @@ def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_
             joined.sort(kind="stable")
         out.append(_runs(joined, n, max_df))
         del joined
-    return Runs.concat(out)
+    return Runs.concat(out, n)
 
 
 class _RunPairs:
@@ -1068,7 +1083,8 @@ class PassagePairStage:
         if n * n >= 1 << 57:
             raise ValueError(f"the passage view handles at most {1 << 28} documents per scan, got {n}")
         self.n, self.config, self.verify = n, config, verify
-        self.pass_count = pass_count
+        #: fingerprints per document that could be shared (not too common)
+        self.pass_count = np.maximum(pass_count - pass_runs.common, 0)
         pz, cz = pass_runs.sizes, reg_runs.sizes
         total = int((pz * (pz - 1) // 2).sum()) + int((cz * (cz - 1) // 2).sum())
         self.parts = max(int(min_parts), 1, -(-total // _PAIR_BLOCK))
@@ -1110,7 +1126,11 @@ class PassagePairStage:
             ok[ok] = code[pos[ok]] == rc[ok]
             chains[pos[ok]] = rn[ok]
         if self.verify:
-            keep = ((hits >= config.passage_min_hits) & (evidence >= config.passage_min_score)
+            # enough (rarity-weighted) evidence, or many shared chains: reuse of a
+            # passage whose fingerprints are each common (a story told in many
+            # documents) still shares its ordered chains with its source
+            keep = ((hits >= config.passage_min_hits)
+                    & ((evidence >= config.passage_min_score) | (chains >= config.passage_chain_alone))
                     & (evidence >= config.passage_min_exclusive * hits))
             weak = keep & (chains < config.passage_min_chains) & (evidence < config.passage_strong_evidence)
             if weak.any():  # no coherent chain, little evidence: enough of the smaller document reused?
@@ -1151,10 +1171,19 @@ def _passage_pairs(sk: DocSketches, config: CandidateConfig, verify: bool = Fals
     kept from each part. ``runs``: the passage and chain :class:`Runs` if
     already made (:func:`merge_runs`); made from ``sk``'s keys otherwise.
     """
+    return _stage_pairs(_make_stage(sk, config, verify, min_parts, runs), runner)
+
+
+def _make_stage(sk: DocSketches, config: CandidateConfig, verify: bool, min_parts: int,
+                runs: tuple[Runs, Runs] | None) -> PassagePairStage:
     if runs is None:
-        stage = PassagePairStage.from_sketches(sk, config, verify, min_parts)
-    else:
-        stage = PassagePairStage(runs[0], runs[1], sk.pass_count, config, verify, min_parts)
+        return PassagePairStage.from_sketches(sk, config, verify, min_parts)
+    return PassagePairStage(runs[0], runs[1], sk.pass_count, config, verify, min_parts)
+
+
+def _stage_pairs(stage: PassagePairStage, runner: PartRunner | None
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """All parts of ``stage`` run and joined, codes sorted (see :func:`_passage_pairs`)."""
     out = [r for r in (runner or _serial_runner)(stage) if len(r[0])]
     e = np.empty(0, np.int64)
     if not out:
@@ -1174,12 +1203,13 @@ def _passage_view(sk: DocSketches, config: CandidateConfig, runner: PartRunner |
     shared fingerprint of document frequency ``df`` adds ``1 / (df - 1)`` to a
     pair's evidence (a fingerprint shared by two documents only counts 1).
     A pair is kept when it shares ``passage_min_hits`` fingerprints, its
-    evidence is at least ``passage_min_score`` (and at least
+    evidence is at least ``passage_min_score`` or it shares
+    ``passage_chain_alone`` chains (and its evidence is at least
     ``passage_min_exclusive`` times its hits), it is coherent
     (``passage_min_chains`` shared chains), strong (``passage_strong_evidence``)
-    or covers enough of the smaller document (estimated containment, shared
-    over the smaller document's fingerprints, of ``passage_gate_containment``;
-    reordered or reworded reuse breaks chains but keeps containment), and it
+    or covers enough of the smaller document (estimated containment of
+    ``passage_gate_containment``; reordered or reworded reuse breaks chains
+    but keeps containment), and it
     is among the ``passage_top_k`` best-ranked partners of one of its
     documents. Rank: containment times the mean rarity of the shared
     fingerprints (evidence / hits), doubled for chained (coherent) pairs --
@@ -1187,11 +1217,17 @@ def _passage_view(sk: DocSketches, config: CandidateConfig, runner: PartRunner |
     fingerprints, not long documents sharing many topical ones. The
     reported score is the containment, which must reach
     ``passage_min_containment``.
+
+    Containment: shared fingerprints over the smaller document's
+    fingerprints, counting in both only fingerprints held by at most
+    ``passage_max_df`` documents (the others can never be shared evidence,
+    so they would only dilute the estimate of a document made of common
+    material).
     """
     n = sk.n_docs
-    pc, hits, evidence, chains = _passage_pairs(sk, config, verify=True, runner=runner, min_parts=min_parts,
-                                                runs=runs)
-    cont = _containment(pc, hits, sk.pass_count, n)
+    stage = _make_stage(sk, config, True, min_parts, runs)
+    pc, hits, evidence, chains = _stage_pairs(stage, runner)
+    cont = _containment(pc, hits, stage.pass_count, n)
     rank = cont * (evidence / np.maximum(hits, 1)) * np.where(chains > 0, 2.0, 1.0)
     keep = _top_k_either(pc, rank, n, config.passage_top_k) & (cont >= config.passage_min_containment)
     return pc[keep], cont[keep]
