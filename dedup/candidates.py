@@ -1,11 +1,12 @@
 """Candidate pairs: multi-view MinHash LSH with cheap verification.
 
-Three views of every document, each with its own MinHash signatures and LSH
-bands (see :mod:`dedup.sketch` for the signatures):
+Views of every document (default: ``shingle`` and ``passage``; see
+``CandidateConfig.views``):
 
 ``shingle``
-    Word 5-shingles over normalised tokens. Finds copies and light edits.
-``anchor``
+    Word 5-shingles over normalised tokens, MinHash signatures (see
+    :mod:`dedup.sketch`) banded with LSH. Finds copies and light edits.
+``anchor`` (off by default: it only corroborates pairs other views verified)
     The words a rewriter rarely changes (DSpin's "immutables"): capitalised
     words that do not open a sentence (names), numbers (thousands separators
     removed), and long content words (``anchor_min_len`` letters or more) —
@@ -23,9 +24,10 @@ bands (see :mod:`dedup.sketch` for the signatures):
     tell coherent reuse — many shared fingerprints in one place, in the same
     order — from scattered topical vocabulary, which otherwise dominates the
     false pairs. Verification: evidence (shared fingerprints weighted by
-    ``1 / (df - 1)``), then either ``passage_min_chains`` shared chains or
-    ``passage_strong_evidence``, rank and containment (see ``_passage_view``).
-    Finds partial reuse in much longer documents.
+    ``1 / (df - 1)``) or many shared chains, then coherence, strength or
+    containment, then rank among each document's partners (see
+    ``_passage_view``). Finds rewrites and partial reuse in much longer
+    documents.
 ``sentence`` (off by default; the passage view subsumes it)
     One small MinHash per sentence over its set of content stems. Two
     documents collide when sentences of one nearly equal sentences of the
@@ -35,7 +37,12 @@ bands (see :mod:`dedup.sketch` for the signatures):
 Pipeline: :func:`sketch_documents` (pure, per partition of documents; run it in
 worker processes and join the parts with :func:`concat_sketches`) then
 :func:`candidates_from_sketches` (banding by sorting band hashes, pair
-generation, verification). :func:`find_candidates` does both.
+generation, verification). :func:`find_candidates` does both. For large
+corpora the passage keys of the partitions are not joined: :func:`merge_runs`
+builds the corpus-wide inverted lists one fingerprint range at a time (from
+memory or from files), and the pair counting (:class:`PassagePairStage`)
+runs in independent parts, e.g. in worker processes
+(:func:`dedup.scan.find_candidates_parallel` does all of this).
 
 Banding: for each band the ``rows`` signature values are mixed into one
 uint64 key; keys are sorted (``argsort``) and runs of equal keys are buckets.
