@@ -380,6 +380,7 @@ class SQLiteBackend:
         assert c is not None
         c.execute("BEGIN IMMEDIATE")
         try:
+            self._sync()  # the cache then holds every record before the one written here
             r = c.execute("SELECT iid FROM docs WHERE doc_id = ?", (doc_id,)).fetchone()
             if r is not None:
                 c.execute("DELETE FROM docs WHERE iid = ?", (r[0],))
@@ -389,6 +390,8 @@ class SQLiteBackend:
         except BaseException:
             self._rollback()
             raise
+        if r is not None:
+            self._cache.add_dead([np.array([r[0]], dtype=np.int64)])
         return r is not None
 
     @_guard

@@ -1,0 +1,136 @@
+"""Sorted posting segments (format 3), old-format refusal, scan's passage and anchor rules."""
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _synth import synthetic_texts  # noqa: E402
+from dedup.candidates import CandidateConfig  # noqa: E402
+from dedup.index import CorruptIndexError, Index, ParameterMismatchError  # noqa: E402
+from dedup.index.layout import StoredSketch  # noqa: E402
+from dedup.index.match import passage_verified, verify  # noqa: E402
+from dedup.index.segments import FANOUT  # noqa: E402
+
+
+def _rows(ix: Index, text: str) -> list[tuple[int, int, bool]]:
+    entry = ix._entries([("probe", text)])[0]
+    post = ix._backend.lookup(entry.all_keys, entry.caps)
+    return sorted(zip(post.keys.tolist(), post.iids.tolist(), post.stop.tolist()))
+
+
+def test_merged_segments_answer_like_one_segment(location, tmp_path):
+    """10 batches of 10: 8 level-0 segments merge into one level-1 segment, 2
+    stay; every look-up returns exactly the rows of an index built in one batch."""
+    texts = synthetic_texts(100, seed=3)
+    items = [(f"d{i}", t) for i, t in enumerate(texts)]
+    with Index(location, batch_size=10) as ix, Index(tmp_path / "one.dedup", batch_size=1000) as one:
+        ix.add_many(items, judge=False)
+        one.add_many(items, judge=False)
+        assert FANOUT == 8 and ix.stats()["segments"] == 3 and one.stats()["segments"] == 1
+        assert ix.stats()["postings"] == one.stats()["postings"]
+        for t in texts[::9] + synthetic_texts(3, seed=4):
+            assert _rows(ix, t) == _rows(one, t)
+        assert ix.integrity_check(full=True) == []
+
+
+def test_merge_drops_postings_of_removed_documents(location):
+    texts = synthetic_texts(8, seed=5)
+    with Index(location, batch_size=1) as ix:
+        for i in range(7):
+            ix.add(f"d{i}", texts[i])
+        assert ix.stats()["segments"] == 7
+        ix.remove("d0")
+        assert _rows(ix, texts[0]) == []          # retired at once ...
+        ix.add("d7", texts[7])                     # ... and dropped by the merge this batch triggers
+        st = ix.stats()
+        assert st["segments"] == 1
+        assert st["postings"] == sum(len(e.all_keys) for e in ix._entries([(f"x{i}", texts[i]) for i in range(1, 8)]))
+        assert ix.integrity_check(full=True) == []
+
+
+def test_a_reader_sees_what_another_writer_added(location):
+    texts = synthetic_texts(30, seed=6)
+    with Index(location, batch_size=5) as a, Index(location) as b:
+        a.add_many([(f"a{i}", t) for i, t in enumerate(texts[:20])], judge=False)
+        assert [d for d, _ in b.candidates(texts[3])] == ["a3"]
+        a.add_many([(f"a{i}", t) for i, t in enumerate(texts[20:], 20)], judge=False)  # merges in a
+        assert [d for d, _ in b.candidates(texts[25])] == ["a25"]
+        assert [d for d, _ in b.candidates(texts[3])] == ["a3"]
+        b.add("b0", texts[0])
+        assert sorted(d for d, _ in a.candidates(texts[0])) == ["a0", "b0"]
+
+
+def test_old_format_file_is_refused_with_a_rebuild_message(tmp_path):
+    path = tmp_path / "v2.dedup"
+    c = sqlite3.connect(path)
+    c.executescript("CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                    "CREATE TABLE docs(iid INTEGER PRIMARY KEY, doc_id TEXT);"
+                    "CREATE TABLE postings(key INTEGER, iid INTEGER, PRIMARY KEY (key, iid)) WITHOUT ROWID;"
+                    "CREATE TABLE stopkeys(key INTEGER PRIMARY KEY, first INTEGER);"
+                    "INSERT INTO meta VALUES ('magic', 'dedup-index');")
+    c.commit()
+    c.close()
+    with pytest.raises(ParameterMismatchError, match=r"older format .* format version 3: rebuild the index"):
+        Index(path)
+
+
+def test_damaged_segment_is_a_clear_error(tmp_path):
+    path = tmp_path / "x.dedup"
+    texts = synthetic_texts(20, seed=8)
+    with Index(path) as ix:
+        ix.add_many([(f"d{i}", t) for i, t in enumerate(texts)], judge=False)
+    c = sqlite3.connect(path)
+    data = bytearray(c.execute("SELECT data FROM segments").fetchone()[0])
+    data[100] ^= 0xFF
+    c.execute("UPDATE segments SET data = ?", (bytes(data),))
+    c.commit()
+    c.close()
+    with Index(path) as ix:
+        with pytest.raises(CorruptIndexError, match="damaged .*rebuild"):
+            ix.check("probe", texts[0])
+        problems = ix.integrity_check()
+        assert len(problems) == 1 and "checksum mismatch" in problems[0]
+
+
+# ---------------------------------------------------------- scan's rules ---
+
+def _sk(n_passages: int, chains: list[int] = ()) -> StoredSketch:
+    e = np.empty(0, np.uint32)
+    return StoredSketch(e, e, np.empty((0, 24), np.uint32), np.empty(0, np.uint64), n_passages,
+                        np.array(sorted(chains), dtype=np.uint64))
+
+
+def test_passage_rules_of_scan():
+    cfg = CandidateConfig()  # min_chains 3, strong 6.0, gate 0.06, top_k 5, min_containment 0.02
+    q = _sk(400, chains=[1, 2, 3, 4])
+    stored = {1: _sk(400, [1, 2, 3]),   # 3 chains: coherent
+              2: _sk(400),              # weak, containment 10/400 = 0.025 < gate
+              3: _sk(100),              # weak, containment 10/100 = 0.10 >= gate
+              4: _sk(400),              # strong evidence
+              5: _sk(400, [1, 2])}      # 2 chains only, weak, containment 0.025
+    hits = {1: 10, 2: 10, 3: 10, 4: 30, 5: 10}
+    evidence = {1: 3.0, 2: 3.0, 3: 3.0, 4: 6.0, 5: 3.0}
+    assert passage_verified(q, stored, hits, evidence, cfg) == {1, 3, 4}
+    # rank: containment x evidence / hits, x2 when a chain is shared; top_k keeps the best
+    cfg2 = CandidateConfig(passage_top_k=2)
+    # ranks: 1 -> 0.025 * 0.3 * 2 = 0.015; 3 -> 0.1 * 0.3 = 0.03; 4 -> 0.075 * 0.2 = 0.015 (tie: lower id)
+    assert passage_verified(q, stored, hits, evidence, cfg2) == {1, 3}
+    # containment floor applies after the ranking
+    cfg3 = CandidateConfig(passage_min_containment=0.05)
+    assert passage_verified(q, stored, hits, evidence, cfg3) == {3, 4}
+
+
+def test_anchor_alone_is_dropped_unless_asked():
+    sig = np.arange(256, dtype=np.uint32)
+    e = np.empty(0, np.uint32)
+    q = StoredSketch(e, sig, np.empty((0, 24), np.uint32), np.empty(0, np.uint64))
+    c = StoredSketch(e, sig.copy(), np.empty((0, 24), np.uint32), np.empty(0, np.uint64))
+    assert verify(q, c, {"anchor": 5}, CandidateConfig(views=("anchor",))) == ()
+    assert verify(q, c, {"anchor": 5}, CandidateConfig(views=("anchor",), anchor_alone=True)) == ("anchor",)
+    c.anchor[:200] = 0  # estimated Jaccard 56/256 < anchor_alone_floor 0.33 (and < verify floor)
+    assert verify(q, c, {"anchor": 5}, CandidateConfig(views=("anchor",), anchor_alone=True)) == ()
