@@ -12,7 +12,8 @@ from typing import Any, Protocol, Sequence
 import math
 from collections import Counter
 from functools import lru_cache
-from itertools import repeat
+from itertools import chain, repeat
+from operator import itemgetter
 
 import jellyfish
 import numpy as np
@@ -66,8 +67,8 @@ def _merge_variants(source_terms: set[str], suspect_terms: set[str], names: set[
     """
     mapping: dict[str, str] = {}
     # sorted: the result must not depend on set iteration order (hash seed)
-    only_src = sorted(t for t in source_terms - suspect_terms if t.isalpha())
-    only_sus = sorted(t for t in suspect_terms - source_terms if t.isalpha())
+    only_src = sorted(filter(str.isalpha, source_terms - suspect_terms))
+    only_sus = sorted(filter(str.isalpha, suspect_terms - source_terms))
     if not only_src or not only_sus:
         return mapping
     by_prefix: dict[str, str] = {}
@@ -90,6 +91,24 @@ def _merge_variants(source_terms: set[str], suspect_terms: set[str], names: set[
             if best is not None:
                 mapping[t] = best
     return mapping
+
+
+_FIRST = itemgetter(slice(0, 1))
+
+
+class _Flat:
+    """The terms of a sequence of term sets as one flat list (set iteration
+    order) with the index of the set each comes from."""
+
+    def __init__(self, sets: list[frozenset[str]]) -> None:
+        self.n = len(sets)
+        self.terms = list(chain.from_iterable(sets))
+        self.rows = np.repeat(np.arange(self.n), np.fromiter(map(len, sets), dtype=np.int64, count=self.n))
+
+    def sums(self, w: dict[str, float]) -> np.ndarray:
+        """Total weight of every set (each set's weights added in order)."""
+        vals = np.fromiter(map(w.__getitem__, self.terms), dtype=np.float64, count=len(self.terms))
+        return np.bincount(self.rows, weights=vals, minlength=self.n).astype(np.float64)
 
 
 @lru_cache(maxsize=4)
@@ -137,21 +156,20 @@ class LexicalScorer:
         sus_sets = [keys(f.terms) for f in suspect]
         src_free = [keys(f.free_terms) for f in source]
         sus_free = [keys(f.free_terms) for f in suspect]
-        dfa: Counter[str] = Counter()
-        dfb: Counter[str] = Counter()
-        for st in src_sets:
-            dfa.update(st)
-        for st in sus_sets:
-            dfb.update(st)
+        # every (sentence, term) incidence in one flat list per side: the
+        # per-term work below runs in C (map, Counter, bincount)
+        fs, ft = _Flat(src_sets), _Flat(sus_sets)
+        fsf = fs if src_free == src_sets else _Flat(src_free)
+        ftf = ft if sus_free == sus_sets else _Flat(sus_free)
+        dfa: Counter[str] = Counter(fs.terms)
+        dfb: Counter[str] = Counter(ft.terms)
         w = self._term_weights(dfa, dfb, ns, nt, names, variant)
-        get = w.__getitem__
-        ws = np.array([sum(map(get, st)) for st in src_sets], dtype=np.float64)
-        wt = np.array([sum(map(get, st)) for st in sus_sets], dtype=np.float64)
-        wsf = ws if src_free == src_sets else np.array([sum(map(get, st)) for st in src_free], dtype=np.float64)
-        wtf = wt if sus_free == sus_sets else np.array([sum(map(get, st)) for st in sus_free], dtype=np.float64)
+        ws, wt = fs.sums(w), ft.sums(w)
+        wsf = ws if fsf is fs else fsf.sums(w)
+        wtf = wt if ftf is ft else ftf.sums(w)
         # only terms of both texts contribute to the overlaps: sparse products over them
         shared = {t: k for k, t in enumerate(t for t in dfa if t in dfb)}
-        m, mf = self._overlaps(src_sets, sus_sets, src_free, sus_free, shared, w, ns, nt)
+        m, mf = self._overlaps(fs, ft, fsf, ftf, shared, w, ns, nt)
         with np.errstate(divide="ignore", invalid="ignore"):
             dice = np.nan_to_num(2 * m / (ws[:, None] + wt[None, :]))
             contained = np.nan_to_num(m / wt[None, :])
@@ -160,8 +178,7 @@ class LexicalScorer:
                              wt.astype(np.float32), wtf.astype(np.float32), ws.astype(np.float32))
 
     @staticmethod
-    def _overlaps(src_sets: list[frozenset[str]], sus_sets: list[frozenset[str]], src_free: list[frozenset[str]],
-                  sus_free: list[frozenset[str]], shared: dict[str, int], w: dict[str, float],
+    def _overlaps(fs: _Flat, ft: _Flat, fsf: _Flat, ftf: _Flat, shared: dict[str, int], w: dict[str, float],
                   ns: int, nt: int) -> tuple[np.ndarray, np.ndarray]:
         if not shared:
             z = np.zeros((ns, nt))
@@ -171,31 +188,28 @@ class LexicalScorer:
         for t, k in shared.items():
             wv[k] = w[t]
 
-        get = shared.get
-
-        def incidence(sets: list[frozenset[str]], n: int, weighted: bool) -> Any:
-            # compressed rows built directly: sentence i holds the shared terms cols[ptr[i]:ptr[i + 1]]
-            cols: list[int] = []
-            ptr = [0]
-            for st in sets:
-                cols.extend([k for k in map(get, st) if k is not None])
-                ptr.append(len(cols))
-            idx = np.array(cols, dtype=np.int32)
+        def incidence(f: _Flat, n: int, weighted: bool) -> Any:
+            # compressed rows built directly: sentence i holds the shared terms idx[ptr[i]:ptr[i + 1]]
+            ids = np.fromiter(map(shared.get, f.terms, repeat(-1)), dtype=np.int64, count=len(f.terms))
+            keep = ids >= 0
+            idx = ids[keep].astype(np.int32)
+            ptr = np.zeros(n + 1, dtype=np.int32)
+            np.cumsum(np.bincount(f.rows[keep], minlength=n), out=ptr[1:])
             vals = wv[idx] if weighted else np.ones(len(idx))
             if _sparse is not None:
-                return _sparse.csr_matrix((vals, idx, np.array(ptr, dtype=np.int32)), shape=(n, v))
+                return _sparse.csr_matrix((vals, idx, ptr), shape=(n, v))
             x = np.zeros((n, v))
-            x[np.repeat(np.arange(n), np.diff(ptr)), idx] = vals
+            x[f.rows[keep], idx] = vals
             return x
 
         def product(a: Any, b: Any) -> np.ndarray:
             r = a @ b.T
             return r.toarray() if _sparse is not None else r
 
-        m = product(incidence(src_sets, ns, True), incidence(sus_sets, nt, False))
-        if src_free == src_sets and sus_free == sus_sets:  # no quotations
+        m = product(incidence(fs, ns, True), incidence(ft, nt, False))
+        if fsf is fs and ftf is ft:  # no quotations
             return m, m
-        mf = product(incidence(src_free, ns, True), incidence(sus_free, nt, False))
+        mf = product(incidence(fsf, ns, True), incidence(ftf, nt, False))
         return m, mf
 
     def _term_weights(self, dfa: Counter[str], dfb: Counter[str], ns: int, nt: int, names: set[str],
@@ -219,7 +233,7 @@ class LexicalScorer:
             rb = np.where(b > 0, np.log1p(nt / b) / lb, 0.0)
         present = (a > 0).astype(np.float64) + (b > 0)
         # names and numbers (digits first) get the boost, other short words 0.6
-        first_digit = np.fromiter(map(str.isdigit, (t[:1] for t in rest)), dtype=bool, count=len(rest))
+        first_digit = np.fromiter(map(str.isdigit, map(_FIRST, rest)), dtype=bool, count=len(rest))
         short = np.fromiter(map(len, rest), dtype=np.int64, count=len(rest)) <= 3
         prior = np.concatenate([np.full(len(named), self.name_boost),
                                 np.where(first_digit, self.name_boost, np.where(short, 0.6, 1.0))])
