@@ -8,6 +8,7 @@ import numpy as np
 
 from dedup.align.features import SentenceFeatures, TextFeatures, _merge_sentences
 from dedup.align.scorer import LexicalScorer, ScoreMatrices, SentenceScorer
+from dedup.text.sentences import Sentence
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,11 @@ class AlignConfig:
             the chunk pass compares.
         chunk_similarity: Weighted Dice of two chunks that makes them a
             passage where no other passage is (0: no chunk pass).
+        chunk_gate_similarity: The chunk pass runs only when a suspect
+            sentence outside the passages has a source sentence this similar
+            ...
+        chunk_gate_weight: ... and one shares this much term weight with a
+            source sentence (cost: the pass scores the texts again).
         edge_similarity: Similarity that extends a passage by the suspect
             sentence next to it when that sentence's best source sentence is
             the one next to (or at) the passage's source edge (0: off).
@@ -146,6 +152,8 @@ class AlignConfig:
     verbatim_run_words: int = 25
     chunk_chars: int = 300
     chunk_similarity: float = 0.4
+    chunk_gate_similarity: float = 0.25
+    chunk_gate_weight: float = 3.0
     max_expansion: float = 4.0
     edge_similarity: float = 0.2
 
@@ -576,7 +584,7 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
         return passages
     if cfg.verbatim_run_words > 0:
         passages = _add_verbatim_runs(passages, source, suspect, cfg)
-    if cfg.chunk_similarity > 0:
+    if cfg.chunk_similarity > 0 and _chunk_pass_due(passages, sus_s, m, cfg):
         passages = _add_chunk_passages(passages, source, suspect, scorer or LexicalScorer(), cfg)
     # a reuse does not grow its source text many times over: such a passage
     # is mostly unrelated suspect text around a few shared words
@@ -600,6 +608,20 @@ def _chunks(tf: TextFeatures, size: int) -> tuple[SentenceFeatures, ...]:
             groups.append(cur)
         return tuple(_merge_sentences(tf.text, g) for g in groups)
     return tf.memo(("chunks", size), compute)
+
+
+def _chunk_pass_due(passages: list[Passage], sus_s: list[Sentence], m: ScoreMatrices, cfg: AlignConfig) -> bool:
+    """Whether the chunk pass may find anything: a chunk pair similar enough
+    holds sentence pairs that are somewhat similar too, so it runs only when
+    some suspect sentence outside the passages reaches ``chunk_gate_similarity``
+    with a source sentence, and some shares ``chunk_gate_weight`` of term weight
+    with one (it costs another scoring)."""
+    covered = [(p.suspect_start, p.suspect_end) for p in passages]
+    free = [j for j, x in enumerate(sus_s) if not any(min(b, x.end) > max(a, x.start) for a, b in covered)]
+    if not free:
+        return False
+    matched = m.contained[:, free] * m.suspect_weight[free][None, :]
+    return bool(m.dice[:, free].max() >= cfg.chunk_gate_similarity and matched.max() >= cfg.chunk_gate_weight)
 
 
 def _add_chunk_passages(passages: list[Passage], source: TextFeatures, suspect: TextFeatures,
