@@ -91,7 +91,7 @@ matched sentences / sentences of the shorter document).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Callable, Sequence
 
 import numpy as np
@@ -587,16 +587,22 @@ class DocSketches:
     pass_count: np.ndarray
     reg_key: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))
 
+    @cached_property
+    def _passage_by_doc(self) -> tuple[np.ndarray, np.ndarray]:
+        return _by_doc(self.pass_key)
+
     @property
     def pass_doc(self) -> np.ndarray:
-        """int64 document of each passage fingerprint, documents in order (see :attr:`pass_feat`)."""
-        return _by_doc(self.pass_key)[0]
+        """int64 document of each passage fingerprint, documents in order (see
+        :attr:`pass_feat`; computed once per object)."""
+        return self._passage_by_doc[0]
 
     @property
     def pass_feat(self) -> np.ndarray:
         """uint64 passage fingerprints grouped by document (documents in
-        order, ascending inside a document; ``pass_count`` per document)."""
-        return _by_doc(self.pass_key)[1]
+        order, ascending inside a document; ``pass_count`` per document;
+        computed once per object)."""
+        return self._passage_by_doc[1]
 
 
 def _by_doc(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
