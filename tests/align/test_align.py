@@ -1,7 +1,7 @@
 """Alignment: sentences, passages and the lexical scorer."""
 from __future__ import annotations
 
-from dedup.align import AlignConfig, LexicalScorer, align_sentences, build_passages, text_features
+from dedup.align import AlignConfig, LexicalScorer, align_sentences, align_texts, build_passages, text_features
 
 SOURCE = ("The central bank raised interest rates by half a point on Tuesday. "
           "Officials cited persistent inflation in housing and energy. "
@@ -116,3 +116,91 @@ def test_scores_do_not_depend_on_set_order():
     m1 = LexicalScorer().score(a.sentences, b.sentences)
     m2 = LexicalScorer().score(a.sentences, b.sentences)
     assert (m1.dice == m2.dice).all()
+
+
+_LIST_SOURCE = ("Field Operations\nRegion Two - Major Vacant\nTroop Five - Captain Melvin Warren\n"
+                "Troop Six - Captain James Woods\nTroop Seven - Captain Christopher Williamson\n"
+                "Support Services - Major Vacant\nTraining Unit - Captain Darryl Kelly\nGrants Office\n"
+                "Administrative Services - Major Russell Beck\n"
+                "The patrol enforces traffic laws on state highways. Troopers investigate crashes and assist "
+                "stranded motorists. The headquarters building is located downtown near the capitol.")
+_LIST_SUSPECT = ("Our town library opens at nine every weekday morning. Volunteers shelve returned books in the "
+                 "afternoon. The command staff lists Captain Melvin Warren of troop five, Captain James Woods of "
+                 "troop six and Captain Christopher Williamson of troop seven, while support services and region "
+                 "two still wait for a major and Captain Darryl Kelly runs the training unit. "
+                 "Children enjoy the reading hour held on Saturdays in the basement hall.")
+
+
+def test_list_restated_as_one_long_sentence_is_found_by_the_chunk_pass():
+    src, sus = text_features(_LIST_SOURCE), text_features(_LIST_SUSPECT)
+    # no single list line is similar enough to the long sentence
+    assert align_texts(src, sus, AlignConfig(chunk_similarity=0))[1] == []
+    passages = align_texts(src, sus)[1]
+    assert len(passages) == 1
+    p = passages[0]
+    sentence = _LIST_SUSPECT.index("The command staff")
+    assert (p.suspect_start, p.suspect_end) == (sentence, _LIST_SUSPECT.index(" Children"))
+    assert p.source_start == _LIST_SOURCE.index("Region Two")
+    assert p.source_end >= _LIST_SOURCE.index("Darryl Kelly") + len("Darryl Kelly")
+    assert p.source_end <= _LIST_SOURCE.index("The patrol")
+
+
+def test_passage_many_times_longer_than_its_source_is_dropped():
+    source = "Orange County Convention Center (OCCC)\nOrlando, Florida"
+    suspect = ("Orange County Regional History Center\nFrom the free encyclopedia\n"
+               "Orange County Regional History Center\nEstablished 1971\nLocation Orlando, Florida\n"
+               "The Orange County Regional History Center is a history museum in downtown Orlando, Florida. "
+               "It is housed in the former Orange County Courthouse, a neoclassical building completed in 1927. "
+               "The center hosts exhibits about the history of Central Florida, from early settlers to the space age.")
+    src, sus = text_features(source), text_features(suspect)
+    loose = align_texts(src, sus, AlignConfig(max_expansion=1000.0))[1]
+    assert [(p.source_start, p.source_end) for p in loose] == [(0, len(source))]
+    assert loose[0].suspect_end - loose[0].suspect_start > 4 * len(source)
+    assert align_texts(src, sus)[1] == []
+
+
+_PAD_SOURCE = ("Farmers in the valley harvest apples in late September. Rain delayed the county fair twice this decade. "
+               "The railway line closed in 1962 after decades of losses. Teachers at the primary school organised a "
+               "chess club. Wolves returned to the northern forest after a century. The old mill now houses a pottery "
+               "studio. Fishermen reported a poor season for cod along the coast. A storm knocked down power lines "
+               "across the county. ")
+_PAD_SUSPECT = ("Local elections drew a record turnout among young voters. The bakery on Elm Street won a regional "
+                "award. Snowfall closed the mountain pass for three days in January. A new bridge will connect both "
+                "river banks by 2030. The football club signed a goalkeeper from Brazil. Tourists crowded the "
+                "cathedral square at noon. Doctors urged residents to get vaccinated before winter. The city council "
+                "approved a budget for cycling lanes. ")
+
+
+def test_sentence_at_the_source_edge_of_a_reworded_passage_extends_it():
+    source = (_PAD_SOURCE + "The museum opened a new wing devoted to maritime history last spring. "
+              "Visitors can board a restored fishing schooner built in 1893. "
+              "The ship was rescued from a scrapyard by volunteers in the harbor town. "
+              "Restoration took eleven years and cost about two million dollars.")
+    suspect = (_PAD_SUSPECT + "A section about seafaring history has been added to the museum this year. "
+               "Guests can board an old fishing schooner from 1893. "
+               "The ship was saved from a scrapyard by helpers in the harbor town. "
+               "Restoration lasted eleven years and cost nearly two million dollars. "
+               "Bakers in the old quarter sell bread before sunrise.")
+    src, sus = text_features(source), text_features(suspect)
+    end = (suspect.index(" Bakers"), len(source))
+    # the first sentence shares only "museum" and "history" with its source sentence
+    without = align_texts(src, sus, AlignConfig(edge_similarity=0))[1]
+    assert [(p.suspect_start, p.source_start, p.suspect_end, p.source_end) for p in without] == [
+        (suspect.index("Guests"), source.index("Visitors"), *end)]
+    with_edge = align_texts(src, sus)[1]
+    assert [(p.suspect_start, p.source_start, p.suspect_end, p.source_end) for p in with_edge] == [
+        (suspect.index("A section"), source.index("The museum"), *end)]
+
+
+def test_word_spans_and_memo():
+    from dedup.align.align import _WORD, _word_spans
+    for text in ["", "x", "...", " hello world, it's 2.5!", "a\nb  c_d ÉtÉ naïve"]:
+        tf = text_features(text)
+        spans = _word_spans(tf)
+        assert [tuple(map(int, s)) for s in spans] == [m.span() for m in _WORD.finditer(text)]
+        assert _word_spans(tf) is spans  # computed once per text
+    calls = []
+    tf = text_features("One sentence here.")
+    assert tf.memo("k", lambda: calls.append(1) or 7) == 7
+    assert tf.memo("k", lambda: calls.append(1) or 8) == 7
+    assert calls == [1]
