@@ -12,7 +12,9 @@ content with the corpus's statistics, not copies (copies would make every
 extra document, and every "new" check text, a near-duplicate).
 Each (backend, size) runs in its own process (peak RSS is per run):
 
-* add: ``add_many`` of SIZE documents in batches of 500, docs/s (sketching,
+* add: ``add_many`` of SIZE documents in batches of 500, docs/s of wall time
+  and of this process's CPU time (the machine may be shared; sketching runs
+  in a second thread, so CPU docs/s can be below wall docs/s) (sketching,
   look-up, storing; with ``--judge`` also verification and alignment of the
   candidates found);
 * check (new): ``Index.candidates`` of 500 held-out chunks, p50/p99 ms —
@@ -20,7 +22,10 @@ Each (backend, size) runs in its own process (peak RSS is per run):
 * check (derivative): 20 lightly edited indexed chunks: ``candidates``
   (look-up + verification, the part the p99 target is about) and ``check``
   (also aligning and judging every verified candidate), p50/p99 ms;
-* sketch: documents/s of the vectorised sketching alone (the ceiling of add).
+* sketch: documents/s of the vectorised sketching alone (the ceiling of add);
+* base_rss_mb / peak_rss_mb: peak RSS once the texts are loaded (before the
+  index is opened) and at the end (the difference is the index's: posting
+  segments cached in memory, merges, SQLite page cache).
 
 Each run works in a fresh temporary directory (or Redis prefix) and removes it.
 """
@@ -127,15 +132,19 @@ def run_one(args: argparse.Namespace) -> dict:
     a = time.perf_counter()
     sketch(probe, CandidateConfig())
     res["sketch_docs_per_s"] = round(len(probe) / (time.perf_counter() - a), 1)
+    res["base_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # texts loaded
     with Index(loc, batch_size=500) as ix:
         mem0 = ix.stats().get("redis_used_memory") or 0
         t0 = time.perf_counter()
+        c0 = time.process_time()
         matches = 0
         for s in range(0, n, 5000):
             out = ix.add_many(((f"d{i}", texts[i]) for i in range(s, min(n, s + 5000))), judge=args.judge)
             matches += sum(map(len, out))
         dt = time.perf_counter() - t0
-        res.update(add_docs_per_s=round(n / dt, 1), add_s=round(dt, 1), add_matches=matches)
+        cpu = time.process_time() - c0
+        res.update(add_docs_per_s=round(n / dt, 1), add_cpu_docs_per_s=round(n / cpu, 1), add_s=round(dt, 1),
+                   add_matches=matches)
         lat = []
         for t in held:
             a = time.perf_counter()
@@ -160,6 +169,8 @@ def run_one(args: argparse.Namespace) -> dict:
                    check_derivative_p99_ms=round(1000 * float(np.percentile(lat, 99)), 2),
                    derivatives_found=f"{found}/20")
         st = ix.stats()
+        res["segments"] = st.get("segments")
+        res["postings_per_doc"] = round((st.get("postings") or 0) / n, 1)
         res["index_bytes"] = st.get("db_bytes", (st.get("redis_used_memory") or 0) - mem0)
         if args.backend == "redis":  # clean up the benchmark's keys
             import redis
@@ -199,9 +210,10 @@ def main() -> None:
         print(json.dumps(run_one(args)))
         return
     sizes = [int(s) for s in args.sizes.split(",")] + ([1_000_000] if args.million else [])
-    cols = ["backend", "docs", "sketch_docs_per_s", "add_docs_per_s", "add_s", "add_matches", "check_new_p50_ms",
+    cols = ["backend", "docs", "sketch_docs_per_s", "add_docs_per_s", "add_cpu_docs_per_s", "add_s", "add_matches", "check_new_p50_ms",
             "check_new_p99_ms", "check_deriv_lookup_p50_ms", "check_deriv_lookup_p99_ms", "check_derivative_p50_ms",
-            "check_derivative_p99_ms", "derivatives_found", "index_bytes", "peak_rss_mb"]
+            "check_derivative_p99_ms", "derivatives_found", "segments", "postings_per_doc", "index_bytes",
+            "base_rss_mb", "peak_rss_mb"]
     print("\t".join(cols), flush=True)
     for size in sizes:
         for backend in args.backends.split(","):

@@ -159,12 +159,17 @@ class Index:
         batch_size: Documents per transaction in :meth:`add_many`.
 
     What is stored per document: its id, the text (unless ``store_text`` is
-    False), its MinHash signatures (shingle 128 and anchor 256 ``uint32``
-    values, 24 per sketched sentence when that view is on: about 1.5 KB),
-    its passage fingerprints (8 bytes each, ~400 for a 3,000-character
-    article) and one posting entry per key: 32 shingle + 75 anchor LSH bands
-    + one per passage fingerprint (~500 keys for a news article; about
-    10-12 KB per article on disk with SQLite, text included).
+    False), its MinHash signatures (shingle 128 ``uint32`` values; anchor 256
+    and 24 per sketched sentence when those views are on), its passage
+    fingerprints (8 bytes each, ~430 for a 3,000-character article) and chain
+    fingerprints (8 bytes each, ~250), and one posting per key: 32 shingle
+    bands + one per passage fingerprint (~460 for a news article), 12 bytes
+    each in sorted segments (:mod:`dedup.index.segments`). About 14 KB per
+    article with SQLite, text included (10K PAN13 chunks: 145 MB).
+
+    Memory: each process keeps the posting segments it reads in memory (13
+    bytes per posting with the look-up bitmap: ~6 KB per article, 6 GB for
+    1M articles); the first operation on a large index reads them all.
 
     Frequent keys cost nothing after a while: each key holds at most its
     cap of documents (:func:`dedup.index.layout.key_cap`; 50, passage

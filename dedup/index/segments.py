@@ -152,7 +152,12 @@ class Plan:
 
 
 def _sorted_union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.union1d(a, b) if len(b) else a
+    """Sorted distinct union of sorted distinct ``a`` and any ``b`` (linear in ``a``)."""
+    if not len(b):
+        return a
+    b = np.unique(b)
+    b = b[~_member(a, b)]
+    return np.insert(a, np.searchsorted(a, b), b) if len(b) else a
 
 
 def _member(sorted_arr: np.ndarray, x: np.ndarray, x_sorted: bool = False) -> np.ndarray:
@@ -167,6 +172,18 @@ def _member(sorted_arr: np.ndarray, x: np.ndarray, x_sorted: bool = False) -> np
         return out
     i = np.minimum(np.searchsorted(sorted_arr, x), len(sorted_arr) - 1)
     return sorted_arr[i] == x
+
+
+def _not_in(keys: np.ndarray, drop: np.ndarray) -> np.ndarray:
+    """``keys`` (sorted, repeats allowed) not in ``drop`` (sorted distinct)."""
+    if len(drop) >= len(keys):
+        return ~_member(drop, keys)
+    lo, hi = np.searchsorted(keys, drop, "left"), np.searchsorted(keys, drop, "right")
+    has = hi > lo
+    d = np.zeros(len(keys) + 1, dtype=np.int32)
+    d[lo[has]] += 1  # distinct keys: disjoint, distinct ranges
+    d[hi[has]] -= 1
+    return np.cumsum(d[:-1]) == 0
 
 
 class PostingCache:
@@ -197,24 +214,20 @@ class PostingCache:
                 self.segs[s] = Segment(s, listing[s], k, i)
 
     def add_stops(self, records: Iterable[tuple[np.ndarray, np.ndarray]]) -> None:
-        ks, fs = [self.stop_keys], [self.stop_first]
         for k, f in records:
-            ks.append(np.asarray(k, dtype=np.int64))
-            fs.append(np.asarray(f, dtype=np.int64))
             self.stops_seen += 1
-        if len(ks) == 1:
-            return
-        k, f = np.concatenate(ks), np.concatenate(fs)
-        k, first = np.unique(k, return_index=True)  # a key stopped twice: keep its first record
-        self.stop_keys, self.stop_first = k, f[first]
+            k, first = np.unique(np.asarray(k, dtype=np.int64), return_index=True)
+            f = np.asarray(f, dtype=np.int64)[first]
+            new = ~_member(self.stop_keys, k)  # a key stopped twice: its first record counts
+            k, f = k[new], f[new]
+            if len(k):  # insert into the sorted arrays: linear, no re-sort of what is there
+                at = np.searchsorted(self.stop_keys, k)
+                self.stop_keys, self.stop_first = np.insert(self.stop_keys, at, k), np.insert(self.stop_first, at, f)
 
     def add_dead(self, records: Iterable[np.ndarray]) -> None:
-        parts = [self.dead]
         for d in records:
-            parts.append(np.asarray(d, dtype=np.int64))
             self.dead_seen += 1
-        if len(parts) > 1:
-            self.dead = np.unique(np.concatenate(parts))
+            self.dead = _sorted_union(self.dead, np.asarray(d, dtype=np.int64))
 
     # ---------------------------------------------------------- lookup ---
     def lookup(self, ukeys: np.ndarray, extra_dead: np.ndarray = _E) -> Postings:
@@ -299,16 +312,22 @@ class PostingCache:
             levels.setdefault(s.level, []).append(s)
         fresh = [Segment(-1, 0, keys, ids)]  # not stored yet; newest: after every stored one
         levels.setdefault(0, []).append(fresh[0])
-        stop = _sorted_union(self.stop_keys, plan.stop_keys)
-        dead = _sorted_union(self.dead, plan.dead)
+        stop = dead = None
         level = 0
         while len(levels.get(level, [])) >= FANOUT:
+            if stop is None:
+                stop = _sorted_union(self.stop_keys, plan.stop_keys)
+                dead = _sorted_union(self.dead, plan.dead)
             group = levels.pop(level)
-            k = np.concatenate([s.keys for s in group])
-            i = np.concatenate([s.ids for s in group])
-            keep = ~_member(stop, k) & ~_member(dead, i.astype(np.int64))
-            k, i = k[keep], i[keep]
-            o = np.argsort(k, kind="stable")  # group oldest first: ties stay by ascending id
+            ks, ii = [], []
+            for s in group:  # drop postings of stop keys and of retired documents
+                keep = _not_in(s.keys, stop)
+                if len(dead):
+                    keep &= ~_member(dead, s.ids.astype(np.int64))
+                ks.append(s.keys[keep])
+                ii.append(s.ids[keep])
+            k, i = np.concatenate(ks), np.concatenate(ii)
+            o = np.argsort(k, kind="stable")  # sorted runs, oldest first: ties stay by ascending id
             m = Segment(-1 - len(fresh), level + 1, k[o], i[o])
             plan.gone += [s.seg for s in group if s.seg >= 0]
             fresh = [s for s in fresh if all(s is not g for g in group)] + [m]
