@@ -774,14 +774,19 @@ def _ngram_hashes(text: str, n: int) -> np.ndarray:
 
 def _one_use_of_source(passages: list[Passage], cfg: AlignConfig) -> list[Passage]:
     """Drop a passage whose source text is mostly inside a stronger passage's:
-    the same source text restated twice is one reuse and a chance match."""
+    the same source text restated twice is one reuse and a chance match. A
+    summary (source side ``summary_ratio`` times its suspect side or more)
+    names a source region, not the text it reuses, and drops nothing."""
     def strength(p: Passage) -> float:
         return p.score * (p.suspect_end - p.suspect_start)
+
+    def summary(p: Passage) -> bool:
+        return p.source_end - p.source_start >= cfg.summary_ratio * (p.suspect_end - p.suspect_start)
 
     out = []
     for p in passages:
         length = max(1, p.source_end - p.source_start)
-        beaten = any(q is not p and strength(q) > strength(p)
+        beaten = any(q is not p and strength(q) > strength(p) and not summary(q)
                      and min(p.source_end, q.source_end) - max(p.source_start, q.source_start)
                      >= cfg.shared_source_share * length
                      for q in passages)
