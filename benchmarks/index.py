@@ -153,6 +153,7 @@ def run_one(args: argparse.Namespace) -> dict:
         res.update(check_new_p50_ms=round(1000 * float(np.percentile(lat, 50)), 2),
                    check_new_p99_ms=round(1000 * float(np.percentile(lat, 99)), 2))
         rnd = random.Random(1)
+        ix.check("warm-up", edit(texts[0], random.Random(0)))  # first alignment imports and loads (~seconds)
         lat, lat_lookup = [], []
         found = 0
         for i in rnd.sample(range(n), 20):

@@ -50,6 +50,7 @@ class Postings:
     keys: np.ndarray
     iids: np.ndarray
     stop: np.ndarray | None = None
+    at: np.ndarray | None = None  # position of each row's key in the keys looked up (when known)
 
     def __post_init__(self) -> None:
         if self.stop is None:
