@@ -204,3 +204,16 @@ def test_word_spans_and_memo():
     assert tf.memo("k", lambda: calls.append(1) or 7) == 7
     assert tf.memo("k", lambda: calls.append(1) or 8) == 7
     assert calls == [1]
+
+
+def test_one_use_of_source_keeps_passages_inside_a_summary_source_range():
+    from dedup.align.align import Passage, _one_use_of_source
+    cfg = AlignConfig()
+    # a summary names the whole source region it condenses: it drops no other passage
+    summary = Passage(0, 5000, 100, 400, 0.9, ())
+    copy = Passage(1000, 1300, 600, 800, 0.8, ())
+    assert _one_use_of_source([summary, copy], cfg) == [summary, copy]
+    # the same source text restated twice: the weaker restatement goes
+    strong = Passage(1000, 1300, 100, 500, 0.9, ())
+    weak = Passage(1000, 1290, 600, 700, 0.5, ())
+    assert _one_use_of_source([strong, weak], cfg) == [strong]
