@@ -338,12 +338,17 @@ def _run_dedup(path: str, workers: int, full: bool) -> dict:
     from dedup.scan import find_candidates_parallel
     t0 = time.perf_counter()
     from dedup.document import Document
-    docs = list(iter_inputs([path], cfg.reader))
-    texts = [d.text for d in docs if isinstance(d, Document)]
+    from dedup.store import DocumentStore
+    store, errors = DocumentStore(), 0  # as scan_candidates keeps them
+    for d in iter_inputs([path], cfg.reader):
+        if isinstance(d, Document):
+            store.append(d)
+        else:
+            errors += 1
+    texts = store.texts()
     n = len(texts)
-    if len(texts) != len(docs) or not n:
-        raise RuntimeError(f"dedup read {n} documents, {len(docs) - n} errors")
-    del docs
+    if errors or not n:
+        raise RuntimeError(f"dedup read {n} documents, {errors} errors")
     timings = {"read": time.perf_counter() - t0}
     c0 = _cpu_seconds()
     cands = find_candidates_parallel(texts, cfg.candidates, workers, timings=timings)
@@ -477,6 +482,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip", default="", help="comma-separated pipelines to skip (rensa,datasketch,dedup-full)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--tmp", default=None, help="directory for the temporary corpus file")
+    ap.add_argument("--corpus-dir", default=None,
+                    help="keep the generated corpus files here and reuse them on the next run "
+                         "(the planted pairs are regenerated; generation is deterministic)")
     args = ap.parse_args(argv)
     sizes = [int(s) for item in args.sizes for s in item.split(",") if s.strip()]
     if args.million and 1_000_000 not in sizes:
@@ -489,14 +497,24 @@ def main(argv: list[str] | None = None) -> int:
           f"workers={args.workers}; cpu={os.cpu_count()}", flush=True)
     for n in sizes:
         t1 = time.perf_counter()
-        texts, planted = make_corpus(articles, vocab, n, args.seed)
         with tempfile.TemporaryDirectory(dir=args.tmp) as td:
-            path = os.path.join(td, "corpus.jsonl")
-            with open(path, "w", encoding="utf-8") as f:
-                for i, t in enumerate(texts):
-                    f.write(json.dumps({"id": f"d{i}", "text": t}) + "\n")
-            words = sum(len(t.split()) for t in texts) / n
-            del texts
+            path = os.path.join(args.corpus_dir or td, f"corpus-{n}-{args.seed}.jsonl")
+            side = path[:-len(".jsonl")] + ".planted.json"
+            if args.corpus_dir and os.path.exists(path) and os.path.exists(side):
+                with open(side, encoding="utf-8") as f:
+                    saved = json.load(f)
+                planted, words = [tuple(p) for p in saved["planted"]], saved["words"]
+            else:
+                texts, planted = make_corpus(articles, vocab, n, args.seed)
+                with open(path + ".part", "w", encoding="utf-8") as f:
+                    for i, t in enumerate(texts):
+                        f.write(json.dumps({"id": f"d{i}", "text": t}) + "\n")
+                os.replace(path + ".part", path)
+                words = sum(len(t.split()) for t in texts) / n
+                del texts
+                if args.corpus_dir:
+                    with open(side, "w", encoding="utf-8") as f:
+                        json.dump({"planted": planted, "words": words}, f)
             print(f"\n## N = {n:,}  (mean {words:.0f} words/doc; planted {len(planted)} pairs, "
                   f"{len(planted) // len(KINDS)} per kind; generated in {time.perf_counter() - t1:.1f}s)",
                   flush=True)
