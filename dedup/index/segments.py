@@ -212,7 +212,8 @@ class PostingCache:
         for s in sorted(listing):
             if s not in self.segs:
                 k, i = load(s)
-                self.segs[s] = Segment(s, listing[s], k, i)
+                self.segs[s] = seg = Segment(s, listing[s], k, i)
+                seg.candidates(_E)
 
     def add_stops(self, records: Iterable[tuple[np.ndarray, np.ndarray]]) -> None:
         for k, f in records:
@@ -354,7 +355,8 @@ class PostingCache:
         for g in plan.gone:
             self.segs.pop(g, None)
         for sid, (level, k, i) in zip(seg_ids, plan.new_segs):
-            self.segs[sid] = Segment(sid, level, k, i)
+            self.segs[sid] = seg = Segment(sid, level, k, i)
+            seg.candidates(_E)  # build the look-up bitmap now, not in the next (maybe latency-bound) look-up
         if len(plan.stop_keys):
             self.add_stops([(plan.stop_keys, plan.stop_first)])
         if len(plan.dead):
