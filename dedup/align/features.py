@@ -74,11 +74,14 @@ class TextFeatures:
             return value
 
     def paragraphs(self) -> list[SentenceFeatures]:
-        """One pseudo-sentence per paragraph: the union of its sentences' terms."""
-        groups: dict[int, list[SentenceFeatures]] = {}
-        for p, s in zip(self.paragraph_of, self.sentences):
-            groups.setdefault(p, []).append(s)
-        return [_merge_sentences(self.text, groups[p]) for p in sorted(groups)]
+        """One pseudo-sentence per paragraph: the union of its sentences' terms
+        (computed once per text; a new list each call)."""
+        def compute() -> tuple[SentenceFeatures, ...]:
+            groups: dict[int, list[SentenceFeatures]] = {}
+            for p, s in zip(self.paragraph_of, self.sentences):
+                groups.setdefault(p, []).append(s)
+            return tuple(_merge_sentences(self.text, groups[p]) for p in sorted(groups))
+        return list(self.memo("paragraphs", compute))
 
 
 def _merge_sentences(text: str, g: list[SentenceFeatures]) -> SentenceFeatures:
