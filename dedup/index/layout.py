@@ -387,10 +387,11 @@ def batch_keys(sk: Sketches, config: CandidateConfig) -> list[tuple[np.ndarray, 
             ks.append(passage_keys(np.concatenate(sk.pass_feat)))
             ds.append(np.repeat(np.arange(n), counts))
             vs.append(np.full(len(ks[-1]), 3, dtype=np.int8))
-    if not ks:
+    k = np.concatenate(ks) if ks else np.empty(0, np.int64)
+    if not len(k):
         e = np.empty(0, np.int64)
         return [(e, e, e)] * n
-    k, d, v = np.concatenate(ks), np.concatenate(ds).astype(np.int64), np.concatenate(vs)
+    d, v = np.concatenate(ds).astype(np.int64), np.concatenate(vs)
     o = np.lexsort((v, k, d))
     k, d, v = k[o], d[o], v[o]
     first = np.r_[True, (k[1:] != k[:-1]) | (d[1:] != d[:-1])]

@@ -134,3 +134,13 @@ def test_anchor_alone_is_dropped_unless_asked():
     assert verify(q, c, {"anchor": 5}, CandidateConfig(views=("anchor",), anchor_alone=True)) == ("anchor",)
     c.anchor[:200] = 0  # estimated Jaccard 56/256 < anchor_alone_floor 0.33 (and < verify floor)
     assert verify(q, c, {"anchor": 5}, CandidateConfig(views=("anchor",), anchor_alone=True)) == ()
+
+
+def test_documents_without_keys(location):
+    """Empty and one-word texts have no posting keys: stored, never matched."""
+    with Index(location) as ix:
+        assert ix.add("a", "") == []
+        assert ix.add_many([("b", ""), ("c", "word")]) == [[], []]
+        assert ix.check("z", "") == [] and ix.candidates("word") == []
+        assert len(ix) == 3 and "c" in ix
+        assert ix.integrity_check(full=True) == []
