@@ -137,10 +137,12 @@ def test_anchor_alone_is_dropped_unless_asked():
 
 
 def test_documents_without_keys(location):
-    """Empty and one-word texts have no posting keys: stored, never matched."""
+    """An empty text has no posting keys: stored, never matched (a one-word
+    text still has a shingle signature)."""
     with Index(location) as ix:
         assert ix.add("a", "") == []
         assert ix.add_many([("b", ""), ("c", "word")]) == [[], []]
-        assert ix.check("z", "") == [] and ix.candidates("word") == []
+        assert ix.check("z", "") == [] and ix.candidates("") == []
+        assert ix.candidates("word") == [("c", ("shingle",))]
         assert len(ix) == 3 and "c" in ix
         assert ix.integrity_check(full=True) == []
