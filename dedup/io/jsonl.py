@@ -1,12 +1,13 @@
 """JSONL reader (.jsonl, .ndjson): one JSON object per line."""
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, BinaryIO, Iterator
 
 from dedup.document import Document, ReadError
-from dedup.io.common import Rejected, looks_binary, read_bytes
+from dedup.io.common import _NUL_RATIO, Rejected, check_size, looks_binary, os_reason, read_bytes
 from dedup.io.config import ReaderConfig
 
 _BOM = "\ufeff"
@@ -86,20 +87,17 @@ def read_jsonl(path: Path, doc_id: str, display: str, config: ReaderConfig) -> I
         lines; ``record=None`` when the whole file is unusable).
     """
     try:
-        data = read_bytes(path, config.max_bytes)
-        if not data.strip():
-            raise Rejected("file contains only whitespace")
-        if looks_binary(data):
-            raise Rejected("binary file (mostly non-text bytes)")
+        lines = _lines(path, config)
+        first = next(lines, (1, 0, b""))
     except Rejected as e:
         yield ReadError(display, str(e))
         return
     seen: dict[str, int] = {}
-    offset = 0
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        start, offset = offset, offset + len(raw) + 1
+    content = False
+    for number, start, raw in itertools.chain([first], lines):
         if not raw.strip():
             continue
+        content = True
         record = f"line {number}"
         try:
             try:
@@ -118,3 +116,63 @@ def read_jsonl(path: Path, doc_id: str, display: str, config: ReaderConfig) -> I
             continue
         meta = {"path": str(path), "format": "jsonl", "line": number, **fields}
         yield Document(f"{doc_id}#{suffix}", text, meta)
+    if not content:  # only reached when streaming (a small file is checked up front)
+        yield ReadError(display, "file contains only whitespace")
+
+
+#: Files larger than this are read line by line (a 3 GB crawl file is never
+#: held whole, nor split into a list of lines); smaller ones are read at once.
+STREAM_BYTES = 64 << 20
+
+
+#: Bytes of a streamed file checked for binary content before reading it.
+_HEAD_BYTES = 1 << 20
+
+
+def _lines(path: Path, config: ReaderConfig) -> Iterator[tuple[int, int, bytes]]:
+    """``(line number, byte offset, raw line without its newline)`` of a JSONL file.
+
+    Raises:
+        Rejected: (on the first ``next``) unreadable, too large, empty,
+            whitespace only (small files) or binary.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise Rejected(os_reason(e, "file")) from None
+    if size <= STREAM_BYTES:
+        data = read_bytes(path, config.max_bytes)
+        if not data.strip():
+            raise Rejected("file contains only whitespace")
+        if looks_binary(data):
+            raise Rejected("binary file (mostly non-text bytes)")
+        return _split_lines(data)
+    check_size(size, config.max_bytes)
+    try:
+        fh = path.open("rb")
+        head = fh.read(_HEAD_BYTES)
+    except OSError as e:
+        raise Rejected(os_reason(e, "file")) from None
+    if b"\x00" in head and head.count(b"\x00") >= len(head) * _NUL_RATIO:
+        fh.close()
+        raise Rejected("binary file (contains NUL bytes)")
+    if looks_binary(head):
+        fh.close()
+        raise Rejected("binary file (mostly non-text bytes)")
+    fh.seek(0)
+    return _stream_lines(fh)
+
+
+def _split_lines(data: bytes) -> Iterator[tuple[int, int, bytes]]:
+    offset = 0
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        yield number, offset, raw
+        offset += len(raw) + 1
+
+
+def _stream_lines(fh: BinaryIO) -> Iterator[tuple[int, int, bytes]]:
+    with fh:
+        offset = 0
+        for number, raw in enumerate(fh, start=1):
+            yield number, offset, raw[:-1] if raw.endswith(b"\n") else raw
+            offset += len(raw)

@@ -96,3 +96,27 @@ def test_file_level_errors(tmp_path: Path, data: bytes, reason: str) -> None:
 def test_max_bytes(tmp_path: Path) -> None:
     out = _read(tmp_path, b'{"text": "0123456789"}\n', ReaderConfig(max_bytes=8))
     assert out == [ReadError("sub/feed.jsonl", "file too large: 23 bytes (max_bytes=8)")]
+
+
+def test_large_files_are_streamed_with_the_same_result(tmp_path, monkeypatch):
+    import dedup.io.jsonl as jsonl_mod
+    from dedup.io.config import ReaderConfig
+    p = tmp_path / "f.jsonl"
+    p.write_bytes(b'{"id": "a", "text": "hello"}\n\n{"text": "x"}\nnot json\n{"id": "a", "text": "dup"}\r\n'
+                  b'{"text": "\xff"}\n{"text": "last"}')
+    blank = tmp_path / "blank.jsonl"
+    blank.write_bytes(b"\n   \n\n")
+    binary = tmp_path / "bin.jsonl"
+    binary.write_bytes(bytes(range(256)) * 4)
+    cfg = ReaderConfig()
+
+    def read(path):
+        return list(jsonl_mod.read_jsonl(path, path.name, path.name, cfg))
+
+    whole = [read(x) for x in (p, blank, binary)]
+    monkeypatch.setattr(jsonl_mod, "STREAM_BYTES", 4)  # every file is "large"
+    assert [read(x) for x in (p, blank, binary)] == whole
+    assert [type(d).__name__ for d in whole[0]] == ["Document", "Document", "ReadError", "ReadError",
+                                                   "ReadError", "Document"]
+    assert whole[1][0].reason == "file contains only whitespace"
+    assert "binary" in whole[2][0].reason
