@@ -169,7 +169,8 @@ def _sentence_results(src: TextFeatures, sus: TextFeatures, alignments: list[Sen
                                       src.text, sus.text)) if cfg.spin.kinds else ()
         # the word-order evidence only matters to drift through its weight
         order = sentence_order(source_text, sf.sentence.text).evidence if cfg.spin.order_weight else 0.0
-        drift = round(float(sentence_drift(sim, list(flags), config=cfg.spin, order=order)), 4)
+        drift = round(float(sentence_drift(sim, list(flags), config=cfg.spin, order=order,
+                                           source=source_text, suspect=sf.sentence.text)), 4)
         out.append(SentenceResult(sf.sentence.start, sf.sentence.end, s0, s1, sim, drift, quoted, flags))
     return out
 

@@ -112,6 +112,11 @@ class AlignConfig:
         max_expansion: A passage whose suspect side is more than this many
             times longer than its source side is dropped (outside whole-text
             rewrites).
+        single_pair_min_similarity: ``min_similarity`` when both texts are a
+            single sentence: the caller asked about exactly these two
+            sentences, so a heavily reworded pair is still aligned (and its
+            meaning changes flagged); the verdict still depends on the
+            similarity.
     """
 
     min_similarity: float = 0.34
@@ -156,6 +161,7 @@ class AlignConfig:
     chunk_gate_weight: float = 3.0
     max_expansion: float = 4.0
     edge_similarity: float = 0.2
+    single_pair_min_similarity: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -222,6 +228,8 @@ def _align(source: TextFeatures, suspect: TextFeatures, cfg: AlignConfig,
     ns, nt = len(source.sentences), len(suspect.sentences)
     if ns == 0 or nt == 0:
         return [SentenceAlignment(j, (), 0.0, False) for j in range(nt)], None
+    if ns == 1 and nt == 1 and cfg.single_pair_min_similarity < cfg.min_similarity:
+        cfg = replace(cfg, min_similarity=cfg.single_pair_min_similarity)
     m = sc.score(source.sentences, suspect.sentences)
     # every suspect sentence's score column and best source sentence at once
     col = np.where((m.suspect_weight >= cfg.min_contained_weight)[None, :],
