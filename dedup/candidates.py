@@ -980,6 +980,10 @@ def _members(key: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarr
 _RUN_BUCKETS = 16
 
 
+#: Keys merged at once by :func:`merge_runs` (more ranges when there are more keys).
+_BUCKET_KEYS = 1 << 22
+
+
 def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_df: int,
                buckets: int = _RUN_BUCKETS) -> Runs:
     """:class:`Runs` of the fingerprint keys of consecutive partitions.
@@ -996,7 +1000,8 @@ def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_
         offsets: First document of each partition.
         n: Documents in all partitions.
         max_df: Largest document frequency kept.
-        buckets: Fingerprint ranges merged one at a time.
+        buckets: Fingerprint ranges merged one at a time (at least; more
+            when the keys number more than ``buckets`` x 4M).
 
     Returns:
         The corpus-wide :class:`Runs`.
@@ -1004,6 +1009,10 @@ def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_
     if n > _DOC_MASK + 1:
         raise ValueError(f"the passage view handles at most {_DOC_MASK + 1} documents per scan, "
                          f"got {n}; scan the corpus in parts")
+    # about _BUCKET_KEYS keys per range at most: the merge's work arrays stay
+    # a few hundred MB whatever the corpus size
+    total = sum(len(k() if callable(k) else k) for k in parts)
+    buckets = max(int(buckets), -(-total // _BUCKET_KEYS))
     bounds = [_U64(((b << _FEAT_BITS) // buckets) << _DOC_BITS) for b in range(buckets)]
     out = []
     for b in range(buckets):
