@@ -10,11 +10,15 @@ documents works unchanged; :meth:`DocumentStore.texts` is a
 ``Sequence[str]`` view of the texts alone.
 
 Worker processes started with ``fork`` after the store is filled share its
-blocks without copying.
+blocks without copying. Past ``spill_bytes`` of text (1 GB by default) the
+blocks live in an anonymous temporary file, memory-mapped for reading.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping, Sequence, overload
+import mmap
+import os
+import tempfile
+from typing import Any, BinaryIO, Iterator, Mapping, Sequence, overload
 
 import numpy as np
 
@@ -24,6 +28,8 @@ __all__ = ["DocumentStore", "TextView"]
 
 #: Bytes per storage block (texts never straddle blocks).
 _BLOCK = 64 << 20
+#: Text bytes held in memory; further blocks go to an anonymous temporary file.
+_SPILL = 1 << 30
 
 
 class DocumentStore(Sequence[Document]):
@@ -31,6 +37,10 @@ class DocumentStore(Sequence[Document]):
 
     Args:
         block_bytes: Size of a storage block (a larger text gets a block of its own).
+        spill_bytes: Text bytes kept in memory; later blocks are written to an
+            anonymous temporary file (deleted with the store) and read through
+            a read-only memory map, so a corpus larger than that costs page
+            cache, not process memory. None: everything in memory.
 
     Example::
 
@@ -40,11 +50,18 @@ class DocumentStore(Sequence[Document]):
         store[0].text, len(store), store.texts()[3:5]
     """
 
-    def __init__(self, block_bytes: int = _BLOCK) -> None:
+    def __init__(self, block_bytes: int = _BLOCK, spill_bytes: int | None = _SPILL) -> None:
         if block_bytes < 1:
             raise ValueError(f"block_bytes must be >= 1, got {block_bytes}")
+        if spill_bytes is not None and spill_bytes < 0:
+            raise ValueError(f"spill_bytes must be >= 0 or None, got {spill_bytes}")
         self._block_bytes = block_bytes
-        self._blocks: list[bytes] = []
+        self._spill_bytes = spill_bytes
+        self._held = 0                      # bytes of text held in memory
+        self._file: BinaryIO | None = None  # anonymous temporary file of spilled blocks
+        self._map: mmap.mmap | None = None
+        self._spilled: list[tuple[int, int, int]] = []  # (block, file offset, length)
+        self._blocks: list[bytes | memoryview] = []
         self._cur = bytearray()
         self._ids: list[str] = []
         self._meta: dict[int, Mapping[str, Any]] = {}
@@ -73,8 +90,29 @@ class DocumentStore(Sequence[Document]):
             self._flush_index()
 
     def _seal(self) -> None:
-        self._blocks.append(bytes(self._cur))
+        if self._spill_bytes is not None and self._held + len(self._cur) > self._spill_bytes:
+            # beyond the in-memory budget: the block goes to a temporary file,
+            # memory-mapped when reading starts (pages the OS may drop and reload)
+            if self._file is None:
+                self._file = tempfile.TemporaryFile(prefix="dedup-texts-")
+            self._map = None  # remapped (with this block) when reading resumes
+            off = self._file.seek(0, os.SEEK_END)
+            self._file.write(self._cur)
+            self._spilled.append((len(self._blocks), off, len(self._cur)))
+            self._blocks.append(b"")
+        else:
+            self._held += len(self._cur)
+            self._blocks.append(bytes(self._cur))
         self._cur = bytearray()
+
+    def _map_spilled(self) -> None:
+        if self._file is None or self._map is not None:
+            return
+        self._file.flush()
+        self._map = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ)
+        view = memoryview(self._map)
+        for b, off, n in self._spilled:
+            self._blocks[b] = view[off:off + n]
 
     def _flush_index(self) -> None:
         if self._pending:
@@ -89,6 +127,7 @@ class DocumentStore(Sequence[Document]):
             self._flush_index()
         if self._cur:
             self._seal()
+        self._map_spilled()
 
     # -- reading -------------------------------------------------------------
 
@@ -99,7 +138,7 @@ class DocumentStore(Sequence[Document]):
         """The text of document ``i``."""
         self._ready()
         b, s, n = int(self._block[i]), int(self._start[i]), int(self._len[i])
-        return self._blocks[b][s:s + n].decode("utf-8", "surrogatepass")
+        return str(self._blocks[b][s:s + n], "utf-8", "surrogatepass")
 
     @overload
     def __getitem__(self, i: int) -> Document: ...

@@ -60,6 +60,17 @@ def test_spilled_candidate_stage_equals_in_process(seed_dir, tmp_path):
     assert list(tmp_path.iterdir()) == []  # the temporary key files are gone
 
 
+def test_parallel_stage_reads_a_spilled_store(seed_dir):
+    # texts in a memory-mapped temporary file, read by fork workers
+    from dedup.document import Document
+    from dedup.store import DocumentStore
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seed_dir.iterdir())] * 3
+    store = DocumentStore(block_bytes=4096, spill_bytes=0)
+    for k, t in enumerate(texts):
+        store.append(Document(str(k), t))
+    assert find_candidates_parallel(store.texts(), workers=2, chunk_size=4) == find_candidates(texts)
+
+
 def test_scan_candidates_matches_find_candidates(seed_dir):
     cs = scan_candidates(seed_dir, workers=2)
     assert cs.candidates == find_candidates([d.text for d in cs.documents])

@@ -18,9 +18,10 @@ def _docs():
 
 
 @pytest.mark.parametrize("block", [1, 16, 1 << 20])
-def test_store_gives_back_the_documents(block):
+@pytest.mark.parametrize("spill", [None, 0, 40])
+def test_store_gives_back_the_documents(block, spill):
     docs = _docs()
-    store = DocumentStore(block_bytes=block)
+    store = DocumentStore(block_bytes=block, spill_bytes=spill)
     for d in docs:
         store.append(d)
     assert len(store) == len(docs)
@@ -35,12 +36,15 @@ def test_store_gives_back_the_documents(block):
     assert store.nbytes() == sum(len(d.text.encode("utf-8", "surrogatepass")) for d in docs)
 
 
-def test_store_grows_after_reading():
-    store = DocumentStore(block_bytes=8)
+@pytest.mark.parametrize("spill", [None, 0])
+def test_store_grows_after_reading(spill):
+    store = DocumentStore(block_bytes=8, spill_bytes=spill)
     store.append(Document("a", "first text"))
     assert store[0].text == "first text"
     store.append(Document("b", "second"))
     assert [d.text for d in store] == ["first text", "second"]
+    store.append(Document("c", "third"))
+    assert store.texts()[1:] == ["second", "third"]
 
 
 def test_store_index_errors():
@@ -52,3 +56,5 @@ def test_store_index_errors():
         store.texts()[-2]
     with pytest.raises(ValueError, match="block_bytes"):
         DocumentStore(block_bytes=0)
+    with pytest.raises(ValueError, match="spill_bytes"):
+        DocumentStore(spill_bytes=-1)
