@@ -10,7 +10,7 @@ documents works unchanged; :meth:`DocumentStore.texts` is a
 ``Sequence[str]`` view of the texts alone.
 
 Worker processes started with ``fork`` after the store is filled share its
-blocks without copying. Past ``spill_bytes`` of text (1 GB by default) the
+blocks without copying. Past ``spill_bytes`` of text (256 MB by default) the
 blocks live in an anonymous temporary file, memory-mapped for reading.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ __all__ = ["DocumentStore", "TextView"]
 #: Bytes per storage block (texts never straddle blocks).
 _BLOCK = 64 << 20
 #: Text bytes held in memory; further blocks go to an anonymous temporary file.
-_SPILL = 1 << 30
+_SPILL = 256 << 20
 
 
 class DocumentStore(Sequence[Document]):
