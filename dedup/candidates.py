@@ -126,6 +126,7 @@ __all__ = [
     "PassagePairStage",
     "Runs",
     "merge_runs",
+    "fingerprints_by_doc",
 ]
 
 #: Names of the views, in the order they are reported.
@@ -603,6 +604,26 @@ class DocSketches:
         order, ascending inside a document; ``pass_count`` per document;
         computed once per object)."""
         return self._passage_by_doc[1]
+
+
+def fingerprints_by_doc(key: np.ndarray, n: int) -> list[np.ndarray]:
+    """Passage or chain fingerprints of each document.
+
+    Args:
+        key: Sorted ``fingerprint << 24 | doc`` keys
+            (:attr:`DocSketches.pass_key` or :attr:`DocSketches.reg_key`).
+        n: Documents.
+
+    Returns:
+        ``n`` uint64 arrays, each document's fingerprints ascending.
+    """
+    key = np.asarray(key, dtype=np.uint64)
+    doc = (key & _U64(_DOC_MASK)).astype(np.int64)
+    small = doc.astype(np.uint16) if n <= 1 << 16 else doc
+    o = np.argsort(small, kind="stable")  # radix sort for 16 bits; fingerprints stay ascending per document
+    feat = key[o] >> _U64(_DOC_BITS)
+    bounds = np.searchsorted(doc[o], np.arange(n + 1))
+    return [feat[bounds[d]:bounds[d + 1]] for d in range(n)]
 
 
 def _by_doc(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -34,6 +34,7 @@ from dedup.candidates import (
     CandidateConfig,
     ViewConfig,
     band_keys,
+    fingerprints_by_doc,
     sketch_documents,
     view_params,
 )
@@ -254,8 +255,8 @@ def sketch(texts: list[str], config: CandidateConfig) -> Sketches:
     if "anchor" not in views:
         an = np.empty((n, 0), dtype=np.uint32)
     if "passage" in views and hasattr(sk, "pass_key"):
-        pf = _feat_by_doc(sk.pass_key, n)
-        cf = _feat_by_doc(getattr(sk, "reg_key", np.empty(0, np.uint64)), n)
+        pf = fingerprints_by_doc(sk.pass_key, n)
+        cf = fingerprints_by_doc(sk.reg_key, n)
     else:
         pf = [np.empty(0, np.uint64)] * n
         cf = [np.empty(0, np.uint64)] * n
@@ -265,21 +266,6 @@ def sketch(texts: list[str], config: CandidateConfig) -> Sketches:
     if sent_sig.ndim != 2 or sent_sig.shape[1] != config.sentence.num_perm:
         sent_sig = np.asarray(sent_sig, dtype=np.uint32).reshape(-1, config.sentence.num_perm)
     return Sketches(n, sh, an, sent_sig, np.asarray(sent_count, dtype=np.int64), pf, cf)
-
-
-def _feat_by_doc(key: np.ndarray, n: int) -> list[np.ndarray]:
-    """Passage or chain fingerprints of each document (ascending) from the
-    sorted ``fingerprint << doc_bits | doc`` keys of :class:`DocSketches`
-    (``pass_key``, ``reg_key``; see :mod:`dedup.candidates`)."""
-    import dedup.candidates as cand
-    bits = int(getattr(cand, "_DOC_BITS", 24))
-    key = np.asarray(key, dtype=np.uint64)
-    doc = (key & _U64((1 << bits) - 1)).astype(np.int64)
-    small = doc.astype(np.uint16) if n <= 1 << 16 else doc
-    o = np.argsort(small, kind="stable")  # radix sort for 16 bits; fingerprints stay ascending per document
-    feat = key[o] >> _U64(bits)
-    bounds = np.searchsorted(doc[o], np.arange(n + 1))
-    return [feat[bounds[d]:bounds[d + 1]] for d in range(n)]
 
 
 # ---------------------------------------------------------- posting keys ---
