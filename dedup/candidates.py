@@ -617,19 +617,17 @@ def fingerprints_by_doc(key: np.ndarray, n: int) -> list[np.ndarray]:
     Returns:
         ``n`` uint64 arrays, each document's fingerprints ascending.
     """
-    key = np.asarray(key, dtype=np.uint64)
-    doc = (key & _U64(_DOC_MASK)).astype(np.int64)
-    small = doc.astype(np.uint16) if n <= 1 << 16 else doc
-    o = np.argsort(small, kind="stable")  # radix sort for 16 bits; fingerprints stay ascending per document
-    feat = key[o] >> _U64(_DOC_BITS)
-    bounds = np.searchsorted(doc[o], np.arange(n + 1))
+    doc, feat = _by_doc(np.asarray(key, dtype=np.uint64))
+    bounds = np.searchsorted(doc, np.arange(n + 1))
     return [feat[bounds[d]:bounds[d + 1]] for d in range(n)]
 
 
 def _by_doc(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(doc, feat)`` of fingerprint keys, sorted by document then fingerprint."""
+    """``(doc, feat)`` of sorted fingerprint keys, sorted by document then
+    fingerprint (a stable sort by document keeps the fingerprints ascending)."""
     doc = (key & _U64(_DOC_MASK)).astype(np.int64)
-    o = np.argsort(doc, kind="stable")
+    small = doc.astype(np.uint16) if len(doc) and int(doc.max()) < 1 << 16 else doc
+    o = np.argsort(small, kind="stable")  # radix sort for 16-bit ids
     return doc[o], key[o] >> _U64(_DOC_BITS)
 
 

@@ -233,20 +233,22 @@ def _sketch_task(args: tuple[list[str], CandidateConfig]) -> DocSketches:
     return sketch_documents(*args)
 
 
-#: Texts of the current ``fork`` pool worker (set by its initializer; the
-#: worker inherits the parent's list, so nothing is pickled).
-_WORKER_TEXTS: list[Sequence[str]] = []
+#: What the current pool worker works on (texts, a pair stage, documents),
+#: set once by :func:`_init_worker`. Under ``fork`` the worker inherits these
+#: objects from the parent, so nothing is pickled; the parent never reads it.
+_WORKER: dict[str, Any] = {}
 
 
-def _init_sketch_worker(texts: Sequence[str] | None) -> None:
+def _init_worker(**payload: Any) -> None:
+    """Pool initializer: tune malloc and keep ``payload`` for the tasks."""
     _tune_worker_malloc()
-    if texts is not None:
-        _WORKER_TEXTS[:] = [texts]
+    _WORKER.clear()
+    _WORKER.update(payload)
 
 
 def _sketch_range_task(args: tuple[int, int, CandidateConfig, str | None]) -> DocSketches:
     s, e, cfg, spill = args
-    sk = sketch_documents(list(_WORKER_TEXTS[0][s:e]), cfg)
+    sk = sketch_documents(list(_WORKER["texts"][s:e]), cfg)
     if spill is None:
         return sk
     # large corpora: the passage and chain keys go to disk; the parent merges
@@ -328,8 +330,8 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
         ctx = _pool_context()
         forked = ctx is not None and ctx.get_start_method() == "fork"
         n_chunks = -(-n // size)
-        with ProcessPoolExecutor(max_workers=min(n_workers, n_chunks), mp_context=ctx,
-                                 initializer=_init_sketch_worker, initargs=(texts if forked else None,)) as pool:
+        with ProcessPoolExecutor(max_workers=min(n_workers, n_chunks), mp_context=ctx, initializer=functools.partial(
+                _init_worker, **({"texts": texts} if forked else {}))) as pool:
             spill_dir = (tempfile.TemporaryDirectory(prefix="dedup-keys-", dir=spill_root)
                          if forked and n >= spill_min_docs and "passage" in cfg.views else None)
             if forked:  # workers inherit ``texts``: send document ranges only
@@ -381,22 +383,12 @@ class _ForkRunner:
 
     def __call__(self, stage: PassagePairStage) -> list:
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(min(self.workers, stage.parts), initializer=_set_stage, initargs=(stage,)) as pool:
+        with ctx.Pool(min(self.workers, stage.parts), initializer=functools.partial(_init_worker, stage=stage)) as pool:
             return pool.map(_run_stage_part, range(stage.parts), chunksize=1)
 
 
-#: The stage of the current pool worker, set once by the pool initializer
-#: (a per-process slot of the worker, never read in the parent).
-_WORKER_STAGE: list[PassagePairStage] = []
-
-
-def _set_stage(stage: PassagePairStage) -> None:
-    _tune_worker_malloc()
-    _WORKER_STAGE[:] = [stage]
-
-
 def _run_stage_part(part: int) -> tuple:
-    return _WORKER_STAGE[0].run(part)
+    return _WORKER["stage"].run(part)
 
 
 def _resolve_workers(workers: int | None) -> int:
@@ -461,19 +453,8 @@ def _judge_chunk(docs: Sequence[Document], pairs: Sequence[tuple[int, int]], con
     return [_judge(docs[i], docs[j], f(i), f(j), config) for i, j in pairs]
 
 
-#: Documents and settings of the current ``fork`` judge worker (set by its
-#: initializer; inherited from the parent, not pickled).
-_WORKER_JUDGE: list[tuple[Sequence[Document], Config]] = []
-
-
-def _init_judge_worker(docs: Sequence[Document], config: Config) -> None:
-    _tune_worker_malloc()
-    _WORKER_JUDGE[:] = [(docs, config)]
-
-
 def _judge_chunk_task(pairs: list[tuple[int, int]]) -> list[PairResult]:
-    docs, config = _WORKER_JUDGE[0]
-    return _judge_chunk(docs, pairs, config)
+    return _judge_chunk(_WORKER["docs"], pairs, _WORKER["config"])
 
 
 def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = None, workers: int | None = None,
@@ -501,8 +482,8 @@ def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = No
     if n_workers > 1 and len(cands) > 1 and ctx is not None and ctx.get_start_method() == "fork":
         # workers inherit the documents; tasks are index pairs, in candidate
         # order, so a document's features are made once per chunk
-        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=_init_judge_worker,
-                                 initargs=(docs, cfg)) as pool:
+        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
+                                 initializer=functools.partial(_init_worker, docs=docs, config=cfg)) as pool:
             results_list = [r for part in pool.map(_judge_chunk_task, chunks) for r in part]
     elif n_workers > 1 and len(cands) > 1:
         tasks = ((docs[c.i], docs[c.j], cfg) for c in cands)
