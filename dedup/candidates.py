@@ -104,6 +104,7 @@ from dedup.sketch import (
     signatures_flat,
 )
 from dedup.featurise import CONTENT, LONG, NUMBER, WORD, Tokens, tokenise
+from dedup.kernels import EVIDENCE_EPS, HAVE_NUMBA, passage_pair_part
 
 __all__ = [
     "ViewConfig",
@@ -1066,12 +1067,17 @@ class _RunPairs:
     def __init__(self, runs: Runs, n: int, parts: int) -> None:
         self.members, self.sizes, self.n, self.parts = runs.members, runs.sizes, n, parts
         self.starts = np.cumsum(runs.sizes) - runs.sizes
-        dt = np.uint8 if parts < 255 else np.uint16
+
+    @cached_property
+    def pid(self) -> np.ndarray:
+        """Part of each member (the last member of a run: "none"); made on
+        first use (the compiled kernel does not need it)."""
+        dt = np.uint8 if self.parts < 255 else np.uint16
         none = np.iinfo(dt).max
-        pid = (runs.members % parts).astype(dt)
+        pid = (self.members % self.parts).astype(dt)
         if len(self.starts):
             pid[self.starts + self.sizes - 1] = none
-        self.pid = pid
+        return pid
 
     def part(self, p: int) -> np.ndarray:
         idx = np.flatnonzero(self.pid == p)
@@ -1140,8 +1146,30 @@ class PassagePairStage:
                    _runs(sk.reg_key, sk.n_docs, config.passage_max_df),
                    sk.pass_count, config, verify, min_parts)
 
-    def run(self, part: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """``(codes, hits, evidence, chains)`` of one part, codes sorted."""
+    def run(self, part: int, fast: bool | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(codes, hits, evidence, chains)`` of one part, codes sorted.
+
+        Args:
+            part: Part number, ``0 <= part < parts``.
+            fast: Use the compiled kernel (:func:`dedup.kernels.passage_pair_part`);
+                default: when numba is installed. Both give the same pairs.
+        """
+        if not 0 <= part < self.parts:
+            raise ValueError(f"part must be in [0, {self.parts}), got {part}")
+        if HAVE_NUMBA if fast is None else fast:
+            return self._run_kernel(part)
+        return self._run_numpy(part)
+
+    def _run_kernel(self, part: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        c = self.config
+        p, r = self.pruns, self.cruns
+        return passage_pair_part(
+            p.members, p.starts, p.sizes, r.members, r.starts, r.sizes, self.pass_count,
+            self.n, self.parts, part, self.verify, c.passage_min_hits, float(c.passage_min_score),
+            c.passage_chain_alone, float(c.passage_min_exclusive), c.passage_min_chains,
+            float(c.passage_strong_evidence), float(c.passage_gate_containment))
+
+    def _run_numpy(self, part: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         config = self.config
         weight = 1.0 / np.maximum(np.arange(64) - 1, 1)
         e = np.empty(0, np.int64)
@@ -1170,10 +1198,13 @@ class PassagePairStage:
             # enough (rarity-weighted) evidence, or many shared chains: reuse of a
             # passage whose fingerprints are each common (a story told in many
             # documents) still shares its ordered chains with its source
+            # evidence sums are compared with a tolerance: the compiled kernel
+            # adds the same weights in another order
+            eps = EVIDENCE_EPS
             keep = ((hits >= config.passage_min_hits)
-                    & ((evidence >= config.passage_min_score) | (chains >= config.passage_chain_alone))
-                    & (evidence >= config.passage_min_exclusive * hits))
-            weak = keep & (chains < config.passage_min_chains) & (evidence < config.passage_strong_evidence)
+                    & ((evidence >= config.passage_min_score - eps) | (chains >= config.passage_chain_alone))
+                    & (evidence >= config.passage_min_exclusive * hits - eps))
+            weak = keep & (chains < config.passage_min_chains) & (evidence < config.passage_strong_evidence - eps)
             if weak.any():  # no coherent chain, little evidence: enough of the smaller document reused?
                 w = np.flatnonzero(weak)
                 keep[w] = _containment(code[w], hits[w], self.pass_count, self.n) >= config.passage_gate_containment
