@@ -104,7 +104,7 @@ from dedup.sketch import (
     signatures_flat,
 )
 from dedup.featurise import CONTENT, LONG, NUMBER, WORD, Tokens, tokenise
-from dedup.kernels import EVIDENCE_EPS, HAVE_NUMBA, passage_pair_part
+from dedup.kernels import EVIDENCE_EPS, HAVE_NUMBA, passage_keys, passage_pair_part, sort_distinct_by_high_bits
 
 __all__ = [
     "ViewConfig",
@@ -645,7 +645,46 @@ _DOC_BITS = 64 - _FEAT_BITS
 _DOC_MASK = (1 << _DOC_BITS) - 1
 
 
-def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None) -> DocSketches:
+def _passage_keys_numpy(ck: np.ndarray, cd: np.ndarray, config: CandidateConfig, below: np.uint32,
+                        chain_below: np.uint64, high: np.uint64) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct passage and chain keys of content-word keys ``ck`` of
+    documents ``cd`` (the numpy reference of :func:`dedup.kernels.passage_keys`
+    plus :func:`dedup.kernels.sort_distinct_by_high_bits`)."""
+    cdu = cd.astype(np.uint64)
+    fk: list[np.ndarray] = []  # passage keys
+    xk: list[np.ndarray] = []  # chain keys
+    with np.errstate(over="ignore"):
+        for dist in range(1, config.passage_window + 1):
+            if len(ck) <= dist:
+                break
+            a, b = ck[:-dist], ck[dist:]
+            ab = a + b
+            sel = ab * np.uint32(0x9E3779B1) < below
+            sel &= cd[:-dist] == cd[dist:]
+            sel &= a != b
+            i = np.flatnonzero(sel)
+            a, b = a[i].astype(np.uint64), b[i].astype(np.uint64)
+            lo, hi = np.minimum(a, b), np.maximum(a, b)
+            fp = _mix64((lo << _U64(32)) | hi)
+            di = cdu[i]
+            fk.append((fp & high) | di)
+            # chains: consecutive (and next-but-one) sampled pairs of this
+            # distance, close together in the same document, in order
+            for step in (1, 2):
+                if len(i) <= step:
+                    break
+                ok = (di[:-step] == di[step:]) & (i[step:] - i[:-step] <= step * config.passage_chain_gap)
+                ch = _mix64((fp[:-step] * _MIX1) ^ fp[step:] ^ _U64(step))
+                ok &= ch < chain_below
+                ok = np.flatnonzero(ok)
+                xk.append((ch[ok] & high) | di[ok])
+    empty = np.empty(0, np.uint64)
+    return (_sorted_distinct(np.concatenate(fk)) if fk else empty,
+            _sorted_distinct(np.concatenate(xk)) if xk else empty)
+
+
+def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None, *,
+                     fast: bool | None = None) -> DocSketches:
     """Featurise and sketch documents (pure; safe to run per partition).
 
     Featurisation is vectorised over sub-batches of documents
@@ -655,6 +694,9 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
     Args:
         texts: Document texts.
         config: Candidate parameters.
+        fast: Use the compiled kernels of :mod:`dedup.kernels` where there
+            are some; default: when numba is installed. The sketches are the
+            same either way.
 
     Returns:
         :class:`DocSketches` for ``texts`` (indexes local to ``texts``).
@@ -710,41 +752,19 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
         # keys ``fingerprint << 24 | doc`` are built directly: the top 40 bits
         # of a 64-bit fingerprint with the document in the low 24
         high = _U64(((1 << 64) - 1) ^ _DOC_MASK)
-        cdu = cd.astype(np.uint64)
-        fk: list[np.ndarray] = []  # passage keys
-        xk: list[np.ndarray] = []  # chain keys
         # sample: a cheap hash of the (commutative) key sum, so the same unordered
         # pairs are kept in every document; only sampled pairs are fingerprinted
         below = np.uint32((1 << 32) // config.passage_sample)
         chain_below = _U64(((1 << 64) - 1) // config.passage_chain_sample)
-        with np.errstate(over="ignore"):
-            for dist in range(1, config.passage_window + 1):
-                if len(ck) <= dist:
-                    break
-                a, b = ck[:-dist], ck[dist:]
-                ab = a + b
-                sel = ab * np.uint32(0x9E3779B1) < below
-                sel &= cd[:-dist] == cd[dist:]
-                sel &= a != b
-                i = np.flatnonzero(sel)
-                a, b = a[i].astype(np.uint64), b[i].astype(np.uint64)
-                lo, hi = np.minimum(a, b), np.maximum(a, b)
-                fp = _mix64((lo << _U64(32)) | hi)
-                di = cdu[i]
-                fk.append((fp & high) | di)
-                # chains: consecutive (and next-but-one) sampled pairs of this
-                # distance, close together in the same document, in order
-                for step in (1, 2):
-                    if len(i) <= step:
-                        break
-                    ok = (di[:-step] == di[step:]) & (i[step:] - i[:-step] <= step * config.passage_chain_gap)
-                    ch = _mix64((fp[:-step] * _MIX1) ^ fp[step:] ^ _U64(step))
-                    ok &= ch < chain_below
-                    ok = np.flatnonzero(ok)
-                    xk.append((ch[ok] & high) | di[ok])
-        pass_key = _sorted_distinct(np.concatenate(fk)) if fk else np.empty(0, np.uint64)
+        if HAVE_NUMBA if fast is None else fast:
+            fk, xk = passage_keys(ck, cd.astype(np.int64), int(config.passage_window), below,
+                                  chain_below, int(config.passage_chain_gap), high)
+            pass_key = sort_distinct_by_high_bits(fk, _DOC_BITS)
+            reg_key = sort_distinct_by_high_bits(xk, _DOC_BITS)
+            del fk, xk
+        else:
+            pass_key, reg_key = _passage_keys_numpy(ck, cd, config, below, chain_below, high)
         pass_count = counts((pass_key & _U64(_DOC_MASK)).astype(np.int64))
-        reg_key = _sorted_distinct(np.concatenate(xk)) if xk else np.empty(0, np.uint64)
     else:
         pass_key, pass_count = np.empty(0, np.uint64), np.zeros(n, np.int64)
         reg_key = np.empty(0, np.uint64)

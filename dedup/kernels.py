@@ -21,6 +21,11 @@ Kernels:
   chains), and the pairs passing the evidence tests are emitted. No pair
   occurrence is materialised or sorted (the numpy reference packs and sorts
   them all).
+* :func:`passage_keys` and :func:`sort_distinct_by_high_bits` -- the
+  passage and chain fingerprints of the content words, generated document by
+  document in one loop and sorted by an LSD radix sort on the fingerprint bits
+  (the keys come out in document order, so sorting the fingerprint bits alone
+  sorts the whole key).
 """
 from __future__ import annotations
 
@@ -31,7 +36,7 @@ try:  # optional dependency: the ``fast`` extra
 except ImportError:  # pragma: no cover - depends on the environment
     _numba = None
 
-__all__ = ["HAVE_NUMBA", "passage_pair_part", "EVIDENCE_EPS"]
+__all__ = ["HAVE_NUMBA", "passage_pair_part", "passage_keys", "sort_distinct_by_high_bits", "EVIDENCE_EPS"]
 
 #: True when numba is importable: the compiled kernels are used.
 HAVE_NUMBA = _numba is not None
@@ -179,3 +184,145 @@ def passage_pair_part(p_members, p_starts, p_sizes, c_members, c_starts, c_sizes
             o_ev[first:no] = o_ev[o]
             o_ch[first:no] = o_ch[o]
     return o_code[:no].copy(), o_hits[:no].copy(), o_ev[:no].copy(), o_ch[:no].copy()
+
+
+_M32 = np.uint64(0xFFFFFFFF)
+_K_MIX1 = np.uint64(0x9E3779B97F4A7C15)
+_K_MIX2 = np.uint64(0xBF58476D1CE4E5B9)
+_K_MIX3 = np.uint64(0x94D049BB133111EB)
+_K_SAMPLE = np.uint64(0x9E3779B1)
+
+
+@_jit
+def _mix64(x):
+    x = x ^ (x >> np.uint64(30))
+    x = x * _K_MIX2
+    x = x ^ (x >> np.uint64(27))
+    x = x * _K_MIX3
+    return x ^ (x >> np.uint64(31))
+
+
+@_jit
+def passage_keys(ck, cd, window, below, chain_below, chain_gap, high):
+    """Passage and chain keys ``fingerprint << 24 | doc`` of content-word keys
+    (the loop form of the passage view of :func:`dedup.candidates.sketch_documents`).
+
+    Args:
+        ck: uint32 stem keys of the content words, documents in order.
+        cd: int64 document of each content word (non-decreasing).
+        window: Largest word distance of a pair.
+        below: uint32 sampling bound (a pair is kept when
+            ``(a + b) * 0x9E3779B1 mod 2**32 < below``).
+        chain_below: uint64 sampling bound of the chain fingerprints.
+        chain_gap: Largest content-word distance per step of a chain.
+        high: uint64 mask of the fingerprint bits.
+
+    Returns:
+        ``(passage_keys, chain_keys)``, uint64, unsorted but in document
+        order (documents ascending), with repeats.
+    """
+    m = len(ck)
+    cap = m * window // 3 + 1024
+    fk = np.empty(cap, np.uint64)
+    xk = np.empty(cap // 2 + 1024, np.uint64)
+    nf = 0
+    nx = 0
+    below64 = np.uint64(below)
+    # per distance: the last two sampled pairs (position, fingerprint, doc)
+    i1 = np.full(window + 1, -1, np.int64)
+    i2 = np.full(window + 1, -1, np.int64)
+    f1 = np.zeros(window + 1, np.uint64)
+    f2 = np.zeros(window + 1, np.uint64)
+    d1 = np.full(window + 1, -1, np.int64)
+    d2 = np.full(window + 1, -1, np.int64)
+    for i in range(m):
+        d = cd[i]
+        a = np.uint64(ck[i])
+        du = np.uint64(d)
+        for dist in range(1, window + 1):
+            k = i + dist
+            if k >= m or cd[k] != d:
+                break
+            b = np.uint64(ck[k])
+            if a == b or ((((a + b) & _M32) * _K_SAMPLE) & _M32) >= below64:
+                continue
+            lo = a if a < b else b
+            hi = b if a < b else a
+            fp = _mix64((lo << np.uint64(32)) | hi)
+            if nf == len(fk):
+                fk = _grow(fk, nf + 1)
+            fk[nf] = (fp & high) | du
+            nf += 1
+            if nx + 2 > len(xk):
+                xk = _grow(xk, nx + 2)
+            if d1[dist] == d and i - i1[dist] <= chain_gap:
+                ch = _mix64((f1[dist] * _K_MIX1) ^ fp ^ np.uint64(1))
+                if ch < chain_below:
+                    xk[nx] = (ch & high) | du
+                    nx += 1
+            if d2[dist] == d and i - i2[dist] <= 2 * chain_gap:
+                ch = _mix64((f2[dist] * _K_MIX1) ^ fp ^ np.uint64(2))
+                if ch < chain_below:
+                    xk[nx] = (ch & high) | du
+                    nx += 1
+            i2[dist] = i1[dist]
+            f2[dist] = f1[dist]
+            d2[dist] = d1[dist]
+            i1[dist] = i
+            f1[dist] = fp
+            d1[dist] = d
+    return fk[:nf].copy(), xk[:nx].copy()
+
+
+@_jit
+def sort_distinct_by_high_bits(keys, low_bits):
+    """Sorted distinct uint64 keys, for keys already in ascending order of
+    their low ``low_bits`` bits (e.g. document ids, documents in order): a
+    stable LSD radix sort on the other bits (8 bits per pass), then repeats
+    dropped. ``keys`` is consumed (used as a work buffer)."""
+    n = len(keys)
+    src = keys
+    dst = np.empty(n, np.uint64)
+    # one histogram per 8-bit digit, all from one read
+    digits = (64 - low_bits + 7) // 8
+    cnt = np.zeros((digits, 257), np.int64)
+    for t in range(n):
+        v = src[t] >> np.uint64(low_bits)
+        for p in range(digits):
+            cnt[p, np.intp((v >> np.uint64(8 * p)) & np.uint64(255)) + 1] += 1
+    for p in range(digits):
+        for b in range(256):
+            cnt[p, b + 1] += cnt[p, b]
+        sh = np.uint64(low_bits + 8 * p)
+        c = cnt[p]
+        for t in range(n):
+            v = src[t]
+            b = np.intp((v >> sh) & np.uint64(255))
+            dst[c[b]] = v
+            c[b] += 1
+        src, dst = dst, src
+    out = 0
+    for t in range(n):
+        if out == 0 or src[t] != src[out - 1]:
+            src[out] = src[t]
+            out += 1
+    return src[:out].copy()
+
+
+def warm_up() -> None:
+    """Compile (or load from the cache) every kernel now, on tiny inputs.
+
+    Call it before forking worker processes: they inherit the machine code
+    instead of each compiling it. Does nothing without numba.
+    """
+    if not HAVE_NUMBA:
+        return
+    ck = np.array([1, 2, 3, 4, 5, 6], np.uint32)
+    cd = np.zeros(6, np.int64)
+    high = np.uint64(((1 << 64) - 1) ^ ((1 << 24) - 1))
+    fk, xk = passage_keys(ck, cd, 3, np.uint32(1 << 31), np.uint64(1 << 63), 4, high)
+    sort_distinct_by_high_bits(fk, 24)
+    m = np.array([0, 1], np.int32)
+    st = np.array([0], np.int64)
+    sz = np.array([2], np.int64)
+    passage_pair_part(m, st, sz, m, st, sz, np.ones(2, np.int64), 2, 1, 0, True, 1, 0.0, 1, 0.0, 1, 0.0, 0.0)

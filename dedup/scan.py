@@ -34,6 +34,7 @@ from dedup.compare import Comparison, compare_features
 from dedup.config import Config
 from dedup.document import Document, ReadError
 from dedup.io import iter_inputs
+from dedup.kernels import warm_up
 from dedup.store import DocumentStore
 from dedup.verdict import RELATED_VERDICTS, VERDICTS
 
@@ -329,6 +330,8 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
         size = chunk_size or max(1, min(2000, math.ceil(n / (4 * n_workers))))
         ctx = _pool_context()
         forked = ctx is not None and ctx.get_start_method() == "fork"
+        if forked:
+            warm_up()  # compiled kernels: load once here, inherited by the workers
         n_chunks = -(-n // size)
         with ProcessPoolExecutor(max_workers=min(n_workers, n_chunks), mp_context=ctx, initializer=functools.partial(
                 _init_worker, **({"texts": texts} if forked else {}))) as pool:

@@ -78,3 +78,27 @@ def test_pair_part_out_of_range_is_an_error():
     stage = PassagePairStage.from_sketches(sk, cfg, True)
     with pytest.raises(ValueError, match="part must be in"):
         stage.run(stage.parts)
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("window,chain_gap", [(8, 12), (3, 2), (1, 1)])
+def test_passage_key_kernel_equals_numpy_reference(seed, window, chain_gap):
+    cfg = CandidateConfig(passage_window=window, passage_chain_gap=chain_gap, passage_sample=2,
+                          passage_chain_sample=2)
+    texts = _corpus(seed, n_docs=25) + ["", "one", "Two words."]
+    ref = sketch_documents(texts, cfg, fast=False)
+    fast = sketch_documents(texts, cfg, fast=True)
+    assert len(ref.pass_key) > 0 and len(ref.reg_key) > 0
+    for f in ("pass_key", "reg_key", "pass_count"):
+        assert np.array_equal(getattr(ref, f), getattr(fast, f)), f
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, (1 << 40) - 1)), max_size=300))
+def test_radix_sort_equals_unique(pairs):
+    from dedup.kernels import sort_distinct_by_high_bits
+    # keys in document order (low 24 bits ascending), fingerprints random, repeats allowed
+    pairs = sorted(pairs, key=lambda p: p[0])
+    keys = np.array([(f << 24) | d for d, f in pairs], dtype=np.uint64)
+    want = np.unique(keys)
+    assert np.array_equal(sort_distinct_by_high_bits(keys.copy(), 24), want)
