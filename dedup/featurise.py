@@ -64,6 +64,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from dedup.kernels import HAVE_NUMBA, tokenise_bytes
 from dedup.text.tokens import STOPWORDS
 
 __all__ = ["Tokens", "tokenise", "tokenise_reference", "WORD", "NUMBER", "CONTENT", "LONG"]
@@ -327,7 +328,8 @@ def _stop_table(seed: int) -> tuple[np.ndarray, int]:
     return table, bits
 
 
-def tokenise(texts: Sequence[str], min_len: int = 8, seed: int = 0, stem_prefix: int = 6) -> Tokens:
+def tokenise(texts: Sequence[str], min_len: int = 8, seed: int = 0, stem_prefix: int = 6, *,
+             fast: bool | None = None) -> Tokens:
     """Tokens of a batch of documents, fully vectorised (see module docs).
 
     Args:
@@ -335,12 +337,21 @@ def tokenise(texts: Sequence[str], min_len: int = 8, seed: int = 0, stem_prefix:
         min_len: Content words of at least this many bytes are ``LONG``.
         seed: Hash seed.
         stem_prefix: Stems are cut to this many bytes.
+        fast: Use the compiled byte loops (:func:`dedup.kernels.tokenise_bytes`);
+            default: when numba is installed. The tokens are the same.
 
     Returns:
         :class:`Tokens`.
     """
     n = len(texts)
     joined, dstart = _encode(texts)
+    if HAVE_NUMBA if fast is None else fast:
+        table, bits = _stop_table(seed)
+        seed_mix = _U64((seed * _SEED_MIX + 0x632BE59BD9B4E019) & _M64)
+        kind, h64, key, cap, sent, doc = tokenise_bytes(
+            np.frombuffer(joined, dtype=np.uint8), dstart, _FOLD, int(min_len), seed_mix, _U64(_P),
+            int(stem_prefix), table, int(bits))
+        return Tokens(n, kind, h64, key, cap, sent, doc)
     b, dpos = _normalise(np.frombuffer(joined, dtype=np.uint8), dstart)
     # token boundaries: +1 / -1 steps of the word mask (b starts and ends with non-word bytes
     # except possibly at 0)

@@ -26,6 +26,9 @@ Kernels:
   document in one loop and sorted by an LSD radix sort on the fingerprint bits
   (the keys come out in document order, so sorting the fingerprint bits alone
   sorts the whole key).
+* :func:`tokenise_bytes` -- the byte rules, tokens, hashes, stems, kinds and
+  sentence starts of :func:`dedup.featurise.tokenise` in a few passes over
+  the bytes (the numpy implementation makes dozens of whole-stream arrays).
 """
 from __future__ import annotations
 
@@ -36,7 +39,8 @@ try:  # optional dependency: the ``fast`` extra
 except ImportError:  # pragma: no cover - depends on the environment
     _numba = None
 
-__all__ = ["HAVE_NUMBA", "passage_pair_part", "passage_keys", "sort_distinct_by_high_bits", "EVIDENCE_EPS"]
+__all__ = ["HAVE_NUMBA", "passage_pair_part", "passage_keys", "sort_distinct_by_high_bits", "tokenise_bytes",
+           "EVIDENCE_EPS", "warm_up"]
 
 #: True when numba is importable: the compiled kernels are used.
 HAVE_NUMBA = _numba is not None
@@ -317,6 +321,9 @@ def warm_up() -> None:
     """
     if not HAVE_NUMBA:
         return
+    from dedup.featurise import tokenise  # the tokeniser's tables live there
+
+    tokenise(["Warm up. It's 1,000\u2019s."], fast=True)
     ck = np.array([1, 2, 3, 4, 5, 6], np.uint32)
     cd = np.zeros(6, np.int64)
     high = np.uint64(((1 << 64) - 1) ^ ((1 << 24) - 1))
@@ -326,3 +333,200 @@ def warm_up() -> None:
     st = np.array([0], np.int64)
     sz = np.array([2], np.int64)
     passage_pair_part(m, st, sz, m, st, sz, np.ones(2, np.int64), 2, 1, 0, True, 1, 0.0, 1, 0.0, 1, 0.0, 0.0)
+
+
+# ------------------------------------------------------------ tokeniser ---
+
+@_jit
+def _is_word(c):
+    return c >= 0x80 or (0x30 <= c <= 0x39) or (0x41 <= c <= 0x5A) or (0x61 <= c <= 0x7A)
+
+
+@_jit
+def _lower(c):
+    return c + 32 if 0x41 <= c <= 0x5A else c
+
+
+@_jit
+def _rule1(raw, dstart, fold):
+    """Byte rule 1 of :mod:`dedup.featurise` (multi-byte normalisation) in
+    one pass; returns the new bytes and document starts."""
+    n = len(raw)
+    out = np.empty(n, np.uint8)
+    ds = np.empty(len(dstart), np.int64)
+    nd = 0
+    o = 0
+    i = 0
+    while i < n:
+        while nd < len(dstart) and dstart[nd] <= i:
+            ds[nd] = o - (i - dstart[nd])
+            nd += 1
+        c = raw[i]
+        if c == 0xE2 and i + 2 < n and (raw[i + 1] == 0x80 or raw[i + 1] == 0x81):
+            if raw[i + 1] == 0x80 and raw[i + 2] == 0x99:
+                out[o] = 0x27
+                o += 1
+            else:
+                out[o] = 0x20
+                out[o + 1] = 0x20
+                out[o + 2] = 0x20
+                o += 3
+            i += 3
+        elif (c == 0xC2 or c == 0xC3) and i + 1 < n and 0x80 <= raw[i + 1] <= 0xBF:
+            if c == 0xC2:
+                out[o] = 0x20
+                out[o + 1] = 0x20
+                o += 2
+            else:
+                out[o] = fold[raw[i + 1]]
+                o += 1
+            i += 2
+        else:
+            out[o] = c
+            o += 1
+            i += 1
+    while nd < len(dstart):
+        ds[nd] = o
+        nd += 1
+    return out[:o], ds
+
+
+@_jit
+def _rule2(b, dstart):
+    """Byte rule 2 (apostrophes, dots and commas inside words); decisions
+    are made on the input bytes, as in the numpy implementation."""
+    n = len(b)
+    drop = np.zeros(n, np.bool_)
+    for i in range(1, n - 1):
+        c = b[i]
+        if c == 0x27 or c == 0x2E:
+            if _is_word(b[i - 1]) and _is_word(b[i + 1]):
+                drop[i] = True
+                if c == 0x27 and (b[i + 1] == 0x73 or b[i + 1] == 0x53) and (i + 2 >= n or not _is_word(b[i + 2])):
+                    drop[i + 1] = True
+        elif c == 0x2C:
+            if 0x30 <= b[i - 1] <= 0x39 and 0x30 <= b[i + 1] <= 0x39:
+                drop[i] = True
+    out = np.empty(n, np.uint8)
+    ds = np.empty(len(dstart), np.int64)
+    nd = 0
+    o = 0
+    for i in range(n):
+        while nd < len(dstart) and dstart[nd] <= i:
+            ds[nd] = o - (i - dstart[nd])
+            nd += 1
+        if not drop[i]:
+            out[o] = b[i]
+            o += 1
+    while nd < len(dstart):
+        ds[nd] = o
+        nd += 1
+    return out[:o], ds
+
+
+@_jit
+def _token_hash(b, start, length, p, seed_mix):
+    h = np.uint64(0)
+    pw = np.uint64(1)
+    for t in range(start, start + length):
+        h += np.uint64(_lower(b[t]) + 1) * pw
+        pw *= p
+    return _mix64(h ^ seed_mix ^ (np.uint64(length) << np.uint64(56)))
+
+
+@_jit
+def tokenise_bytes(raw, dstart, fold, min_len, seed_mix, p, stem_prefix, stop_table, stop_bits):
+    """The tokeniser of :func:`dedup.featurise.tokenise` as byte loops.
+
+    Args:
+        raw: uint8 UTF-8 of the documents, each followed by ``\\n\\n``.
+        dstart: int64 start offset of each document in ``raw``.
+        fold: uint8 table folding the second byte of a Latin-1 letter.
+        min_len, stem_prefix: As :func:`dedup.featurise.tokenise`.
+        seed_mix: uint64 seed term of the hash.
+        p: uint64 multiplier of the polynomial hash.
+        stop_table, stop_bits: The direct-mapped stopword table.
+
+    Returns:
+        ``(kind, h64, key, cap, sent_start, doc)`` arrays, one entry per token.
+    """
+    b, ds = _rule1(raw, dstart, fold)
+    b, ds = _rule2(b, ds)
+    n = len(b)
+    cap_t = n // 2 + 1
+    kind = np.empty(cap_t, np.int8)
+    h64 = np.empty(cap_t, np.uint64)
+    key = np.empty(cap_t, np.uint32)
+    cap = np.empty(cap_t, np.bool_)
+    sent = np.empty(cap_t, np.bool_)
+    doc = np.empty(cap_t, np.int64)
+    nt = 0
+    cur = -1
+    nd = len(ds)
+    pending = False
+    stop_shift = np.uint64(64 - stop_bits)
+    i = 0
+    while i < n:
+        c = b[i]
+        if not _is_word(c):
+            if i + 1 < n:
+                nb = b[i + 1]
+                if c == 0x0A:
+                    if nb == 0x20 or nb == 0x09 or nb == 0x0D or nb == 0x0A or nb == 0x0B or nb == 0x0C:
+                        pending = True
+                elif c == 0x2E or c == 0x21 or c == 0x3F:
+                    if (nb == 0x20 or nb == 0x09 or nb == 0x0D or nb == 0x0A or nb == 0x22 or nb == 0x27
+                            or nb == 0x29 or nb == 0x5D or nb == 0x0B or nb == 0x0C):
+                        pending = True
+            i += 1
+            continue
+        start = i
+        while i < n and _is_word(b[i]):
+            i += 1
+        tlen = i - start
+        opened = pending
+        while cur + 1 < nd and ds[cur + 1] <= start:
+            cur += 1
+            opened = True
+        pending = False
+        first = b[start]
+        is_num = 0x30 <= first <= 0x39
+        h = _token_hash(b, start, tlen, p, seed_mix)
+        if is_num:
+            sl = tlen
+            hs = h
+        else:
+            end = start + tlen
+            l1 = _lower(b[end - 1])
+            l2 = _lower(b[end - 2])
+            l3 = _lower(b[max(end - 3, 0)])
+            cut = 0
+            if l3 == 0x69 and l2 == 0x6E and l1 == 0x67 and tlen >= 6:
+                cut = 3
+            elif tlen >= 5 and ((l2 == 0x65 and (l1 == 0x64 or l1 == 0x73)) or (l2 == 0x6C and l1 == 0x79)):
+                cut = 2
+            elif l1 == 0x73 and l2 != 0x73 and tlen >= 4:
+                cut = 1
+            sl = tlen - cut
+            if sl >= 4 and _lower(b[start + sl - 1]) == 0x65:
+                sl -= 1
+            sl = min(sl, stem_prefix)
+            hs = h if sl == tlen else _token_hash(b, start, sl, p, seed_mix)
+        stop = stop_table[np.intp(h >> stop_shift)] == h or tlen < 2
+        if is_num:
+            k = 2
+        elif stop:
+            k = 1
+        elif tlen >= min_len:
+            k = 4
+        else:
+            k = 3
+        kind[nt] = k
+        h64[nt] = h
+        key[nt] = np.uint32(hs >> np.uint64(32))
+        cap[nt] = 0x41 <= first <= 0x5A
+        sent[nt] = opened
+        doc[nt] = cur
+        nt += 1
+    return (kind[:nt].copy(), h64[:nt].copy(), key[:nt].copy(), cap[:nt].copy(), sent[:nt].copy(),
+            doc[:nt].copy())

@@ -34,7 +34,7 @@ from dedup.compare import Comparison, compare_features
 from dedup.config import Config
 from dedup.document import Document, ReadError
 from dedup.io import iter_inputs
-from dedup.kernels import warm_up
+from dedup.kernels import HAVE_NUMBA, warm_up
 from dedup.store import DocumentStore
 from dedup.verdict import RELATED_VERDICTS, VERDICTS
 
@@ -332,6 +332,7 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
         forked = ctx is not None and ctx.get_start_method() == "fork"
         if forked:
             warm_up()  # compiled kernels: load once here, inherited by the workers
+        t_warm = time.perf_counter()
         n_chunks = -(-n // size)
         with ProcessPoolExecutor(max_workers=min(n_workers, n_chunks), mp_context=ctx, initializer=functools.partial(
                 _init_worker, **({"texts": texts} if forked else {}))) as pool:
@@ -344,6 +345,7 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
             else:
                 tasks = [(list(texts[s:s + size]), cfg) for s in range(0, n, size)]
                 parts = list(pool.map(_sketch_task, tasks))
+            t_sk = time.perf_counter()
             offsets = np.cumsum([0] + [p.n_docs for p in parts])[:-1].tolist()
             if "passage" in cfg.views:
                 if spill_dir is None:
@@ -365,11 +367,20 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
         sk = sketch_documents(list(texts), cfg)
         anchor_sig = None
     t1 = time.perf_counter()
-    parallel = n_workers > 1 and n >= PARALLEL_MIN_DOCS and "fork" in multiprocessing.get_all_start_methods()
+    if HAVE_NUMBA:
+        parallel = n_workers > 1 and n >= PARALLEL_MIN_DOCS
+        runner = _ThreadRunner(n_workers)
+    else:
+        parallel = n_workers > 1 and n >= PARALLEL_MIN_DOCS and "fork" in multiprocessing.get_all_start_methods()
+        runner = _ForkRunner(n_workers)
     cands = candidates_from_sketches(sk, cfg, anchor_sig=anchor_sig,
-                                     runner=_ForkRunner(n_workers) if parallel else None,
+                                     runner=runner if parallel else None,
                                      min_parts=2 * n_workers if parallel else 1, passage_runs=passage_runs)
     if timings is not None:
+        if n_workers > 1 and n > 1:  # where the sketch time went
+            timings["sketch_warm_up"] = t_warm - t0
+            timings["sketch_workers"] = t_sk - t_warm
+            timings["sketch_merge"] = t1 - t_sk
         timings["sketch"] = timings.get("sketch", 0.0) + t1 - t0
         timings["pairs"] = timings.get("pairs", 0.0) + time.perf_counter() - t1
     return cands
@@ -388,6 +399,22 @@ class _ForkRunner:
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(min(self.workers, stage.parts), initializer=functools.partial(_init_worker, stage=stage)) as pool:
             return pool.map(_run_stage_part, range(stage.parts), chunksize=1)
+
+
+class _ThreadRunner:
+    """Runs the parts of a :class:`~dedup.candidates.PassagePairStage` in
+    threads: the compiled kernel (:func:`dedup.kernels.passage_pair_part`)
+    releases the GIL, so the parts run in parallel without starting
+    processes (used when numba is installed)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+
+    def __call__(self, stage: PassagePairStage) -> list:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(min(self.workers, stage.parts)) as pool:
+            return list(pool.map(stage.run, range(stage.parts)))
 
 
 def _run_stage_part(part: int) -> tuple:
