@@ -48,7 +48,21 @@ def test_parallel_candidate_stage_equals_in_process(seed_dir):
         timings: dict[str, float] = {}
         two = find_candidates_parallel(texts, workers=2, chunk_size=chunk, timings=timings)
         assert two == one
-        assert set(timings) == {"sketch", "pairs"}
+        assert set(timings) == {"sketch", "pairs", "sketch_warm_up", "sketch_workers", "sketch_merge"}
+        parts = timings["sketch_warm_up"] + timings["sketch_workers"] + timings["sketch_merge"]
+        assert 0 <= parts <= timings["sketch"] + 1e-6
+
+
+def test_pair_stage_runners_give_the_same_candidates(seed_dir):
+    from dedup.candidates import CandidateConfig, candidates_from_sketches, sketch_documents
+    from dedup.scan import _ForkRunner, _ThreadRunner
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seed_dir.iterdir())] * 3
+    cfg = CandidateConfig()
+    sk = sketch_documents(texts, cfg)
+    serial = candidates_from_sketches(sk, cfg)
+    assert serial
+    for runner in (_ThreadRunner(2), _ForkRunner(2)):
+        assert candidates_from_sketches(sk, cfg, runner=runner, min_parts=4) == serial
 
 
 def test_spilled_candidate_stage_equals_in_process(seed_dir, tmp_path):
