@@ -101,10 +101,18 @@ from dedup.sketch import (
     combine_shingles_flat,
     empty_rows,
     pairwise_jaccard_estimate,
+    permutations,
     signatures_flat,
 )
 from dedup.featurise import CONTENT, LONG, NUMBER, WORD, Tokens, tokenise
-from dedup.kernels import EVIDENCE_EPS, HAVE_NUMBA, passage_keys, passage_pair_part, sort_distinct_by_high_bits
+from dedup.kernels import (
+    EVIDENCE_EPS,
+    HAVE_NUMBA,
+    passage_keys,
+    passage_pair_part,
+    shingle_minhash,
+    sort_distinct_by_high_bits,
+)
 
 __all__ = [
     "ViewConfig",
@@ -525,7 +533,7 @@ def _group_unique(doc: np.ndarray, val: np.ndarray, val_bits: int) -> tuple[np.n
     return (key >> _U64(val_bits)).astype(np.int64), key & _U64((1 << val_bits) - 1)
 
 
-def _tokenise(texts: Sequence[str], config: "CandidateConfig") -> Tokens:
+def _tokenise(texts: Sequence[str], config: "CandidateConfig", fast: bool | None = None) -> Tokens:
     """:func:`dedup.featurise.tokenise` over sub-batches of ``texts``, joined."""
     parts: list[Tokens] = []
     lo, size = 0, 0
@@ -533,7 +541,8 @@ def _tokenise(texts: Sequence[str], config: "CandidateConfig") -> Tokens:
     for d in range(n + 1):
         if d == n or (size >= _FEAT_BATCH_CHARS and d > lo):
             if d > lo or not parts:
-                parts.append(tokenise(texts[lo:d], config.anchor_min_len, config.hash_seed, config.stem_prefix))
+                parts.append(tokenise(texts[lo:d], config.anchor_min_len, config.hash_seed, config.stem_prefix,
+                                      fast=fast))
             lo, size = d, 0
         if d < n:
             t = texts[d]
@@ -705,14 +714,19 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
     if isinstance(texts, str):
         raise ValueError("texts must be a sequence of strings, not a single string; wrap it: [text]")
     n = len(texts)
-    tk = _tokenise(texts, config)
+    use_kernels = HAVE_NUMBA if fast is None else bool(fast)
+    tk = _tokenise(texts, config, use_kernels)
     kind, doc = tk.kind, tk.doc
     views = config.views
     counts = lambda d: np.bincount(d, minlength=n).astype(np.int64)  # noqa: E731
     # shingles over all words
     if "shingle" in views:
-        sh, sh_n = combine_shingles_flat(tk.h64, counts(doc), config.shingle_k)
-        shingle_sig = signatures_flat(sh, sh_n, config.shingle.sketch())
+        if use_kernels:
+            a, b = permutations(config.shingle.sketch())
+            shingle_sig = shingle_minhash(tk.h64, counts(doc), int(config.shingle_k), a, b)
+        else:
+            sh, sh_n = combine_shingles_flat(tk.h64, counts(doc), config.shingle_k)
+            shingle_sig = signatures_flat(sh, sh_n, config.shingle.sketch())
     else:
         shingle_sig = np.empty((n, 0), dtype=np.uint32)
     content = kind >= _NUMBER
@@ -756,7 +770,7 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
         # pairs are kept in every document; only sampled pairs are fingerprinted
         below = np.uint32((1 << 32) // config.passage_sample)
         chain_below = _U64(((1 << 64) - 1) // config.passage_chain_sample)
-        if HAVE_NUMBA if fast is None else fast:
+        if use_kernels:
             fk, xk = passage_keys(ck, cd.astype(np.int64), int(config.passage_window), below,
                                   chain_below, int(config.passage_chain_gap), high)
             pass_key = sort_distinct_by_high_bits(fk, _DOC_BITS)

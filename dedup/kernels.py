@@ -26,6 +26,8 @@ Kernels:
   document in one loop and sorted by an LSD radix sort on the fingerprint bits
   (the keys come out in document order, so sorting the fingerprint bits alone
   sorts the whole key).
+* :func:`shingle_minhash` -- word shingles hashed and MinHashed per
+  document in one loop (the permutation loop vectorises).
 * :func:`tokenise_bytes` -- the byte rules, tokens, hashes, stems, kinds and
   sentence starts of :func:`dedup.featurise.tokenise` in a few passes over
   the bytes (the numpy implementation makes dozens of whole-stream arrays).
@@ -40,7 +42,7 @@ except ImportError:  # pragma: no cover - depends on the environment
     _numba = None
 
 __all__ = ["HAVE_NUMBA", "passage_pair_part", "passage_keys", "sort_distinct_by_high_bits", "tokenise_bytes",
-           "EVIDENCE_EPS", "warm_up"]
+           "shingle_minhash", "EVIDENCE_EPS", "warm_up"]
 
 #: True when numba is importable: the compiled kernels are used.
 HAVE_NUMBA = _numba is not None
@@ -226,9 +228,10 @@ def passage_keys(ck, cd, window, below, chain_below, chain_gap, high):
         order (documents ascending), with repeats.
     """
     m = len(ck)
-    cap = m * window // 3 + 1024
-    fk = np.empty(cap, np.uint64)
-    xk = np.empty(cap // 2 + 1024, np.uint64)
+    # upper bounds (pages never written stay virtual): a key per word and
+    # distance, at most two chains per key
+    fk = np.empty(m * window + 1, np.uint64)
+    xk = np.empty(2 * m * window + 1, np.uint64)
     nf = 0
     nx = 0
     below64 = np.uint64(below)
@@ -253,12 +256,8 @@ def passage_keys(ck, cd, window, below, chain_below, chain_gap, high):
             lo = a if a < b else b
             hi = b if a < b else a
             fp = _mix64((lo << np.uint64(32)) | hi)
-            if nf == len(fk):
-                fk = _grow(fk, nf + 1)
             fk[nf] = (fp & high) | du
             nf += 1
-            if nx + 2 > len(xk):
-                xk = _grow(xk, nx + 2)
             if d1[dist] == d and i - i1[dist] <= chain_gap:
                 ch = _mix64((f1[dist] * _K_MIX1) ^ fp ^ np.uint64(1))
                 if ch < chain_below:
@@ -275,7 +274,7 @@ def passage_keys(ck, cd, window, below, chain_below, chain_gap, high):
             i1[dist] = i
             f1[dist] = fp
             d1[dist] = d
-    return fk[:nf].copy(), xk[:nx].copy()
+    return fk[:nf], xk[:nx]
 
 
 @_jit
@@ -313,6 +312,67 @@ def sort_distinct_by_high_bits(keys, low_bits):
     return src[:out].copy()
 
 
+@_jit
+def _fmix32(h):
+    h = h ^ (h >> np.uint64(16))
+    h = (h * np.uint64(0x85EBCA6B)) & _M32
+    h = h ^ (h >> np.uint64(13))
+    h = (h * np.uint64(0xC2B2AE35)) & _M32
+    return h ^ (h >> np.uint64(16))
+
+
+@_jit
+def shingle_minhash(wh, lengths, k, a, b):
+    """MinHash signatures (datasketch ``affine32``) of the word ``k``-shingles
+    of documents whose word hashes lie back to back: the shingle hashes of
+    :func:`dedup.sketch.combine_shingles_flat` fed straight into the minima
+    of :func:`dedup.sketch.signatures_flat`, without materialising them.
+
+    Args:
+        wh: uint64 word hashes, documents in order.
+        lengths: int64 words per document.
+        k: Shingle length (a shorter non-empty document: one shingle of all
+            its words).
+        a, b: uint32 permutation parameters.
+
+    Returns:
+        ``(len(lengths), len(a))`` uint32 signatures (empty documents: all
+        ``0xFFFFFFFF``).
+    """
+    n = len(lengths)
+    P = len(a)
+    out = np.full((n, P), np.uint32(0xFFFFFFFF), np.uint32)
+    a64 = a.astype(np.uint64)
+    b64 = b.astype(np.uint64)
+    mix = np.uint64(0x9E3779B97F4A7C15)
+    mix2 = np.uint64(0xBF58476D1CE4E5B9)
+    sig = np.empty(P, np.uint64)
+    s = 0
+    for d in range(n):
+        L = lengths[d]
+        if L == 0:
+            continue
+        kk = min(k, L)
+        for p in range(P):
+            sig[p] = _M32
+        for t in range(L - kk + 1):
+            acc = np.uint64(kk)
+            for j in range(kk):
+                acc = (acc ^ wh[s + t + j]) * mix
+                acc ^= acc >> np.uint64(31)
+            acc *= mix2
+            acc ^= acc >> np.uint64(29)
+            x = _fmix32(acc >> np.uint64(32))
+            for p in range(P):
+                v = (a64[p] * x + b64[p]) & _M32
+                if v < sig[p]:
+                    sig[p] = v
+        for p in range(P):
+            out[d, p] = np.uint32(sig[p])
+        s += L
+    return out
+
+
 def warm_up() -> None:
     """Compile (or load from the cache) every kernel now, on tiny inputs.
 
@@ -324,6 +384,8 @@ def warm_up() -> None:
     from dedup.featurise import tokenise  # the tokeniser's tables live there
 
     tokenise(["Warm up. It's 1,000\u2019s."], fast=True)
+    shingle_minhash(np.arange(3, dtype=np.uint64), np.array([3], np.int64), 2,
+                    np.ones(2, np.uint32), np.zeros(2, np.uint32))
     ck = np.array([1, 2, 3, 4, 5, 6], np.uint32)
     cd = np.zeros(6, np.int64)
     high = np.uint64(((1 << 64) - 1) ^ ((1 << 24) - 1))
@@ -453,13 +515,19 @@ def tokenise_bytes(raw, dstart, fold, min_len, seed_mix, p, stem_prefix, stop_ta
     b, ds = _rule1(raw, dstart, fold)
     b, ds = _rule2(b, ds)
     n = len(b)
-    cap_t = n // 2 + 1
+    cap_t = n // 2 + 1  # at most one token per two bytes (pages never written stay virtual)
     kind = np.empty(cap_t, np.int8)
     h64 = np.empty(cap_t, np.uint64)
     key = np.empty(cap_t, np.uint32)
     cap = np.empty(cap_t, np.bool_)
     sent = np.empty(cap_t, np.bool_)
     doc = np.empty(cap_t, np.int64)
+    word = np.zeros(256, np.bool_)
+    low1 = np.empty(256, np.uint64)  # lower(byte) + 1: the digit of the polynomial hash
+    for c in range(256):
+        word[c] = _is_word(c)
+        low1[c] = _lower(c) + 1
+    ph = np.empty(stem_prefix + 1, np.uint64)  # hashes of the prefixes a stem may have
     nt = 0
     cur = -1
     nd = len(ds)
@@ -468,7 +536,7 @@ def tokenise_bytes(raw, dstart, fold, min_len, seed_mix, p, stem_prefix, stop_ta
     i = 0
     while i < n:
         c = b[i]
-        if not _is_word(c):
+        if not word[c]:
             if i + 1 < n:
                 nb = b[i + 1]
                 if c == 0x0A:
@@ -481,9 +549,18 @@ def tokenise_bytes(raw, dstart, fold, min_len, seed_mix, p, stem_prefix, stop_ta
             i += 1
             continue
         start = i
-        while i < n and _is_word(b[i]):
+        hh = np.uint64(0)
+        pw = np.uint64(1)
+        while i < n and word[b[i]]:
+            if i - start <= stem_prefix:
+                ph[i - start] = hh
+            hh += low1[b[i]] * pw
+            pw *= p
             i += 1
         tlen = i - start
+        if tlen <= stem_prefix:
+            ph[tlen] = hh
+        h = _mix64(hh ^ seed_mix ^ (np.uint64(tlen) << np.uint64(56)))
         opened = pending
         while cur + 1 < nd and ds[cur + 1] <= start:
             cur += 1
@@ -491,9 +568,7 @@ def tokenise_bytes(raw, dstart, fold, min_len, seed_mix, p, stem_prefix, stop_ta
         pending = False
         first = b[start]
         is_num = 0x30 <= first <= 0x39
-        h = _token_hash(b, start, tlen, p, seed_mix)
         if is_num:
-            sl = tlen
             hs = h
         else:
             end = start + tlen
@@ -511,7 +586,7 @@ def tokenise_bytes(raw, dstart, fold, min_len, seed_mix, p, stem_prefix, stop_ta
             if sl >= 4 and _lower(b[start + sl - 1]) == 0x65:
                 sl -= 1
             sl = min(sl, stem_prefix)
-            hs = h if sl == tlen else _token_hash(b, start, sl, p, seed_mix)
+            hs = h if sl == tlen else _mix64(ph[sl] ^ seed_mix ^ (np.uint64(sl) << np.uint64(56)))
         stop = stop_table[np.intp(h >> stop_shift)] == h or tlen < 2
         if is_num:
             k = 2
@@ -528,5 +603,4 @@ def tokenise_bytes(raw, dstart, fold, min_len, seed_mix, p, stem_prefix, stop_ta
         sent[nt] = opened
         doc[nt] = cur
         nt += 1
-    return (kind[:nt].copy(), h64[:nt].copy(), key[:nt].copy(), cap[:nt].copy(), sent[:nt].copy(),
-            doc[:nt].copy())
+    return kind[:nt], h64[:nt], key[:nt], cap[:nt], sent[:nt], doc[:nt]

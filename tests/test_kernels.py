@@ -102,3 +102,26 @@ def test_radix_sort_equals_unique(pairs):
     keys = np.array([(f << 24) | d for d, f in pairs], dtype=np.uint64)
     want = np.unique(keys)
     assert np.array_equal(sort_distinct_by_high_bits(keys.copy(), 24), want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 12), min_size=1, max_size=8), st.integers(1, 6), st.integers(0, 2 ** 32 - 1))
+def test_shingle_minhash_equals_combine_then_sign(lengths, k, seed):
+    from dedup.kernels import shingle_minhash
+    from dedup.sketch import SketchConfig, combine_shingles_flat, permutations, signatures_flat
+    rng = np.random.default_rng(seed)
+    wh = rng.integers(0, 2 ** 63, sum(lengths), dtype=np.uint64)
+    lens = np.array(lengths, dtype=np.int64)
+    cfg = SketchConfig(num_perm=16, seed=seed % 1000)
+    sh, sn = combine_shingles_flat(wh, lens, k)
+    a, b = permutations(cfg)
+    assert np.array_equal(shingle_minhash(wh, lens, k, a, b), signatures_flat(sh, sn, cfg))
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_sketches_equal_with_and_without_kernels(seed):
+    texts = _corpus(seed, n_docs=20) + ["", "Short one.", "x"]
+    cfg = CandidateConfig()
+    ref, fast = sketch_documents(texts, cfg, fast=False), sketch_documents(texts, cfg, fast=True)
+    for f in ("shingle_sig", "pass_key", "reg_key", "pass_count", "anchor_keys", "sent_sig"):
+        assert np.array_equal(getattr(ref, f), getattr(fast, f)), f
