@@ -377,24 +377,19 @@ def warm_up() -> None:
     """Compile (or load from the cache) every kernel now, on tiny inputs.
 
     Call it before forking worker processes: they inherit the machine code
-    instead of each compiling it. Does nothing without numba.
+    instead of each compiling it. The kernels are reached through the same
+    calls the candidate stage makes, so they get the same argument types.
+    Does nothing without numba.
     """
     if not HAVE_NUMBA:
         return
-    from dedup.featurise import tokenise  # the tokeniser's tables live there
+    from dedup.candidates import CandidateConfig, PassagePairStage, sketch_documents
 
-    tokenise(["Warm up. It's 1,000\u2019s."], fast=True)
-    shingle_minhash(np.arange(3, dtype=np.uint64), np.array([3], np.int64), 2,
-                    np.ones(2, np.uint32), np.zeros(2, np.uint32))
-    ck = np.array([1, 2, 3, 4, 5, 6], np.uint32)
-    cd = np.zeros(6, np.int64)
-    high = np.uint64(((1 << 64) - 1) ^ ((1 << 24) - 1))
-    fk, xk = passage_keys(ck, cd, 3, np.uint32(1 << 31), np.uint64(1 << 63), 4, high)
-    sort_distinct_by_high_bits(fk, 24)
-    m = np.array([0, 1], np.int32)
-    st = np.array([0], np.int64)
-    sz = np.array([2], np.int64)
-    passage_pair_part(m, st, sz, m, st, sz, np.ones(2, np.int64), 2, 1, 0, True, 1, 0.0, 1, 0.0, 1, 0.0, 0.0)
+    text = "Warm up the kernels now. It's 1,000\u2019s of words in a row. " * 3
+    cfg = CandidateConfig()
+    sk = sketch_documents([text, text], cfg, fast=True)
+    stage = PassagePairStage.from_sketches(sk, cfg, True)
+    stage.run(0, fast=True)
 
 
 # ------------------------------------------------------------ tokeniser ---
@@ -484,16 +479,6 @@ def _rule2(b, dstart):
         ds[nd] = o
         nd += 1
     return out[:o], ds
-
-
-@_jit
-def _token_hash(b, start, length, p, seed_mix):
-    h = np.uint64(0)
-    pw = np.uint64(1)
-    for t in range(start, start + length):
-        h += np.uint64(_lower(b[t]) + 1) * pw
-        pw *= p
-    return _mix64(h ^ seed_mix ^ (np.uint64(length) << np.uint64(56)))
 
 
 @_jit
