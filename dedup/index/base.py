@@ -1,7 +1,9 @@
 """``Index``: the persistent, incremental index (backend-independent part)."""
 from __future__ import annotations
 
+import itertools
 import os
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
@@ -16,6 +18,7 @@ from dedup.index.layout import (
     IndexParams,
     StoredSketch,
     check_params,
+    batch_key_arrays,
     batch_keys,
     sketch,
     split_sketches,
@@ -24,6 +27,19 @@ from dedup.index.match import Match, collisions, passage_verified, verify
 
 #: Documents per transaction in :meth:`Index.add_many`.
 DEFAULT_BATCH = 500
+
+
+def default_workers() -> int:
+    """Sketch worker processes of :meth:`Index.add_many` by default: the CPUs
+    this process may use, at most 2 (0 where ``fork`` is unavailable)."""
+    import multiprocessing as mp
+    if "fork" not in mp.get_all_start_methods():
+        return 0
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        n = os.cpu_count() or 1
+    return max(1, min(2, n))
 
 
 @dataclass
@@ -39,6 +55,133 @@ class Entry:
 
 
 _E = np.empty(0, dtype=np.int64)
+
+
+@dataclass
+class Prepared:
+    """A batch ready to be written: everything derived from its texts alone
+    (computed by :func:`prepare`, in a worker process when pipelined).
+
+    ``keys``/``pos``/``caps`` are the batch's (posting key, position in the
+    batch) pairs, sorted by key and then position, with each key's cap."""
+
+    doc_ids: list[str]
+    rows: list[tuple[bytes, bytes, bytes, int, bytes, bytes]]  # sh, an, se, npf, cf, pf (stored bytes)
+    keys: np.ndarray
+    pos: np.ndarray
+    caps: np.ndarray
+    entries: list[Entry] | None = None  # for verification (judge) only
+    texts: list[str | None] | None = None  # texts to store (set by the index, never sent back by workers)
+
+
+def check_items(items: Sequence[tuple[str, str]]) -> None:
+    for doc_id, text in items:
+        if not isinstance(doc_id, str) or not doc_id:
+            raise ValueError(f"doc_id must be a non-empty str, got {doc_id!r}")
+        if not isinstance(text, str):
+            raise TypeError(f"text of {doc_id!r} must be a str, got {type(text).__name__}")
+
+
+def prepare(items: Sequence[tuple[str, str]], config: CandidateConfig, with_entries: bool) -> Prepared:
+    """Sketch a batch and derive what :meth:`Backend.add_batch` writes
+    (deterministic: the same in a worker process as in the index's own)."""
+    check_items(items)
+    sk = sketch([t for _, t in items], config)
+    sketches = split_sketches(sk)
+    k, d, caps, views = batch_key_arrays(sk, config)
+    o = np.argsort(k, kind="stable")  # by key; ties by position (k is sorted by position first)
+    rows = []
+    for s in sketches:
+        sh, an, se, pf, cf = s.to_bytes()
+        rows.append((sh, an, se, len(s.passages), cf, pf))
+    entries = None
+    if with_entries:
+        b = np.searchsorted(d, np.arange(len(items) + 1))
+        entries = [Entry(doc_id, None, s, k[b[i]:b[i + 1]], caps[b[i]:b[i + 1]], views[b[i]:b[i + 1]])
+                   for i, ((doc_id, _), s) in enumerate(zip(items, sketches))]
+    return Prepared([d_ for d_, _ in items], rows, k[o], d[o], caps[o], entries)
+
+
+def _serve(conn: Any, parent: int, config: CandidateConfig) -> None:
+    """Loop of a sketch worker process: ``(items, with_entries)`` in,
+    ``("ok", Prepared)`` or ``("error", exception)`` out; exits on ``None``,
+    a closed pipe, or when its parent is gone (killed)."""
+    while True:
+        try:
+            if not conn.poll(1.0):
+                if os.getppid() != parent:
+                    return
+                continue
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            out: tuple[str, Any] = ("ok", prepare(task[0], config, task[1]))
+        except Exception as e:  # noqa: BLE001 - sent back and raised in the index's process
+            out = ("error", e)
+        try:
+            conn.send(out)
+        except (OSError, EOFError):
+            return
+
+
+class SketchPool:
+    """Forked processes that sketch batches for :meth:`Index.add_many` while
+    the index's process looks up and writes the previous ones. The caller
+    gives each worker at most one batch at a time (so no pipe can deadlock)
+    and collects the results in its own order."""
+
+    def __init__(self, workers: int, config: CandidateConfig) -> None:
+        import multiprocessing as mp
+        ctx = mp.get_context("fork")
+        self.procs, self.conns = [], []
+        try:
+            for _ in range(workers):
+                mine, theirs = ctx.Pipe()
+                p = ctx.Process(target=_serve, args=(theirs, os.getpid(), config), daemon=True,
+                                name="dedup-index-sketch")
+                p.start()
+                theirs.close()
+                self.procs.append(p)
+                self.conns.append(mine)
+        except BaseException:
+            self.close(kill=True)
+            raise
+
+    def __len__(self) -> int:
+        return len(self.procs)
+
+    def submit(self, w: int, items: list[tuple[str, str]], with_entries: bool) -> None:
+        """Give worker ``w`` (idle) a batch to prepare."""
+        self.conns[w].send((items, with_entries))
+
+    def result(self, w: int) -> Prepared:
+        """The batch worker ``w`` was given (waits for it)."""
+        try:
+            status, value = self.conns[w].recv()
+        except (EOFError, OSError) as e:
+            raise DedupIndexError(f"a sketch worker process died ({e}); the batches not returned "
+                                  "were not added") from None
+        if status != "ok":
+            raise value
+        return value
+
+    def close(self, kill: bool = False) -> None:
+        for c, p in zip(self.conns, self.procs):
+            try:
+                if not kill and p.is_alive():
+                    c.send(None)
+            except OSError:
+                pass
+        for c, p in zip(self.conns, self.procs):
+            p.join(timeout=0 if kill else 5)
+            if p.is_alive():
+                p.kill()
+                p.join()
+            c.close()
+        self.procs, self.conns = [], []
 
 
 @dataclass
@@ -120,7 +263,7 @@ class Backend(Protocol):
     def init_params(self, params: IndexParams, store_text: bool) -> None: ...
     def store_text(self) -> bool: ...
     def lookup(self, keys: np.ndarray, caps: np.ndarray) -> Postings: ...
-    def add_batch(self, entries: Sequence[Entry], want_postings: bool = True) -> list[tuple[int, Postings | None]]: ...
+    def add_batch(self, prep: Prepared, want_postings: bool = True) -> list[tuple[int, Postings | None]]: ...
     def sketches(self, iids: Sequence[int]) -> dict[int, tuple[str, StoredSketch]]: ...
     def texts(self, iids: Sequence[int]) -> dict[int, str | None]: ...
     def iid_of(self, doc_id: str) -> int | None: ...
@@ -158,6 +301,12 @@ class Index:
         text_root: Directory the default loader resolves ids against
             (default: the current directory).
         batch_size: Documents per transaction in :meth:`add_many`.
+        workers: Processes (forked) that sketch the next batches of
+            :meth:`add_many` while this process looks up and writes the
+            current one (0: sketch in this process, one batch after the
+            other). Default: :func:`default_workers` (the number of CPUs,
+            at most 2). Started at the first :meth:`add_many` of more than
+            one batch, stopped by :meth:`close`.
 
     What is stored per document: its id, the text (unless ``store_text`` is
     False), its MinHash signatures (shingle 128 ``uint32`` values; anchor 256
@@ -181,8 +330,15 @@ class Index:
 
     def __init__(self, location: str | os.PathLike[str], *, config: Config | None = None,
                  store_text: bool | None = None, loader: Callable[[str], str] | None = None,
-                 text_root: str | os.PathLike[str] | None = None, batch_size: int = DEFAULT_BATCH) -> None:
+                 text_root: str | os.PathLike[str] | None = None, batch_size: int = DEFAULT_BATCH,
+                 workers: int | None = None) -> None:
         loc = os.fspath(location)
+        self._pool: SketchPool | None = None
+        if workers is None:
+            workers = default_workers()
+        if not isinstance(workers, int) or workers < 0:
+            raise ValueError(f"workers must be an int >= 0, got {workers!r}")
+        self.workers = workers
         self.location = loc
         self._config_given = config is not None
         self.config = config or Config()
@@ -226,8 +382,11 @@ class Index:
         self.close()
 
     def close(self) -> None:
-        """Close the connection (also done by the ``with`` block)."""
-        self._backend.close()
+        """Close the connection and stop the sketch workers (also done by the ``with`` block)."""
+        try:
+            self._close_pool()
+        finally:
+            self._backend.close()
 
     def __len__(self) -> int:
         return self._backend.count()
@@ -280,7 +439,9 @@ class Index:
         ``batch_size`` per transaction. Each document is matched against
         everything indexed before it, including earlier documents of the same
         call. When the call returns, every document is stored durably (with
-        respect to a crash of this process).
+        respect to a crash of this process). With ``workers`` (see
+        :class:`Index`) the next batches are sketched in worker processes
+        while this one is looked up and written; the results are the same.
 
         Args:
             items: ``(doc_id, text)`` pairs.
@@ -295,22 +456,61 @@ class Index:
         first = next(batches, None)
         if first is None:
             return out
-        if len(first) < self.batch_size:  # one small batch: nothing to overlap
-            out.extend(self._add_batch(first, judge))
+        second = next(batches, None) if len(first) >= self.batch_size else None
+        if second is None or not self.workers:  # nothing to overlap
+            for b in ([first] if second is None else [first, second]):
+                out.extend(self._add_batch(b, judge))
             for b in batches:
                 out.extend(self._add_batch(b, judge))
             return out
-        # pipeline: sketch the next batch in a thread while this one is written
-        # (numpy and SQLite release the GIL for most of their work)
-        from concurrent.futures import ThreadPoolExecutor
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dedup-sketch") as pool:
-            cur = (first, pool.submit(self._entries, first))
-            while cur is not None:
-                nxt_batch = next(batches, None)
-                nxt = (nxt_batch, pool.submit(self._entries, nxt_batch)) if nxt_batch is not None else None
-                out.extend(self._write_batch(cur[0], cur[1].result(), judge))
-                cur = nxt
+        pool = self._sketch_pool()
+        free = list(range(len(pool)))           # idle workers
+        pending: deque = deque()                # (batch, worker, error), oldest first
+        feed = itertools.chain([first, second], batches)
+        more = True
+
+        def fill() -> None:  # one batch in flight per worker (no pipe can deadlock)
+            nonlocal more
+            while free and more:
+                b = next(feed, None)
+                if b is None:
+                    more = False
+                    break
+                try:
+                    check_items(b)
+                except (ValueError, TypeError) as e:  # raised when its turn comes, as serially
+                    pending.append((b, None, e))
+                    more = False
+                    break
+                w = free.pop(0)
+                pool.submit(w, b, judge)
+                pending.append((b, w, None))
+
+        try:
+            fill()
+            while pending:
+                b, w, err = pending.popleft()
+                if err is not None:
+                    raise err
+                prep = pool.result(w)
+                free.append(w)
+                fill()  # the next batches are sketched while this one is written
+                out.extend(self._write_batch(b, prep, judge))
+        except BaseException:
+            if len(free) < len(pool):
+                self._close_pool(kill=True)  # batches in flight are abandoned (not added)
+            raise
         return out
+
+    def _sketch_pool(self) -> SketchPool:
+        if self._pool is None:
+            self._pool = SketchPool(self.workers, self.cconfig)
+        return self._pool
+
+    def _close_pool(self, kill: bool = False) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.close(kill=kill)
 
     def _batches(self, items: Iterable[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
         """``batch_size`` items at a time; a repeated id starts a new batch."""
@@ -348,24 +548,22 @@ class Index:
 
     # ----------------------------------------------------------- internal ---
     def _entries(self, items: Sequence[tuple[str, str]]) -> list[Entry]:
-        for doc_id, text in items:
-            if not isinstance(doc_id, str) or not doc_id:
-                raise ValueError(f"doc_id must be a non-empty str, got {doc_id!r}")
-            if not isinstance(text, str):
-                raise TypeError(f"text of {doc_id!r} must be a str, got {type(text).__name__}")
+        check_items(items)
         sk = sketch([t for _, t in items], self.cconfig)
         sketches = split_sketches(sk)
         keys = batch_keys(sk, self.cconfig)
         return [Entry(d, t if self._store_text else None, s, *k) for (d, t), s, k in zip(items, sketches, keys)]
 
     def _add_batch(self, batch: list[tuple[str, str]], judge: bool) -> list[list[Match]]:
-        return self._write_batch(batch, self._entries(batch), judge)
+        return self._write_batch(batch, prepare(batch, self.cconfig, judge), judge)
 
-    def _write_batch(self, batch: list[tuple[str, str]], entries: list[Entry], judge: bool) -> list[list[Match]]:
-        results = self._backend.add_batch(entries, want_postings=judge)
+    def _write_batch(self, batch: list[tuple[str, str]], prep: Prepared, judge: bool) -> list[list[Match]]:
+        prep.texts = [t for _, t in batch] if self._store_text else [None] * len(batch)
+        results = self._backend.add_batch(prep, want_postings=judge)
         if not judge:
-            return [[] for _ in entries]
-        return [self._judge(e, text, post, iid) for e, (_, text), (iid, post) in zip(entries, batch, results)]
+            return [[] for _ in batch]
+        assert prep.entries is not None
+        return [self._judge(e, text, post, iid) for e, (_, text), (iid, post) in zip(prep.entries, batch, results)]
 
     def _verified(self, entry: Entry, post: Postings, self_iid: int | None) -> list[tuple[int, str, tuple[str, ...]]]:
         coll, evidence = collisions(entry, post, self.cconfig, exclude=self_iid)

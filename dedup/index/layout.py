@@ -346,11 +346,11 @@ def doc_keys(sk: Sketches, config: CandidateConfig) -> list[DocKeys]:
 _ORDER = ("shingle", "anchor", "sentence", "passage")
 
 
-def batch_keys(sk: Sketches, config: CandidateConfig) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Each document's distinct posting keys (sorted int64), their caps
-    (:func:`key_cap`) and views (index in ``("shingle", "anchor", "sentence",
-    "passage")``): the keys of :func:`doc_keys`, built for the whole batch
-    at once (a key in several views counts for the first of them)."""
+def batch_key_arrays(sk: Sketches, config: CandidateConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The batch's distinct (document, posting key) pairs as flat arrays
+    sorted by document and then key: ``(keys int64, documents int64, caps,
+    views)`` (views index ``("shingle", "anchor", "sentence", "passage")``;
+    a key in several views counts for the first of them)."""
     n = sk.n_docs
     ks, ds, vs = [], [], []
     for vi, v in enumerate(_ORDER[:2]):
@@ -376,13 +376,25 @@ def batch_keys(sk: Sketches, config: CandidateConfig) -> list[tuple[np.ndarray, 
     k = np.concatenate(ks) if ks else np.empty(0, np.int64)
     if not len(k):
         e = np.empty(0, np.int64)
-        return [(e, e, e)] * n
+        return e, e, e, e
     d, v = np.concatenate(ds).astype(np.int64), np.concatenate(vs)
     o = np.lexsort((v, k, d))
     k, d, v = k[o], d[o], v[o]
     first = np.r_[True, (k[1:] != k[:-1]) | (d[1:] != d[:-1])]
     k, d, v = k[first], d[first], v[first].astype(np.int64)
     caps = np.array([key_cap(x, config) for x in _ORDER], dtype=np.int64)[v]
+    return k, d, caps, v
+
+
+def batch_keys(sk: Sketches, config: CandidateConfig) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Each document's distinct posting keys (sorted int64), their caps
+    (:func:`key_cap`) and views (index in ``("shingle", "anchor", "sentence",
+    "passage")``): the keys of :func:`doc_keys`, built for the whole batch
+    at once (:func:`batch_key_arrays`)."""
+    n = sk.n_docs
+    k, d, caps, v = batch_key_arrays(sk, config)
+    if not len(k):
+        return [(k, k, k)] * n
     b = np.searchsorted(d, np.arange(n + 1))
     return [(k[b[i]:b[i + 1]], caps[b[i]:b[i + 1]], v[b[i]:b[i + 1]]) for i in range(n)]
 

@@ -56,7 +56,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 
-from dedup.index.base import Entry, Postings
+from dedup.index.base import Postings, Prepared
 from dedup.index.layout import (
     CorruptIndexError,
     DedupIndexError,
@@ -212,15 +212,15 @@ class RedisBackend:
         self._read_sync()
         return self._cache.lookup(np.unique(np.asarray(keys, dtype=np.int64)))
 
-    def add_batch(self, entries: Sequence[Entry], want_postings: bool = True) -> list[tuple[int, Postings | None]]:
+    def add_batch(self, prep: Prepared, want_postings: bool = True) -> list[tuple[int, Postings | None]]:
         docs = []
-        for e in entries:
-            sh, an, se, pf, cf = e.sketch.to_bytes()
-            d = {"id": e.doc_id.encode("utf-8"), "sh": sh, "an": an, "se": se, "pf": pf, "cf": cf}
-            if e.text is not None:
-                d["text"] = e.text.encode("utf-8", "surrogatepass")
+        texts = prep.texts if prep.texts is not None else [None] * len(prep.doc_ids)
+        for doc_id, (sh, an, se, _npf, cf, pf), text in zip(prep.doc_ids, prep.rows, texts):
+            d = {"id": doc_id.encode("utf-8"), "sh": sh, "an": an, "se": se, "pf": pf, "cf": cf}
+            if text is not None:
+                d["text"] = text.encode("utf-8", "surrogatepass")
             docs.append(d)
-        ids = [e.doc_id.encode("utf-8") for e in entries]
+        ids = [d["id"] for d in docs]
         deadline = time.monotonic() + RETRY_SECONDS
         while True:
             with self._r.pipeline(transaction=True) as pipe:
@@ -233,7 +233,7 @@ class RedisBackend:
                     next_iid = int(self._call(pipe.get, self.k_next) or 1)
                     next_seg = int(self._call(pipe.get, self.k_nseg) or 1)
                     parts = {int(k): int(v.split()[1]) for k, v in self._call(pipe.hgetall, self.k_segs).items()}
-                    plan = self._cache.plan(entries, next_iid, np.array(old, dtype=np.int64), want_postings)
+                    plan = self._cache.plan(prep, next_iid, np.array(old, dtype=np.int64), want_postings)
                     pipe.multi()
                     for i in old:
                         pipe.delete(self._d(i))
@@ -253,7 +253,7 @@ class RedisBackend:
                         for p, raw in enumerate(raws):
                             pipe.set(self._part(sid, p), raw)
                         pipe.hset(self.k_segs, str(sid), f"{level} {len(raws)}")
-                    pipe.set(self.k_next, str(next_iid + len(entries)))
+                    pipe.set(self.k_next, str(next_iid + len(ids)))
                     pipe.set(self.k_nseg, str(next_seg + len(seg_ids)))
                     pipe.incr(self.k_ver)
                     res = self._call(pipe.execute)

@@ -37,7 +37,8 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from dedup.index.base import _E, Entry, Postings, expand_ranges, per_entry
+from dedup.index.base import _E, Postings, Prepared, expand_ranges, per_entry
+from dedup.index.kernels import HAVE_NUMBA, count_runs, find_runs, merge_runs
 from dedup.index.layout import CorruptIndexError
 
 #: Segments of one level merged into one of the next level.
@@ -119,8 +120,9 @@ class Segment:
     present: np.ndarray | None = None
     bits: int = 0
 
-    def candidates(self, q: np.ndarray) -> np.ndarray:
-        """Positions in ``q`` (sorted int64) whose key may be in the segment."""
+    def bitmap(self) -> np.ndarray:
+        """The look-up bitmap (built once; :meth:`PostingCache.apply` builds it
+        when the segment is written, so no latency-bound look-up pays for it)."""
         if self.present is None:
             self.bits = max(3, int(np.ceil(np.log2(max(len(self.keys), 1)))) + 3)
             h = _prefix(self.keys, self.bits)
@@ -132,8 +134,47 @@ class Segment:
                 present[byte[start]] = np.bitwise_or.reduceat(
                     (np.uint8(1) << (h & np.uint64(7)).astype(np.uint8)), start)
             self.present = present
+        return self.present
+
+    def candidates(self, q: np.ndarray) -> np.ndarray:
+        """Positions in ``q`` (sorted int64) whose key may be in the segment."""
+        present = self.bitmap()
         h = _prefix(q, self.bits)
-        return np.flatnonzero(self.present[h >> np.uint64(3)] & (np.uint8(1) << (h & np.uint64(7)).astype(np.uint8)))
+        return np.flatnonzero(present[h >> np.uint64(3)] & (np.uint8(1) << (h & np.uint64(7)).astype(np.uint8)))
+
+    def find(self, q: np.ndarray, skip: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Run ``[lo[i], hi[i])`` of each key of ``q`` (sorted distinct int64)
+        in this segment (``lo == hi``: absent); keys where ``skip`` is True are
+        not searched (empty runs)."""
+        n = len(self.keys)
+        lo = np.zeros(len(q), dtype=np.int64)
+        hi = np.zeros(len(q), dtype=np.int64)
+        if not n or not len(q):
+            return lo, hi
+        if HAVE_NUMBA:
+            find_runs(self.keys, self.bitmap(), self.bits, q,
+                      np.zeros(len(q), dtype=bool) if skip is None else skip, lo, hi)
+            return lo, hi
+        qi = np.arange(len(q)) if skip is None else np.flatnonzero(~skip)
+        sub = q[qi]
+        c = self.candidates(sub)
+        cq = sub[c]
+        s_lo = np.searchsorted(self.keys, cq, "left")
+        hit = np.flatnonzero(self.keys[np.minimum(s_lo, n - 1)] == cq)
+        if not len(hit):
+            return lo, hi
+        hq, s_lo = cq[hit], s_lo[hit]
+        s_hi = s_lo + 1  # run ends: most runs are short, so step instead of a second search
+        act = np.arange(len(hq))
+        while len(act):
+            nxt = s_hi[act]
+            ok = nxt < n
+            ok[ok] = self.keys[nxt[ok]] == hq[act[ok]]
+            act = act[ok]
+            s_hi[act] += 1
+        at = qi[c[hit]]
+        lo[at], hi[at] = s_lo, s_hi
+        return lo, hi
 
 
 @dataclass
@@ -187,6 +228,33 @@ def _not_in(keys: np.ndarray, drop: np.ndarray) -> np.ndarray:
     return np.cumsum(d[:-1]) == 0
 
 
+def merge_segments(runs: Sequence[tuple[np.ndarray, np.ndarray]], stop: np.ndarray,
+                   dead: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One sorted segment from sorted ``(keys, ids)`` runs, oldest first (ties
+    stay in run order, so by ascending id), without the postings of ``stop``
+    keys and ``dead`` ids (both sorted distinct)."""
+    total = sum(len(k) for k, _ in runs)
+    if HAVE_NUMBA:
+        keys = np.concatenate([k for k, _ in runs]) if runs else _E
+        ids = np.concatenate([i for _, i in runs]) if runs else np.empty(0, np.uint32)
+        starts = np.r_[0, np.cumsum([len(k) for k, _ in runs])].astype(np.int64)
+        ok, oi = np.empty(total, np.int64), np.empty(total, np.uint32)
+        m = merge_runs(keys, ids, starts, np.asarray(stop, np.int64), np.asarray(dead, np.int64), ok, oi)
+        if m < total:  # postings dropped: keep no slack (segments live as long as the index)
+            ok, oi = ok[:m].copy(), oi[:m].copy()
+        return ok, oi
+    ks, ii = [], []
+    for k, i in runs:  # drop postings of stop keys and of retired documents
+        keep = _not_in(k, stop)
+        if len(dead):
+            keep &= ~_member(dead, i.astype(np.int64))
+        ks.append(k[keep])
+        ii.append(i[keep])
+    k, i = np.concatenate(ks), np.concatenate(ii)
+    o = np.argsort(k, kind="stable")  # sorted runs, oldest first: ties stay by ascending id
+    return k[o], i[o]
+
+
 class PostingCache:
     """The postings of an index as this process last read them (see module docs)."""
 
@@ -213,7 +281,7 @@ class PostingCache:
             if s not in self.segs:
                 k, i = load(s)
                 self.segs[s] = seg = Segment(s, listing[s], k, i)
-                seg.candidates(_E)
+                seg.bitmap()
 
     def add_stops(self, records: Iterable[tuple[np.ndarray, np.ndarray]]) -> None:
         for k, f in records:
@@ -238,32 +306,15 @@ class PostingCache:
         ukeys = np.asarray(ukeys, dtype=np.int64)
         dead = _sorted_union(self.dead, np.asarray(extra_dead, dtype=np.int64))
         stopped = _member(self.stop_keys, ukeys, x_sorted=True)
-        qi = np.flatnonzero(~stopped)  # positions in ukeys of the keys searched
-        q = ukeys[qi]
         ks, ii, ats = [], [], []
         for s in self.segs.values():
-            n = len(s.keys)
-            if not n or not len(q):
-                continue
-            c = s.candidates(q)
-            cq = q[c]
-            lo = np.searchsorted(s.keys, cq, "left")
-            hit = np.flatnonzero(s.keys[np.minimum(lo, n - 1)] == cq)
-            if not len(hit):
-                continue
-            hq, lo = cq[hit], lo[hit]
-            hi = lo + 1  # run ends: most runs are short, so step instead of a second search
-            act = np.arange(len(hq))
-            while len(act):
-                nxt = hi[act]
-                ok = nxt < n
-                ok[ok] = s.keys[nxt[ok]] == hq[act[ok]]
-                act = act[ok]
-                hi[act] += 1
+            lo, hi = s.find(ukeys, stopped)
             own, at = expand_ranges(lo, hi)
-            ks.append(hq[own])
+            if not len(own):
+                continue
+            ks.append(ukeys[own])
             ii.append(s.ids[at].astype(np.int64))
-            ats.append(qi[c[hit[own]]])
+            ats.append(own)
         si = np.flatnonzero(stopped)
         sk = ukeys[si]
         sf = self.stop_first[np.searchsorted(self.stop_keys, sk)] if len(sk) else _E
@@ -277,45 +328,70 @@ class PostingCache:
             k, i, st, a = k[live], i[live], st[live], a[live]
         return Postings(k, i, st, a)
 
+    def counts(self, ukeys: np.ndarray, extra_dead: np.ndarray = _E) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For sorted distinct ``ukeys``: stopped (bool), live stored postings
+        and the oldest live stored document (int64 max when none) of each key
+        (what :meth:`lookup` gives, without materialising the rows)."""
+        ukeys = np.asarray(ukeys, dtype=np.int64)
+        big = np.iinfo(np.int64).max
+        dead = _sorted_union(self.dead, np.asarray(extra_dead, dtype=np.int64))
+        stopped = _member(self.stop_keys, ukeys, x_sorted=True)
+        count = np.zeros(len(ukeys), dtype=np.int64)
+        first = np.full(len(ukeys), big, dtype=np.int64)
+        if len(dead):  # retired ids among the rows: count from the rows themselves
+            post = self.lookup(ukeys, extra_dead)
+            live = ~post.stop
+            at = post.at[live]
+            count = np.bincount(at, minlength=len(ukeys)).astype(np.int64)
+            np.minimum.at(first, at, post.iids[live])
+            return stopped, count, first
+        for s in self.segs.values():
+            if not len(s.keys):
+                continue
+            if HAVE_NUMBA:
+                count_runs(s.keys, s.ids, s.bitmap(), s.bits, ukeys, stopped, count, first)
+                continue
+            lo, hi = s.find(ukeys, stopped)
+            has = hi > lo
+            count += hi - lo
+            # ties in a segment are by ascending id: a run's first row is its oldest
+            first[has] = np.minimum(first[has], s.ids[lo[has]].astype(np.int64))
+        return stopped, count, first
+
     # ------------------------------------------------------------ plan ---
-    def plan(self, entries: Sequence[Entry], next_iid: int, old_iids: np.ndarray,
-             want_postings: bool) -> Plan:
+    def plan(self, prep: "Prepared", next_iid: int, old_iids: np.ndarray, want_postings: bool) -> Plan:
         """Everything a batch writes: ids, postings per entry, its segment, new
         stop keys, retired ids and merges (the cache is not changed)."""
-        n = len(entries)
+        n = len(prep.doc_ids)
         old_iids = np.unique(np.asarray(old_iids, dtype=np.int64))
-        allk = np.concatenate([e.all_keys for e in entries]) if entries else _E
-        caps = np.concatenate([e.caps for e in entries]) if entries else _E
-        pos = np.repeat(np.arange(n, dtype=np.int64), [len(e.all_keys) for e in entries])
-        order = np.argsort(allk, kind="stable")  # entries in order: ties by ascending id
-        sk = allk[order]
+        sk, spos, scap = prep.keys, prep.pos, prep.caps  # sorted by key, ties by position
         new = np.r_[True, sk[1:] != sk[:-1]] if len(sk) else np.zeros(0, bool)
-        ukeys = sk[new]
-        uinv = np.empty(len(allk), dtype=np.int64)
-        uinv[order] = np.cumsum(new) - 1
-        ucap = caps[order[new]]
-        bcount = np.diff(np.r_[np.flatnonzero(new), len(sk)])
-        stored = self.lookup(ukeys, old_iids)
-        live = ~stored.stop
-        stop_keys = np.unique(stored.keys[stored.stop])
-        # stored documents per key (and the oldest): stored keys are batch keys
-        at = stored.at[live]
-        scount = np.bincount(at, minlength=len(ukeys))
-        smin = np.full(len(ukeys), np.iinfo(np.int64).max, dtype=np.int64)
-        np.minimum.at(smin, at, stored.iids[live])
+        start = np.flatnonzero(new)
+        ukeys, ucap = sk[start], scap[start]
+        bcount = np.diff(np.r_[start, len(sk)])
+        grp = np.cumsum(new) - 1
+        stored = None
+        if want_postings:
+            stored = self.lookup(ukeys, old_iids)
+            live = ~stored.stop
+            stop_keys = np.unique(stored.keys[stored.stop])
+            stopped = _member(stop_keys, ukeys, x_sorted=True)
+            at = stored.at[live]
+            scount = np.bincount(at, minlength=len(ukeys))
+            smin = np.full(len(ukeys), np.iinfo(np.int64).max, dtype=np.int64)
+            np.minimum.at(smin, at, stored.iids[live])
+        else:
+            stopped, scount, smin = self.counts(ukeys, old_iids)
+            stop_keys = ukeys[stopped]
         iids = np.arange(next_iid, next_iid + n, dtype=np.int64)
-        piid = iids[pos]
-        stopped = _member(stop_keys, ukeys, x_sorted=True)
+        piid = spos + next_iid
         newly = ~stopped & (scount + bcount >= ucap)
-        rows_ok = ~(stopped | newly)[uinv]
-        nk, first = ukeys[newly], smin[newly].copy()
-        if len(nk):
-            m = newly[uinv]
-            np.minimum.at(first, np.searchsorted(nk, allk[m]), piid[m])
-        o = order[rows_ok[order]]
-        posts = per_entry(n, stored, allk, pos, piid, stop_keys) if want_postings else None
+        rows_ok = ~(stopped | newly)[grp]
+        nk = ukeys[newly]
+        first = np.minimum(smin[newly], piid[start[newly]])  # the batch's first holder: its lowest position
+        posts = per_entry(n, stored, sk, spos, piid, stop_keys) if stored is not None else None
         plan = Plan(iids, posts, nk, first, old_iids)
-        self._merge(plan, allk[o], piid[o].astype(np.uint32))
+        self._merge(plan, sk[rows_ok], piid[rows_ok].astype(np.uint32))
         return plan
 
     def _merge(self, plan: Plan, keys: np.ndarray, ids: np.ndarray) -> None:
@@ -334,16 +410,8 @@ class PostingCache:
                 stop = _sorted_union(self.stop_keys, plan.stop_keys)
                 dead = _sorted_union(self.dead, plan.dead)
             group = levels.pop(level)
-            ks, ii = [], []
-            for s in group:  # drop postings of stop keys and of retired documents
-                keep = _not_in(s.keys, stop)
-                if len(dead):
-                    keep &= ~_member(dead, s.ids.astype(np.int64))
-                ks.append(s.keys[keep])
-                ii.append(s.ids[keep])
-            k, i = np.concatenate(ks), np.concatenate(ii)
-            o = np.argsort(k, kind="stable")  # sorted runs, oldest first: ties stay by ascending id
-            m = Segment(-1 - len(fresh), level + 1, k[o], i[o])
+            k, i = merge_segments([(s.keys, s.ids) for s in group], stop, dead)
+            m = Segment(-1 - len(fresh), level + 1, k, i)
             plan.gone += [s.seg for s in group if s.seg >= 0]
             fresh = [s for s in fresh if all(s is not g for g in group)] + [m]
             levels.setdefault(level + 1, []).append(m)
@@ -356,7 +424,7 @@ class PostingCache:
             self.segs.pop(g, None)
         for sid, (level, k, i) in zip(seg_ids, plan.new_segs):
             self.segs[sid] = seg = Segment(sid, level, k, i)
-            seg.candidates(_E)  # build the look-up bitmap now, not in the next (maybe latency-bound) look-up
+            seg.bitmap()  # build the look-up bitmap now, not in the next (maybe latency-bound) look-up
         if len(plan.stop_keys):
             self.add_stops([(plan.stop_keys, plan.stop_first)])
         if len(plan.dead):

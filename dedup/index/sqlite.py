@@ -50,7 +50,7 @@ from typing import Any, Callable, Sequence, TypeVar
 
 import numpy as np
 
-from dedup.index.base import Entry, Postings
+from dedup.index.base import Postings, Prepared
 from dedup.index.layout import (
     FORMAT_VERSION,
     CorruptIndexError,
@@ -65,6 +65,11 @@ from dedup.index.segments import PostingCache, decode_ids, decode_part, decode_p
 MAGIC = "dedup-index"
 _CHUNK = 30000  # bound parameters per IN (...) query (SQLite >= 3.32 allows 32766)
 _HEADER = b"SQLite format 3\x00"
+#: Page size of new index files: a news article's row (text and sketches,
+#: ~10 KB) fits one page, so no row spills into a chain of overflow pages.
+PAGE_SIZE = 65536
+#: WAL size at which SQLite checkpoints (and syncs) into the main file.
+CHECKPOINT_BYTES = 64 << 20
 
 T = TypeVar("T")
 
@@ -185,11 +190,13 @@ class SQLiteBackend:
                                      check_same_thread=False)
         c = self._conn
         c.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        c.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new file only (no effect on an existing one)
         mode = c.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise DedupIndexError(f"{self.location}: cannot switch the index to WAL mode (got {mode})")
         c.execute("PRAGMA synchronous=NORMAL")
-        c.execute("PRAGMA wal_autocheckpoint=16384")  # checkpoint (and sync) every ~64 MB, not every batch
+        page = int(c.execute("PRAGMA page_size").fetchone()[0])
+        c.execute(f"PRAGMA wal_autocheckpoint={max(64, CHECKPOINT_BYTES // page)}")  # not every batch
         c.execute("PRAGMA cache_size=-65536")
         c.execute("PRAGMA temp_store=MEMORY")
         c.execute("PRAGMA mmap_size=17179869184")  # reads through the OS page cache (capped by the build)
@@ -296,14 +303,14 @@ class SQLiteBackend:
 
     # -------------------------------------------------------------- add ---
     @_guard
-    def add_batch(self, entries: Sequence[Entry], want_postings: bool = True) -> list[tuple[int, Postings | None]]:
+    def add_batch(self, prep: Prepared, want_postings: bool = True) -> list[tuple[int, Postings | None]]:
         c = self._conn
         assert c is not None
-        blobs = [e.sketch.to_bytes() for e in entries]
+        texts = prep.texts if prep.texts is not None else [None] * len(prep.doc_ids)
         c.execute("BEGIN IMMEDIATE")
         try:
             self._sync()
-            ids = [e.doc_id for e in entries]
+            ids = prep.doc_ids
             old: list[int] = []
             for s in range(0, len(ids), _CHUNK):
                 part = ids[s:s + _CHUNK]
@@ -311,15 +318,14 @@ class SQLiteBackend:
                     f"SELECT iid FROM docs WHERE doc_id IN ({','.join('?' * len(part))})", part)]
             meta = self._meta()
             next_iid, next_seg = int(meta["next_iid"]), int(meta["next_seg"])
-            plan = self._cache.plan(entries, next_iid, np.array(old, dtype=np.int64), want_postings)
+            plan = self._cache.plan(prep, next_iid, np.array(old, dtype=np.int64), want_postings)
             if old:
                 c.executemany("DELETE FROM docs WHERE iid = ?", [(i,) for i in old])
                 c.execute("INSERT INTO dead(seq, data) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM dead), ?)",
                           (encode_ids(plan.dead),))
             c.executemany("INSERT INTO docs(iid, doc_id, sh, an, se, npf, cf, pf, text) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          [(i, e.doc_id, b[0], b[1], b[2], len(e.sketch.passages), b[4], b[3], e.text)
-                           for i, e, b in zip(plan.iids.tolist(), entries, blobs)])
+                          [(i, d, *r, t) for i, d, r, t in zip(plan.iids.tolist(), ids, prep.rows, texts)])
             if len(plan.stop_keys):
                 c.execute("INSERT INTO stops(seq, data) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM stops), ?)",
                           (encode_part(plan.stop_keys, plan.stop_first),))
@@ -330,7 +336,7 @@ class SQLiteBackend:
                 c.executemany("INSERT INTO segments(seg, part, level, data) VALUES (?, ?, ?, ?)",
                               [(sid, p, level, raw) for p, raw in enumerate(encode_parts(k, i))])
             c.executemany("UPDATE meta SET value = ? WHERE name = ?",
-                          [(str(next_iid + len(entries)), "next_iid"), (str(next_seg + len(seg_ids)), "next_seg")])
+                          [(str(next_iid + len(ids)), "next_iid"), (str(next_seg + len(seg_ids)), "next_seg")])
             c.execute("COMMIT")
         except BaseException:
             self._rollback()

@@ -1,0 +1,173 @@
+"""Compiled loops of the index's write path (optional, like :mod:`dedup.kernels`).
+
+When numba is installed (``pip install dedup-spin[fast]``) these plain loops
+are compiled (``HAVE_NUMBA``) and :mod:`dedup.index.segments` uses them for
+the two costs that grow with the index: searching every segment for a
+batch's keys, and merging segments. Without numba the numpy implementations
+in :mod:`dedup.index.segments` are used; ``tests/index/test_kernels.py``
+checks that both give the same answers.
+
+* :func:`find_runs` -- for sorted distinct query keys, the run ``[lo, hi)``
+  of each key in one sorted segment: a merge-join that gallops forward from
+  the previous key's position (queries are sorted), skipping keys whose
+  prefix bit is absent from the segment's bitmap without touching its keys.
+* :func:`count_runs` -- the same search, adding up run lengths and keeping
+  the first id of each key (bulk loading needs no more than that).
+* :func:`merge_runs` -- merge sorted segments (oldest first) into one, ties in
+  segment order (so by ascending id), dropping postings of stop keys (a
+  merge-join with the sorted stop keys) and of retired ids.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+try:  # optional dependency: the ``fast`` extra
+    import numba as _numba
+except ImportError:  # pragma: no cover - depends on the environment
+    _numba = None
+
+#: True when numba is importable: the compiled kernels are used.
+HAVE_NUMBA = _numba is not None
+
+
+def _jit(fn):
+    if _numba is None:
+        return fn
+    return _numba.njit(cache=True, nogil=True)(fn)
+
+
+@_jit
+def find_runs(keys, present, bits, q, skip, lo, hi):  # pragma: no cover - compiled
+    """Fill ``lo[i], hi[i]`` with the run of ``q[i]`` in sorted ``keys``
+    (``lo == hi``: absent). ``q`` sorted distinct; ``lo``/``hi`` preset to 0;
+    keys where ``skip`` is True are not searched."""
+    n = keys.shape[0]
+    j = 0
+    shift = np.uint64(64 - bits)
+    sign = np.uint64(1) << np.uint64(63)
+    for i in range(q.shape[0]):
+        if skip[i]:
+            continue
+        x = q[i]
+        h = (np.uint64(x) ^ sign) >> shift
+        if (present[h >> np.uint64(3)] >> (h & np.uint64(7))) & np.uint8(1) == 0:
+            continue
+        if j >= n:
+            break
+        if keys[j] < x:  # gallop: find a, b with keys[a] < x <= keys[b] (or b == n)
+            a = j
+            step = 1
+            b = j + 1
+            while b < n and keys[b] < x:
+                a = b
+                step *= 2
+                b = a + step
+            if b > n:
+                b = n
+            while b - a > 1:  # keys[a] < x, answer in (a, b]
+                m = (a + b) >> 1
+                if keys[m] < x:
+                    a = m
+                else:
+                    b = m
+            j = b
+        if j < n and keys[j] == x:
+            e = j + 1
+            while e < n and keys[e] == x:
+                e += 1
+            lo[i] = j
+            hi[i] = e
+            j = e
+
+
+@_jit
+def count_runs(keys, ids, present, bits, q, skip, count, first):  # pragma: no cover - compiled
+    """Add to ``count[i]`` the length of the run of ``q[i]`` in sorted
+    ``keys`` and lower ``first[i]`` to its first (smallest) id; keys where
+    ``skip`` is True are not searched. ``q`` sorted distinct."""
+    n = keys.shape[0]
+    j = 0
+    shift = np.uint64(64 - bits)
+    sign = np.uint64(1) << np.uint64(63)
+    for i in range(q.shape[0]):
+        if skip[i]:
+            continue
+        x = q[i]
+        h = (np.uint64(x) ^ sign) >> shift
+        if (present[h >> np.uint64(3)] >> (h & np.uint64(7))) & np.uint8(1) == 0:
+            continue
+        if j >= n:
+            break
+        if keys[j] < x:
+            a = j
+            step = 1
+            b = j + 1
+            while b < n and keys[b] < x:
+                a = b
+                step *= 2
+                b = a + step
+            if b > n:
+                b = n
+            while b - a > 1:
+                m = (a + b) >> 1
+                if keys[m] < x:
+                    a = m
+                else:
+                    b = m
+            j = b
+        if j < n and keys[j] == x:
+            e = j + 1
+            while e < n and keys[e] == x:
+                e += 1
+            count[i] += e - j
+            f = np.int64(ids[j])
+            if f < first[i]:
+                first[i] = f
+            j = e
+
+
+@_jit
+def merge_runs(keys, ids, starts, stop, dead, out_keys, out_ids):  # pragma: no cover - compiled
+    """Merge the sorted runs ``keys[starts[r]:starts[r + 1]]`` (oldest run
+    first; ties keep run order) into ``out_keys``/``out_ids``, dropping keys
+    in sorted ``stop`` and ids in sorted ``dead``; returns the count written."""
+    k = starts.shape[0] - 1
+    pos = starts[:-1].copy()
+    end = starts[1:].copy()
+    ns = stop.shape[0]
+    nd = dead.shape[0]
+    sp = 0
+    o = 0
+    while True:
+        best = -1
+        bk = np.int64(0)
+        for r in range(k):
+            if pos[r] < end[r]:
+                v = keys[pos[r]]
+                if best < 0 or v < bk:
+                    best = r
+                    bk = v
+        if best < 0:
+            break
+        p = pos[best]
+        pos[best] = p + 1
+        while sp < ns and stop[sp] < bk:
+            sp += 1
+        if sp < ns and stop[sp] == bk:
+            continue
+        if nd:
+            d = np.int64(ids[p])
+            a = 0
+            b = nd
+            while a < b:
+                m = (a + b) >> 1
+                if dead[m] < d:
+                    a = m + 1
+                else:
+                    b = m
+            if a < nd and dead[a] == d:
+                continue
+        out_keys[o] = bk
+        out_ids[o] = ids[p]
+        o += 1
+    return o
