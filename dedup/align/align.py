@@ -117,6 +117,20 @@ class AlignConfig:
             sentences, so a heavily reworded pair is still aligned (and its
             meaning changes flagged); the verdict still depends on the
             similarity.
+        region_anchor_similarity: Region pass: a suspect sentence outside
+            the passages whose best source sentence reaches this similarity
+            (sharing ``extend_weight``) is an anchor; ...
+        region_min_anchors: ... at least this many anchors close on both
+            sides (as seeds are, ``max_gap`` / ``max_source_jump``) make a
+            candidate region (from the first to the last anchor on each
+            side), ...
+        region_similarity: ... which becomes a passage when the two regions
+            as wholes reach this weighted Dice ...
+        region_weight: ... and share this much term weight ...
+        region_contained: ... which is at least this share of the suspect
+            region's (a rewrite that moves words across sentence boundaries
+            leaves each sentence pair weak but the region pair strong, and
+            keeps most of the reused words; 0 similarity: no region pass).
     """
 
     min_similarity: float = 0.34
@@ -162,6 +176,11 @@ class AlignConfig:
     max_expansion: float = 4.0
     edge_similarity: float = 0.2
     single_pair_min_similarity: float = 0.15
+    region_anchor_similarity: float = 0.3
+    region_min_anchors: int = 2
+    region_similarity: float = 0.4
+    region_weight: float = 5.0
+    region_contained: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -557,8 +576,9 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
     passages = []
     for g in merged:
         members = sorted(g.members.items())
+        summary = summary_like(g)
         # drop source outliers: a member whose source lies far from every other member's
-        if len(members) >= 3 and not rewrite and not summary_like(g):
+        if len(members) >= 3 and not rewrite and not summary:
             keep = []
             for k, (j, (srcs, sim, w)) in enumerate(members):
                 others = [i for kk, (_, (ss, _, _)) in enumerate(members) if kk != k for i in ss]
@@ -567,7 +587,7 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
             members = keep or members
         first, last = members[0][0], members[-1][0]
         s_idx = [i for _, (srcs, _, _) in members for i in srcs]
-        whole_source = summary_like(g) and src_len(min(s_idx), max(s_idx)) >= 0.3 * src_len(0, ns - 1)
+        whole_source = summary and src_len(min(s_idx), max(s_idx)) >= 0.3 * src_len(0, ns - 1)
         lengths = np.array([sus_s[j].end - sus_s[j].start for j, _ in members], dtype=float)
         score = float(np.average([sim for _, (_, sim, _) in members], weights=lengths))
         weight = sum(w for _, (_, _, w) in members)
@@ -594,11 +614,78 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
         passages = _add_verbatim_runs(passages, source, suspect, cfg)
     if cfg.chunk_similarity > 0 and _chunk_pass_due(passages, sus_s, m, cfg):
         passages = _add_chunk_passages(passages, source, suspect, scorer or LexicalScorer(), cfg)
+    if cfg.region_similarity > 0:
+        passages = _add_region_passages(passages, source, suspect, col, matched, quoted,
+                                        scorer or LexicalScorer(), cfg)
     # a reuse does not grow its source text many times over: such a passage
     # is mostly unrelated suspect text around a few shared words
     passages = [p for p in passages
                 if p.suspect_end - p.suspect_start <= cfg.max_expansion * (p.source_end - p.source_start)]
     return _one_use_of_source(passages, cfg)
+
+
+def _add_region_passages(passages: list[Passage], source: TextFeatures, suspect: TextFeatures,
+                         col: np.ndarray, matched: np.ndarray, quoted: list[bool],
+                         scorer: SentenceScorer, cfg: AlignConfig) -> list[Passage]:
+    """Region pass (see ``AlignConfig.region_similarity``): runs of weakly
+    aligned suspect sentences outside the passages, close on both sides,
+    become passages when their suspect and source regions as wholes are
+    similar (terms moved across sentence boundaries, shuffled words)."""
+    src_f, sus_f = source.sentences, suspect.sentences
+    covered = [(p.suspect_start, p.suspect_end) for p in passages]
+    best = col.argmax(axis=0)
+    groups: list[list[tuple[int, int]]] = []
+    for j in np.nonzero(col.max(axis=0) >= cfg.region_anchor_similarity)[0].tolist():
+        i = int(best[j])
+        x = sus_f[j].sentence
+        if (quoted[j] or matched[i, j] < cfg.extend_weight
+                or any(min(b, x.end) > max(a, x.start) for a, b in covered)):
+            continue
+        g = groups[-1] if groups else None
+        if (g and j - g[-1][0] - 1 <= cfg.max_gap
+                and min(abs(i - k) for _, k in g) <= cfg.max_source_jump):
+            g.append((j, i))
+        else:
+            groups.append([(j, i)])
+    groups = [g for g in groups if len(g) >= cfg.region_min_anchors]
+    if not groups:
+        return passages
+    spans = [(g[0][0], g[-1][0], min(i for _, i in g), max(i for _, i in g)) for g in groups]
+    regions_sus = [_merge_sentences(suspect.text, list(sus_f[a:b + 1])) for a, b, _, _ in spans]
+    regions_src = [_merge_sentences(source.text, list(src_f[c:d + 1])) for _, _, c, d in spans]
+    # scored among the sentences, so the terms weigh as they do for them
+    ns, nt = len(src_f), len(sus_f)
+    m = scorer.score(list(src_f) + regions_src, list(sus_f) + regions_sus)
+    out = list(passages)
+    for k, (a, b, c, d) in enumerate(spans):
+        dice = float(m.dice[ns + k, nt + k])
+        weight = float(m.contained[ns + k, nt + k] * m.suspect_weight[nt + k])
+        if (dice < cfg.region_similarity or weight < cfg.region_weight
+                or m.contained[ns + k, nt + k] < cfg.region_contained):
+            continue
+        r = Passage(src_f[c].sentence.start, src_f[d].sentence.end,
+                    sus_f[a].sentence.start, sus_f[b].sentence.end, round(dice, 4), ())
+        # next to a passage on both sides: the rest of that reuse
+        near = [q for q in out if _gap(q.suspect_start, q.suspect_end, r.suspect_start, r.suspect_end)
+                <= cfg.merge_chars and _gap(q.source_start, q.source_end, r.source_start, r.source_end)
+                <= cfg.merge_chars]
+        if near:
+            q = near[0]
+            out[out.index(q)] = Passage(min(q.source_start, r.source_start), max(q.source_end, r.source_end),
+                                        min(q.suspect_start, r.suspect_start), max(q.suspect_end, r.suspect_end),
+                                        q.score, q.suspect_indices)
+            continue
+        # source text another passage reuses is reused once
+        if any(_gap(q.source_start, q.source_end, r.source_start, r.source_end) == 0 for q in out):
+            continue
+        out.append(r)
+    out.sort(key=lambda p: p.suspect_start)
+    return out
+
+
+def _gap(a0: int, a1: int, b0: int, b1: int) -> int:
+    """Characters between ``[a0, a1)`` and ``[b0, b1)`` (0 when they overlap or touch)."""
+    return max(0, b0 - a1, a0 - b1)
 
 
 def _chunks(tf: TextFeatures, size: int) -> tuple[SentenceFeatures, ...]:

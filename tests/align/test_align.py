@@ -217,3 +217,29 @@ def test_one_use_of_source_keeps_passages_inside_a_summary_source_range():
     strong = Passage(1000, 1300, 100, 500, 0.9, ())
     weak = Passage(1000, 1290, 600, 700, 0.5, ())
     assert _one_use_of_source([strong, weak], cfg) == [strong]
+
+
+_TURBINE_SOURCE = ("Engineers tested the prototype turbine near the harbour during strong winter gales. "
+                   "The blades survived gusts above ninety knots without cracking. "
+                   "Investors from Norway promised funding for a second offshore array.")
+_TURBINE_SUSPECT = ("Gales in winter hit the prototype blades and Norway investors. "
+                    "Engineers near the harbour promised gusts of funding. "
+                    "The turbine survived in the second array, above ninety. "
+                    "Offshore, strong and tested.")
+
+
+def test_words_moved_across_sentences_are_found_by_the_region_pass():
+    source = _PAD_SOURCE + _TURBINE_SOURCE + " " + _PAD_SOURCE
+    suspect = _PAD_SUSPECT + _TURBINE_SUSPECT + " " + _PAD_SUSPECT
+    src, sus = text_features(source), text_features(suspect)
+    # every suspect sentence is too weak a match to seed a passage
+    assert align_texts(src, sus, AlignConfig(region_similarity=0, chunk_similarity=0))[1] == []
+    passages = align_texts(src, sus, AlignConfig(chunk_similarity=0))[1]
+    assert len(passages) == 1
+    p = passages[0]
+    # from the first to the last anchor sentence on each side (anchors restate source sentences 1 and 2)
+    start = suspect.index(_TURBINE_SUSPECT)
+    assert (p.suspect_start, p.suspect_end) == (start, start + len(_TURBINE_SUSPECT))
+    assert (p.source_start, p.source_end) == (source.index("Engineers tested"), source.index(" Investors from"))
+    # the suspect region must keep region_contained of its words from the source region
+    assert align_texts(src, sus, AlignConfig(chunk_similarity=0, region_contained=0.9))[1] == []
