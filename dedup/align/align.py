@@ -127,6 +127,9 @@ class AlignConfig:
         region_similarity: ... which becomes a passage when the two regions
             as wholes reach this weighted Dice ...
         region_weight: ... and share this much term weight ...
+        source_edge_share: A reworded passage's source side grows over a
+            neighbouring source sentence with this share of its terms among
+            the terms of the passage's suspect side (0: off).
         region_contained: ... which is at least this share of the suspect
             region's (a rewrite that moves words across sentence boundaries
             leaves each sentence pair weak but the region pair strong, and
@@ -181,6 +184,7 @@ class AlignConfig:
     region_similarity: float = 0.4
     region_weight: float = 5.0
     region_contained: float = 0.5
+    source_edge_share: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -621,7 +625,43 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
     # is mostly unrelated suspect text around a few shared words
     passages = [p for p in passages
                 if p.suspect_end - p.suspect_start <= cfg.max_expansion * (p.source_end - p.source_start)]
+    if cfg.source_edge_share > 0:
+        passages = [_grow_source_edges(p, source, suspect, cfg) for p in passages]
     return _one_use_of_source(passages, cfg)
+
+
+def _grow_source_edges(p: Passage, source: TextFeatures, suspect: TextFeatures, cfg: AlignConfig) -> Passage:
+    """Grow a reworded passage's source side over the neighbouring source
+    sentences (up to ``max_gap`` each way) whose terms are mostly
+    (``source_edge_share``) among the terms of its suspect side: a rewrite
+    moves words across sentences, so a source sentence no single suspect
+    sentence restates may still be reused."""
+    if p.score >= cfg.verbatim_similarity:
+        return p  # a near-verbatim passage's edges are where the copied words end
+    vocab = frozenset().union(*(s.terms for s in suspect.sentences
+                                if p.suspect_start <= s.sentence.start and s.sentence.end <= p.suspect_end))
+    src = source.sentences
+    inside = [k for k, s in enumerate(src) if p.source_start <= s.sentence.start and s.sentence.end <= p.source_end]
+    if not inside or not vocab:
+        return p
+    lo, hi = inside[0], inside[-1]
+
+    def shared(k: int) -> bool:
+        t = src[k].terms
+        return bool(t) and len(t & vocab) >= cfg.source_edge_share * len(t)
+
+    for _ in range(cfg.max_gap):
+        if lo > 0 and shared(lo - 1):
+            lo -= 1
+        else:
+            break
+    for _ in range(cfg.max_gap):
+        if hi + 1 < len(src) and shared(hi + 1):
+            hi += 1
+        else:
+            break
+    return replace(p, source_start=min(p.source_start, src[lo].sentence.start),
+                   source_end=max(p.source_end, src[hi].sentence.end))
 
 
 def _add_region_passages(passages: list[Passage], source: TextFeatures, suspect: TextFeatures,

@@ -234,7 +234,7 @@ def test_words_moved_across_sentences_are_found_by_the_region_pass():
     src, sus = text_features(source), text_features(suspect)
     # every suspect sentence is too weak a match to seed a passage
     assert align_texts(src, sus, AlignConfig(region_similarity=0, chunk_similarity=0))[1] == []
-    passages = align_texts(src, sus, AlignConfig(chunk_similarity=0))[1]
+    passages = align_texts(src, sus, AlignConfig(chunk_similarity=0, source_edge_share=0))[1]
     assert len(passages) == 1
     p = passages[0]
     # from the first to the last anchor sentence on each side (anchors restate source sentences 1 and 2)
@@ -243,3 +243,18 @@ def test_words_moved_across_sentences_are_found_by_the_region_pass():
     assert (p.source_start, p.source_end) == (source.index("Engineers tested"), source.index(" Investors from"))
     # the suspect region must keep region_contained of its words from the source region
     assert align_texts(src, sus, AlignConfig(chunk_similarity=0, region_contained=0.9))[1] == []
+
+
+def test_source_side_grows_over_a_neighbour_whose_words_the_suspect_side_holds():
+    source = _PAD_SOURCE + _TURBINE_SOURCE + " " + _PAD_SOURCE
+    suspect = _PAD_SUSPECT + _TURBINE_SUSPECT + " " + _PAD_SUSPECT
+    src, sus = text_features(source), text_features(suspect)
+    p, = align_texts(src, sus, AlignConfig(chunk_similarity=0))[1]
+    # "Investors from Norway promised funding for a second offshore array.": every
+    # term is in the suspect region, though no suspect sentence restates it
+    assert (p.source_start, p.source_end) == (source.index("Engineers tested"),
+                                              source.index(_TURBINE_SOURCE) + len(_TURBINE_SOURCE))
+    # the padding sentence before it shares too little to join; without the rule the
+    # source side ends with the last anchor
+    p0, = align_texts(src, sus, AlignConfig(chunk_similarity=0, source_edge_share=0))[1]
+    assert p0.source_end == source.index(" Investors from")
