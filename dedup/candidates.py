@@ -110,6 +110,8 @@ from dedup.kernels import (
     HAVE_NUMBA,
     passage_keys,
     passage_pair_part,
+    runs_of_keys,
+    runs_of_sorted,
     shingle_minhash,
     sort_distinct_by_high_bits,
 )
@@ -972,6 +974,9 @@ def _top_k_either(codes: np.ndarray, score: np.ndarray, n: int, k: int) -> np.nd
 #: Pair occurrences handled at once by one part of :func:`_passage_pairs` (memory bound).
 _PAIR_BLOCK = 1 << 23
 
+#: Run members per part of the compiled pair counting (its memory bound).
+_KERNEL_PART_MEMBERS = 1 << 26
+
 
 @dataclass(frozen=True)
 class Runs:
@@ -1000,14 +1005,17 @@ class Runs:
         return Runs(np.concatenate([r.members for r in parts]), np.concatenate([r.sizes for r in parts]), common)
 
 
-def _runs(key: np.ndarray, n: int, max_df: int) -> Runs:
+def _runs(key: np.ndarray, n: int, max_df: int, fast: bool | None = None) -> Runs:
     """The :class:`Runs` of sorted distinct fingerprint keys ``feat << 24 | doc``
-    (:attr:`DocSketches.pass_key`); ``max_df`` is at most 63."""
+    (:attr:`DocSketches.pass_key`); ``max_df`` is at most 63. ``fast``: use
+    :func:`dedup.kernels.runs_of_sorted` (default: when numba is installed)."""
     if n > _DOC_MASK + 1:
         raise ValueError(f"the passage view handles at most {_DOC_MASK + 1} documents per scan, "
                          f"got {n}; scan the corpus in parts or drop 'passage' from CandidateConfig.views")
     if len(key) < 2:
         return Runs.concat([], n)
+    if HAVE_NUMBA if fast is None else fast:
+        return Runs(*runs_of_sorted(key, n, min(max_df, 63), _DOC_BITS))
     feat = key >> _U64(_DOC_BITS)
     new = np.empty(len(key), dtype=bool)
     new[0] = True
@@ -1039,7 +1047,8 @@ _BUCKET_KEYS = 1 << 22
 
 
 def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_df: int,
-               buckets: int = _RUN_BUCKETS) -> Runs:
+               buckets: int = _RUN_BUCKETS, *, fast: bool | None = None,
+               map_fn: Callable | None = None) -> Runs:
     """:class:`Runs` of the fingerprint keys of consecutive partitions.
 
     Equal to ``_runs(concat_sketches(...).pass_key, ...)`` but never holds
@@ -1056,6 +1065,12 @@ def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_
         max_df: Largest document frequency kept.
         buckets: Fingerprint ranges merged one at a time (at least; more
             when the keys number more than ``buckets`` x 4M).
+        fast: Merge each range with the compiled kernel
+            (:func:`dedup.kernels.runs_of_keys`); default: when numba is
+            installed. The runs are the same.
+        map_fn: ``map``-like function the ranges are handed to (e.g. a
+            thread pool's ``map``: the kernel releases the GIL); default:
+            the built-in ``map``.
 
     Returns:
         The corpus-wide :class:`Runs`.
@@ -1068,8 +1083,10 @@ def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_
     total = sum(len(k() if callable(k) else k) for k in parts)
     buckets = max(int(buckets), -(-total // _BUCKET_KEYS))
     bounds = [_U64(((b << _FEAT_BITS) // buckets) << _DOC_BITS) for b in range(buckets)]
-    out = []
-    for b in range(buckets):
+    use_kernel = HAVE_NUMBA if fast is None else bool(fast)
+    cap = min(max_df, 63)
+
+    def bucket(b: int) -> Runs | None:
         pieces = []
         for k, o in zip(parts, offsets):
             k = k() if callable(k) else k
@@ -1078,13 +1095,16 @@ def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_
             if hi > lo:
                 pieces.append(k[lo:hi] + _U64(o))
         if not pieces:
-            continue
+            return None
         joined = np.concatenate(pieces)
         del pieces
+        if use_kernel:  # radix sort of the pieces (stable) and the runs in one pass
+            return Runs(*runs_of_keys(joined, n, cap, _DOC_BITS))
         if len(parts) > 1:
             joined.sort(kind="stable")
-        out.append(_runs(joined, n, max_df))
-        del joined
+        return _runs(joined, n, max_df, fast=False)
+
+    out = [r for r in (map_fn or map)(bucket, range(buckets)) if r is not None]
     return Runs.concat(out, n)
 
 
@@ -1168,7 +1188,11 @@ class PassagePairStage:
         self.pass_count = np.maximum(pass_count - pass_runs.common, 0)
         pz, cz = pass_runs.sizes, reg_runs.sizes
         total = int((pz * (pz - 1) // 2).sum()) + int((cz * (cz - 1) // 2).sum())
-        self.parts = max(int(min_parts), 1, -(-total // _PAIR_BLOCK))
+        if HAVE_NUMBA:  # the kernel keeps ~10 bytes per run member of its part, not every occurrence
+            members = len(pass_runs.members) + len(reg_runs.members)
+            self.parts = max(int(min_parts), 1, -(-members // _KERNEL_PART_MEMBERS))
+        else:
+            self.parts = max(int(min_parts), 1, -(-total // _PAIR_BLOCK))
         self.pruns = _RunPairs(pass_runs, n, self.parts)
         self.cruns = _RunPairs(reg_runs, n, self.parts)
 

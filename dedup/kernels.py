@@ -26,6 +26,8 @@ Kernels:
   document in one loop and sorted by an LSD radix sort on the fingerprint bits
   (the keys come out in document order, so sorting the fingerprint bits alone
   sorts the whole key).
+* :func:`runs_of_keys` -- the corpus-wide inverted lists of one fingerprint
+  range from the keys of all partitions (radix sort, then one pass).
 * :func:`shingle_minhash` -- word shingles hashed and MinHashed per
   document in one loop (the permutation loop vectorises).
 * :func:`tokenise_bytes` -- the byte rules, tokens, hashes, stems, kinds and
@@ -42,7 +44,7 @@ except ImportError:  # pragma: no cover - depends on the environment
     _numba = None
 
 __all__ = ["HAVE_NUMBA", "passage_pair_part", "passage_keys", "sort_distinct_by_high_bits", "tokenise_bytes",
-           "shingle_minhash", "EVIDENCE_EPS", "warm_up"]
+           "shingle_minhash", "runs_of_keys", "runs_of_sorted", "EVIDENCE_EPS", "warm_up"]
 
 #: True when numba is importable: the compiled kernels are used.
 HAVE_NUMBA = _numba is not None
@@ -59,10 +61,13 @@ def _jit(fn):
 
 
 @_jit
-def _doc_major(members, starts, sizes, n, parts, part):
-    """Positions of the run members that start pairs in this part, grouped
-    by document: ``(offsets, positions, remaining, df)``. ``remaining`` is the
-    number of later members of the run, ``df`` the run size."""
+def _doc_partners(members, starts, sizes, n, parts, part):
+    """The pair occurrences of this part grouped by first document:
+    ``(offsets, partner, df)`` -- for document ``i`` (``i % parts == part``),
+    ``partner[offsets[i]:offsets[i + 1]]`` are the later members of every
+    run holding ``i`` and ``df`` the sizes of those runs. Built with two
+    sequential passes over the runs, so the counting loop then reads each
+    document's partners from one contiguous block."""
     cnt = np.zeros(n + 1, np.int64)
     for r in range(len(starts)):
         s = starts[r]
@@ -70,13 +75,11 @@ def _doc_major(members, starts, sizes, n, parts, part):
         for m in range(s, e - 1):
             d = members[m]
             if d % parts == part:
-                cnt[d + 1] += 1
+                cnt[d + 1] += e - m - 1
     for d in range(n):
         cnt[d + 1] += cnt[d]
-    total = cnt[n]
-    pos = np.empty(total, np.int64)
-    rem = np.empty(total, np.uint8)
-    dfs = np.empty(total, np.uint8)
+    partner = np.empty(cnt[n], np.int32)
+    dfs = np.empty(cnt[n], np.uint8)
     cur = cnt[:n].copy()
     for r in range(len(starts)):
         s = starts[r]
@@ -86,11 +89,12 @@ def _doc_major(members, starts, sizes, n, parts, part):
             d = members[m]
             if d % parts == part:
                 k = cur[d]
-                pos[k] = m
-                rem[k] = e - m - 1
-                dfs[k] = size
-                cur[d] = k + 1
-    return cnt, pos, rem, dfs
+                for q in range(m + 1, e):
+                    partner[k] = members[q]
+                    dfs[k] = size
+                    k += 1
+                cur[d] = k
+    return cnt, partner, dfs
 
 
 @_jit
@@ -119,12 +123,15 @@ def passage_pair_part(p_members, p_starts, p_sizes, c_members, c_starts, c_sizes
         ``(codes, hits, evidence, chains)`` with codes ``i * n + j``
         (``i < j``) in ascending order.
     """
-    off, pos, rem, dfs = _doc_major(p_members, p_starts, p_sizes, n, parts, part)
-    coff, cpos, crem, cdfs = _doc_major(c_members, c_starts, c_sizes, n, parts, part)
+    off, partner, dfs = _doc_partners(p_members, p_starts, p_sizes, n, parts, part)
+    coff, cpartner, cdfs = _doc_partners(c_members, c_starts, c_sizes, n, parts, part)
     weight = np.empty(64, np.float64)
     for k in range(64):
         weight[k] = 1.0 / max(k - 1, 1)
-    hits = np.zeros(n, np.int64)
+    # hits first (a compact array that stays in cache), then the evidence and
+    # chains of the partners with enough hits only
+    need = min_hits if verify else 1
+    cnt = np.zeros(n, np.int32)
     ev = np.zeros(n, np.float64)
     ch = np.zeros(n, np.int64)
     touched = np.empty(n, np.int64)
@@ -138,27 +145,34 @@ def passage_pair_part(p_members, p_starts, p_sizes, c_members, c_starts, c_sizes
         if a == b:
             continue
         nt = 0
-        for k in range(a, b):
-            m = pos[k]
-            w = weight[dfs[k]]
-            for q in range(m + 1, m + 1 + rem[k]):
-                j = p_members[q]
-                if hits[j] == 0:
-                    touched[nt] = j
-                    nt += 1
-                hits[j] += 1
-                ev[j] += w
-        for k in range(coff[i], coff[i + 1]):
-            m = cpos[k]
-            for q in range(m + 1, m + 1 + crem[k]):
-                j = c_members[q]
-                if hits[j] > 0:
+        for t in range(a, b):
+            j = partner[t]
+            if cnt[j] == 0:
+                touched[nt] = j
+                nt += 1
+            cnt[j] += 1
+        enough = False
+        for t in range(nt):
+            if cnt[touched[t]] >= need:
+                enough = True
+                break
+        if enough:
+            for t in range(a, b):
+                j = partner[t]
+                if cnt[j] >= need:
+                    ev[j] += weight[dfs[t]]
+            for t in range(coff[i], coff[i + 1]):
+                j = cpartner[t]
+                if cnt[j] >= need:
                     ch[j] += 1
         first = no
         for t in range(nt):
             j = touched[t]
-            h, e, c = hits[j], ev[j], ch[j]
-            hits[j] = 0
+            h = np.int64(cnt[j])
+            cnt[j] = 0
+            if h < need:
+                continue
+            e, c = ev[j], ch[j]
             ev[j] = 0.0
             ch[j] = 0
             if verify:
@@ -373,24 +387,54 @@ def shingle_minhash(wh, lengths, k, a, b):
     return out
 
 
-def warm_up() -> None:
-    """Compile (or load from the cache) every kernel now, on tiny inputs.
+@_jit
+def runs_of_keys(keys, n, cap, low_bits):
+    """Inverted lists of fingerprint keys ``fingerprint << low_bits | doc``
+    (the loop form of :func:`dedup.candidates._runs` after a sort).
 
-    Call it before forking worker processes: they inherit the machine code
-    instead of each compiling it. The kernels are reached through the same
-    calls the candidate stage makes, so they get the same argument types.
-    Does nothing without numba.
+    Args:
+        keys: uint64 keys, distinct, in an order where the keys of one
+            fingerprint come by ascending document (e.g. sorted pieces of
+            consecutive partitions, one after the other); consumed.
+        n: Documents.
+        cap: Largest group kept; larger groups count in ``common``.
+        low_bits: Document bits.
+
+    Returns:
+        ``(members, sizes, common)`` as :class:`dedup.candidates.Runs`.
     """
-    if not HAVE_NUMBA:
-        return
-    from dedup.candidates import CandidateConfig, PassagePairStage, sketch_documents
+    return runs_of_sorted(sort_distinct_by_high_bits(keys, low_bits), n, cap, low_bits)
 
-    text = "Warm up the kernels now. It's 1,000\u2019s of words in a row. " * 3
-    cfg = CandidateConfig()
-    sk = sketch_documents([text, text], cfg, fast=True)
-    stage = PassagePairStage.from_sketches(sk, cfg, True)
-    stage.run(0, fast=True)
 
+@_jit
+def runs_of_sorted(srt, n, cap, low_bits):
+    """:func:`runs_of_keys` of keys already sorted and distinct (not modified)."""
+    m = len(srt)
+    lb = np.uint64(low_bits)
+    mask = (np.uint64(1) << lb) - np.uint64(1)
+    common = np.zeros(n, np.int64)
+    members = np.empty(m, np.int32)
+    sizes = np.empty(m // 2 + 1, np.int64)
+    nm = 0
+    ns = 0
+    t = 0
+    while t < m:
+        f = srt[t] >> lb
+        e = t + 1
+        while e < m and (srt[e] >> lb) == f:
+            e += 1
+        size = e - t
+        if size > cap:
+            for u in range(t, e):
+                common[np.intp(srt[u] & mask)] += 1
+        elif size >= 2:
+            for u in range(t, e):
+                members[nm] = np.int32(srt[u] & mask)
+                nm += 1
+            sizes[ns] = size
+            ns += 1
+        t = e
+    return members[:nm].copy(), sizes[:ns].copy(), common
 
 # ------------------------------------------------------------ tokeniser ---
 
@@ -589,3 +633,22 @@ def tokenise_bytes(raw, dstart, fold, min_len, seed_mix, p, stem_prefix, stop_ta
         doc[nt] = cur
         nt += 1
     return kind[:nt], h64[:nt], key[:nt], cap[:nt], sent[:nt], doc[:nt]
+
+
+def warm_up() -> None:
+    """Compile (or load from the cache) every kernel now, on tiny inputs.
+
+    Call it before forking worker processes: they inherit the machine code
+    instead of each compiling it. The kernels are reached through the same
+    calls the candidate stage makes, so they get the same argument types.
+    Does nothing without numba.
+    """
+    if not HAVE_NUMBA:
+        return
+    from dedup.candidates import CandidateConfig, PassagePairStage, sketch_documents
+
+    text = "Warm up the kernels now. It's 1,000\u2019s of words in a row. " * 3
+    cfg = CandidateConfig()
+    sk = sketch_documents([text, text], cfg, fast=True)
+    stage = PassagePairStage.from_sketches(sk, cfg, True)
+    stage.run(0, fast=True)

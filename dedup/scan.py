@@ -10,7 +10,7 @@ import os
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -353,7 +353,12 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
                 else:
                     keys = tuple([functools.partial(np.load, f"{t[3]}.{name}.npy", mmap_mode="r") for t in tasks]
                                  for name in ("pass_key", "reg_key"))
-                passage_runs = tuple(merge_runs(k, offsets, n, cfg.passage_max_df) for k in keys)
+                if HAVE_NUMBA:  # the merge kernel releases the GIL: fingerprint ranges in threads
+                    with ThreadPoolExecutor(n_workers) as threads:
+                        passage_runs = tuple(merge_runs(k, offsets, n, cfg.passage_max_df, map_fn=threads.map)
+                                             for k in keys)
+                else:
+                    passage_runs = tuple(merge_runs(k, offsets, n, cfg.passage_max_df) for k in keys)
                 del keys
             if spill_dir is not None:
                 spill_dir.cleanup()
@@ -411,8 +416,6 @@ class _ThreadRunner:
         self.workers = workers
 
     def __call__(self, stage: PassagePairStage) -> list:
-        from concurrent.futures import ThreadPoolExecutor
-
         with ThreadPoolExecutor(min(self.workers, stage.parts)) as pool:
             return list(pool.map(stage.run, range(stage.parts)))
 
