@@ -47,11 +47,23 @@ from pathlib import Path
 import numpy as np
 
 
-def chunks(root: Path, size: int, want: int) -> list[str]:
-    out: list[str] = []
+def chunks(root: Path, size: int, want: int, cache_dir: str | None = None) -> list[str]:
+    """``want`` news-length chunks of the corpus (more made by :func:`_remapper`
+    when it is too small). With ``cache_dir`` the chunks are kept there as
+    JSON lines (``chunks-<size>-<want>-<corpus hash>.jsonl``) and read back by
+    later runs instead of being made again (making 1M takes minutes)."""
     files = sorted(root.rglob("*.txt"))
     if not files:
         sys.exit(f"{root}: no .txt files")
+    cache = None
+    if cache_dir:
+        import hashlib
+        h = hashlib.sha256("\n".join(f"{f.relative_to(root)}:{f.stat().st_size}" for f in files).encode()).hexdigest()
+        cache = Path(cache_dir) / f"chunks-{size}-{want}-{h[:12]}.jsonl"
+        if cache.exists():
+            with open(cache, encoding="utf-8") as f:
+                return [json.loads(line) for line in f]
+    out: list[str] = []
     for f in files:
         t = f.read_text(encoding="utf-8", errors="replace")
         i = 0
@@ -67,10 +79,41 @@ def chunks(root: Path, size: int, want: int) -> list[str]:
     base = len(out)
     if len(out) < want:  # corpus too small: more documents, same statistics, new content
         remap = _remapper(out)
-        k = 0
-        while len(out) < want:
-            out.append(remap(out[k % base], k // base + 1))
-            k += 1
+        if want - base > 20000:  # in forked processes (the same texts, in the same order)
+            out.extend(_remap_parallel(remap, out[:base], want - base))
+        else:
+            out.extend(remap(out[k % base], k // base + 1) for k in range(want - base))
+    if cache is not None:
+        tmp = cache.with_suffix(f".tmp{os.getpid()}")
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(c) + "\n" for c in out)
+        os.replace(tmp, cache)
+    return out
+
+
+def _remap_range(remap, texts: list[str], lo: int, hi: int, conn) -> None:
+    base = len(texts)
+    conn.send([remap(texts[k % base], k // base + 1) for k in range(lo, hi)])
+    conn.close()
+
+
+def _remap_parallel(remap, texts: list[str], n: int) -> list[str]:
+    """``remap(texts[k % base], k // base + 1)`` for ``k < n`` in forked processes (same order)."""
+    import multiprocessing as mp
+    ctx = mp.get_context("fork")
+    parts = os.cpu_count() or 1
+    bounds = [n * i // parts for i in range(parts + 1)]
+    procs = []
+    for lo, hi in zip(bounds, bounds[1:]):
+        mine, theirs = ctx.Pipe(duplex=False)
+        p = ctx.Process(target=_remap_range, args=(remap, texts, lo, hi, theirs))
+        p.start()
+        theirs.close()
+        procs.append((p, mine))
+    out: list[str] = []
+    for p, conn in procs:
+        out.extend(conn.recv())
+        p.join()
     return out
 
 
@@ -126,7 +169,7 @@ def _children_cpu() -> float:
 def run_one(args: argparse.Namespace) -> dict:
     from dedup.index import Index
     n = args.size
-    texts = chunks(Path(args.texts), args.chunk, n + 500)
+    texts = chunks(Path(args.texts), args.chunk, n + 500, args.corpus_cache)
     held, texts = texts[n:], texts[:n]
     workdir = tempfile.mkdtemp(prefix=f"dedup-bench-{n}-", dir=args.workdir)  # never a stale index
     loc = (str(Path(workdir) / "bench.dedup") if args.backend == "sqlite"
@@ -210,6 +253,8 @@ def main() -> None:
     ap.add_argument("--redis", default=os.environ.get("DEDUP_TEST_REDIS", "redis://127.0.0.1:6379/0"))
     ap.add_argument("--chunk", type=int, default=3000, help="characters per document")
     ap.add_argument("--workdir", default=tempfile.gettempdir())
+    ap.add_argument("--corpus-cache", default=None, metavar="DIR",
+                    help="keep the generated documents in DIR and reuse them in later runs")
     ap.add_argument("--judge", action="store_true",
                     help="align and judge the candidates found while adding (default: add_many(judge=False))")
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
@@ -228,7 +273,8 @@ def main() -> None:
     for size in sizes:
         for backend in args.backends.split(","):
             cmd = [sys.executable, __file__, args.texts, "--one", "--size", str(size), "--backend", backend,
-                   "--redis", args.redis, "--chunk", str(args.chunk), "--workdir", args.workdir] + (["--judge"] if args.judge else [])
+                   "--redis", args.redis, "--chunk", str(args.chunk), "--workdir", args.workdir] + (["--judge"] if args.judge else []) \
+                + (["--corpus-cache", args.corpus_cache] if args.corpus_cache else [])
             p = subprocess.run(cmd, capture_output=True, text=True)
             if p.returncode:
                 print(f"{backend}\t{size}\tFAILED: {p.stderr.strip().splitlines()[-1:]}", flush=True)

@@ -43,8 +43,9 @@ from dedup.sketch import EMPTY_VALUE
 _LITTLE = sys.byteorder == "little"
 
 #: Version of the stored layout; bump on any incompatible change
-#: (2: posting lists capped per key, stop keys; 3: postings in sorted segments).
-FORMAT_VERSION = 3
+#: (2: posting lists capped per key, stop keys; 3: postings in sorted segments;
+#: 4: Redis document records packed in one string each, texts apart).
+FORMAT_VERSION = 4
 #: MinHash scheme of :mod:`dedup.sketch` (datasketch's ``affine32``).
 SCHEME = "affine32"
 

@@ -16,13 +16,16 @@ pickled or unpickled; integers are ASCII decimal unless said otherwise)::
     P:next        STRING next internal id (ids never reused)
     P:nseg        STRING next segment id (never reused)
     P:ids         HASH   doc_id (UTF-8) -> internal id
-    P:d:<iid>     HASH   id    doc_id (UTF-8)
-                         text  UTF-8 text (absent when store_text is "0")
+    P:d:<iid>     STRING the document's record (format 4; :func:`pack_doc`):
+                         a header of six little-endian uint32 byte lengths,
+                         then the fields one after the other:
+                         id    doc_id (UTF-8)
                          sh    shingle signature, little-endian uint32 values
                          an    anchor signature, little-endian uint32 values
                          se    per-sentence signatures, little-endian uint32, row-major
-                         pf    passage fingerprints, little-endian uint64 values
                          cf    chain fingerprints, little-endian uint64 values
+                         pf    passage fingerprints, little-endian uint64 values
+    P:t:<iid>     STRING the document's text, UTF-8 (absent when store_text is "0")
     P:segs        HASH   segment id -> "<level> <parts>"
     P:s:<seg>:<part> STRING one part of a sorted posting segment
                          (:func:`dedup.index.segments.encode_part`: n, crc32,
@@ -38,6 +41,10 @@ each batch adds one, 8 of a level merge into one of the next level. Memory:
 sketches, ~5 KB for a 3,000-character article): about 11 KB per article, 1M
 articles in ~11 GB.
 
+A batch writes all its records and texts with one ``MSET`` (format 3 had a
+hash per document, one ``HSET`` each: most of the time of a batch went into
+packing those commands).
+
 Consistency: a batch is one optimistic transaction: ``WATCH P:ver``, read
 what other writers committed since this process last looked, look the batch
 up, then ``MULTI`` ... ``EXEC`` writes the documents, the segment, stop and
@@ -50,6 +57,7 @@ before it. Removing or replacing a document deletes ``P:d:<iid>`` (and its
 """
 from __future__ import annotations
 
+import struct
 import time
 from typing import Any, Sequence
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
@@ -67,6 +75,28 @@ from dedup.index.layout import (
 from dedup.index.segments import PostingCache, decode_ids, decode_part, decode_parts, encode_ids, encode_part, encode_parts
 
 MAGIC = b"dedup-index"
+_DOC_HEAD = struct.Struct("<6I")
+
+
+def pack_doc(doc_id: bytes, sh: bytes, an: bytes, se: bytes, cf: bytes, pf: bytes) -> bytes:
+    """The ``P:d:<iid>`` record: six uint32 lengths, then the fields."""
+    return b"".join((_DOC_HEAD.pack(len(doc_id), len(sh), len(an), len(se), len(cf), len(pf)),
+                     doc_id, sh, an, se, cf, pf))
+
+
+def unpack_doc(raw: bytes, what: str) -> tuple[bytes, bytes, bytes, bytes, bytes, bytes]:
+    """``(doc_id, sh, an, se, cf, pf)`` of a record; :class:`CorruptIndexError` if damaged."""
+    if len(raw) < _DOC_HEAD.size:
+        raise CorruptIndexError(f"{what}: document record is damaged (short); rebuild the index")
+    lens = _DOC_HEAD.unpack_from(raw)
+    if _DOC_HEAD.size + sum(lens) != len(raw):
+        raise CorruptIndexError(f"{what}: document record is damaged (lengths do not add up); rebuild the index")
+    out, at = [], _DOC_HEAD.size
+    mv = memoryview(raw)
+    for n in lens:
+        out.append(bytes(mv[at:at + n]))
+        at += n
+    return tuple(out)  # type: ignore[return-value]
 #: Seconds a writer keeps retrying a batch that other writers' commits invalidated.
 RETRY_SECONDS = 300.0
 
@@ -113,6 +143,9 @@ class RedisBackend:
 
     def _d(self, iid: int) -> str:
         return f"{self.prefix}:d:{iid}"
+
+    def _t(self, iid: int) -> str:
+        return f"{self.prefix}:t:{iid}"
 
     def _part(self, seg: int, part: int) -> str:
         return f"{self.prefix}:s:{seg}:{part}"
@@ -213,14 +246,10 @@ class RedisBackend:
         return self._cache.lookup(np.unique(np.asarray(keys, dtype=np.int64)))
 
     def add_batch(self, prep: Prepared, want_postings: bool = True) -> list[tuple[int, Postings | None]]:
-        docs = []
         texts = prep.texts if prep.texts is not None else [None] * len(prep.doc_ids)
-        for doc_id, (sh, an, se, _npf, cf, pf), text in zip(prep.doc_ids, prep.rows, texts):
-            d = {"id": doc_id.encode("utf-8"), "sh": sh, "an": an, "se": se, "pf": pf, "cf": cf}
-            if text is not None:
-                d["text"] = text.encode("utf-8", "surrogatepass")
-            docs.append(d)
-        ids = [d["id"] for d in docs]
+        ids = [d.encode("utf-8") for d in prep.doc_ids]
+        records = [pack_doc(i, sh, an, se, cf, pf) for i, (sh, an, se, _npf, cf, pf) in zip(ids, prep.rows)]
+        texts_b = [None if t is None else t.encode("utf-8", "surrogatepass") for t in texts]
         deadline = time.monotonic() + RETRY_SECONDS
         while True:
             with self._r.pipeline(transaction=True) as pipe:
@@ -235,12 +264,16 @@ class RedisBackend:
                     parts = {int(k): int(v.split()[1]) for k, v in self._call(pipe.hgetall, self.k_segs).items()}
                     plan = self._cache.plan(prep, next_iid, np.array(old, dtype=np.int64), want_postings)
                     pipe.multi()
-                    for i in old:
-                        pipe.delete(self._d(i))
+                    if old:
+                        pipe.delete(*[k for i in old for k in (self._d(i), self._t(i))])
                     if len(plan.dead):
                         pipe.rpush(self.k_dead, encode_ids(plan.dead))
-                    for iid, d in zip(plan.iids.tolist(), docs):
-                        pipe.hset(self._d(iid), mapping=d)
+                    batch_kv: dict[str, bytes] = {}
+                    for iid, rec, t in zip(plan.iids.tolist(), records, texts_b):
+                        batch_kv[self._d(iid)] = rec
+                        if t is not None:
+                            batch_kv[self._t(iid)] = t
+                    pipe.mset(batch_kv)
                     pipe.hset(self.k_ids, mapping={k: str(i) for k, i in zip(ids, plan.iids.tolist())})
                     if len(plan.stop_keys):
                         pipe.rpush(self.k_stops, encode_part(plan.stop_keys, plan.stop_first))
@@ -273,26 +306,25 @@ class RedisBackend:
     def sketches(self, iids: Sequence[int]) -> dict[int, tuple[str, StoredSketch]]:
         params = self.load_params()
         assert params is not None
-        pipe = self._r.pipeline(transaction=False)
-        for i in iids:
-            pipe.hmget(self._d(i), "id", "sh", "an", "se", "cf")
-            pipe.hstrlen(self._d(i), "pf")
+        iids = list(iids)
         out = {}
-        res = self._call(pipe.execute)
-        for i, (doc_id, sh, an, se, cf), pf_len in zip(iids, res[0::2], res[1::2]):
-            if doc_id is None:
+        if not iids:
+            return out
+        res = self._call(self._r.mget, [self._d(i) for i in iids])
+        for i, raw in zip(iids, res):
+            if raw is None:
                 continue  # dead posting (removed or replaced)
-            out[i] = (doc_id.decode("utf-8"), StoredSketch.from_bytes(sh or b"", an or b"", se or b"", None,
-                                                                      params.candidates, int(pf_len) // 8,
-                                                                      cf or b""))
+            doc_id, sh, an, se, cf, pf = unpack_doc(raw, f"{self.location}: {self._d(i)}")
+            out[i] = (doc_id.decode("utf-8"), StoredSketch.from_bytes(sh, an, se, None, params.candidates,
+                                                                      len(pf) // 8, cf))
         return out
 
     def texts(self, iids: Sequence[int]) -> dict[int, str | None]:
-        pipe = self._r.pipeline(transaction=False)
-        for i in iids:
-            pipe.hget(self._d(i), "text")
+        iids = list(iids)
+        if not iids:
+            return {}
         return {i: (t.decode("utf-8", "surrogatepass") if t is not None else None)
-                for i, t in zip(iids, self._call(pipe.execute))}
+                for i, t in zip(iids, self._call(self._r.mget, [self._t(i) for i in iids]))}
 
     def iid_of(self, doc_id: str) -> int | None:
         v = self._call(self._r.hget, self.k_ids, doc_id.encode("utf-8"))
@@ -308,7 +340,7 @@ class RedisBackend:
                     if old is None:
                         return False
                     pipe.multi()
-                    pipe.delete(self._d(int(old)))
+                    pipe.delete(self._d(int(old)), self._t(int(old)))
                     pipe.hdel(self.k_ids, key)
                     pipe.rpush(self.k_dead, encode_ids(np.array([int(old)])))
                     pipe.incr(self.k_ver)
@@ -352,13 +384,14 @@ class RedisBackend:
             name = doc_id.decode("utf-8", "replace")
             if iid >= nxt:
                 problems.append(f"document {name!r}: internal id {iid} not below {self.k_next} ({nxt})")
-            row = self._call(self._r.hmget, self._d(iid), "id", "sh", "an", "se", "pf", "cf")
-            if row[0] != doc_id:
-                problems.append(f"document {name!r}: {self._d(iid)} missing or holds another id")
-                continue
+            raw = self._call(self._r.get, self._d(iid))
             try:
-                s = StoredSketch.from_bytes(row[1] or b"", row[2] or b"", row[3] or b"", row[4] or b"",
-                                            params.candidates, cf=row[5] or b"")
+                if raw is None:
+                    raise CorruptIndexError(f"{self._d(iid)} missing")
+                rid, sh, an, se, cf, pf = unpack_doc(raw, self._d(iid))
+                if rid != doc_id:
+                    raise CorruptIndexError(f"{self._d(iid)} holds another id")
+                s = StoredSketch.from_bytes(sh, an, se, pf, params.candidates, cf=cf)
             except CorruptIndexError as e:
                 problems.append(f"document {name!r}: {e}")
                 continue

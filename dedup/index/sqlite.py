@@ -1,6 +1,6 @@
 """SQLite backend: one file, WAL mode, one transaction per batch.
 
-Schema (format version 3)::
+Schema (format version 4; the tables of format 3, new files with 64 KB pages)::
 
     meta(name TEXT PRIMARY KEY, value TEXT)
         magic       'dedup-index'

@@ -1,4 +1,4 @@
-"""Sorted posting segments (format 3), old-format refusal, scan's passage and anchor rules."""
+"""Sorted posting segments (format 3 and later), old-format refusal, scan's passage and anchor rules."""
 from __future__ import annotations
 
 import sqlite3
@@ -75,7 +75,7 @@ def test_old_format_file_is_refused_with_a_rebuild_message(tmp_path):
                     "INSERT INTO meta VALUES ('magic', 'dedup-index');")
     c.commit()
     c.close()
-    with pytest.raises(ParameterMismatchError, match=r"older format .* format version 3: rebuild the index"):
+    with pytest.raises(ParameterMismatchError, match=r"older format .* format version 4: rebuild the index"):
         Index(path)
 
 
@@ -146,3 +146,24 @@ def test_documents_without_keys(location):
         assert ix.candidates("word") == [("c", ("shingle",))]
         assert len(ix) == 3 and "c" in ix
         assert ix.integrity_check(full=True) == []
+
+
+def test_format_3_index_is_refused_with_a_rebuild_message(location):
+    """Format 4 packed the Redis document records: an index recorded as format 3
+    (either backend) is refused, saying what to do."""
+    import json
+    with Index(location) as ix:
+        ix.add("a", synthetic_texts(1, seed=9)[0])
+        params = json.loads(ix.params.to_json())
+    params["format_version"] = 3
+    if location.startswith("redis://"):
+        import redis
+        url, prefix = location.split("?prefix=")
+        redis.Redis.from_url(url).hset(f"{prefix}:meta", "params", json.dumps(params))
+    else:
+        c = sqlite3.connect(location)
+        c.execute("UPDATE meta SET value = ? WHERE name = 'params'", (json.dumps(params),))
+        c.commit()
+        c.close()
+    with pytest.raises(ParameterMismatchError, match=r"format version 3, this dedup reads version 4; rebuild"):
+        Index(location)
