@@ -90,6 +90,7 @@ matched sentences / sentences of the shorter document).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Callable, Sequence
@@ -974,8 +975,11 @@ def _top_k_either(codes: np.ndarray, score: np.ndarray, n: int, k: int) -> np.nd
 #: Pair occurrences handled at once by one part of :func:`_passage_pairs` (memory bound).
 _PAIR_BLOCK = 1 << 23
 
-#: Run members per part of the compiled pair counting (its memory bound).
-_KERNEL_PART_MEMBERS = 1 << 26
+#: int32 words of pair records per part of the compiled pair counting (its memory bound, 128 MB).
+_KERNEL_PART_WORDS = 1 << 25
+
+#: Words of pair records per block of documents in the compiled pair counting (cache-sized).
+_KERNEL_BLOCK_WORDS = 1 << 19
 
 
 @dataclass(frozen=True)
@@ -1124,8 +1128,8 @@ class _RunPairs:
 
     @cached_property
     def pid(self) -> np.ndarray:
-        """Part of each member (the last member of a run: "none"); made on
-        first use (the compiled kernel does not need it)."""
+        """Part of each member (the last member of a run, which starts no
+        pair: "none"), made on first use."""
         dt = np.uint8 if self.parts < 255 else np.uint16
         none = np.iinfo(dt).max
         pid = (self.members % self.parts).astype(dt)
@@ -1188,13 +1192,20 @@ class PassagePairStage:
         self.pass_count = np.maximum(pass_count - pass_runs.common, 0)
         pz, cz = pass_runs.sizes, reg_runs.sizes
         total = int((pz * (pz - 1) // 2).sum()) + int((cz * (cz - 1) // 2).sum())
-        if HAVE_NUMBA:  # the kernel keeps ~10 bytes per run member of its part, not every occurrence
-            members = len(pass_runs.members) + len(reg_runs.members)
-            self.parts = max(int(min_parts), 1, -(-members // _KERNEL_PART_MEMBERS))
+        # the kernel keeps its part's occurrences as int32 records (dedup.kernels._part_streams)
+        words = total + 2 * (len(pass_runs.members) + len(reg_runs.members))
+        if HAVE_NUMBA:
+            self.parts = max(int(min_parts), 1, -(-words // _KERNEL_PART_WORDS))
         else:
             self.parts = max(int(min_parts), 1, -(-total // _PAIR_BLOCK))
+        # the kernel handles blocks of documents whose records (about
+        # _KERNEL_BLOCK_WORDS) stay in cache
+        blocks = max(1, words // self.parts // _KERNEL_BLOCK_WORDS)
+        self.block_bits = max(4, int(math.ceil(math.log2(max(n / self.parts / blocks, 1)))))
         self.pruns = _RunPairs(pass_runs, n, self.parts)
         self.cruns = _RunPairs(reg_runs, n, self.parts)
+        for r in (self.pruns, self.cruns):  # made now, not by concurrent runs
+            r.pid
 
     @classmethod
     def from_sketches(cls, sk: DocSketches, config: CandidateConfig, verify: bool,
@@ -1222,10 +1233,10 @@ class PassagePairStage:
         c = self.config
         p, r = self.pruns, self.cruns
         return passage_pair_part(
-            p.members, p.starts, p.sizes, r.members, r.starts, r.sizes, self.pass_count,
+            p.members, p.pid, p.starts, p.sizes, r.members, r.pid, r.starts, r.sizes, self.pass_count,
             self.n, self.parts, part, self.verify, c.passage_min_hits, float(c.passage_min_score),
             c.passage_chain_alone, float(c.passage_min_exclusive), c.passage_min_chains,
-            float(c.passage_strong_evidence), float(c.passage_gate_containment))
+            float(c.passage_strong_evidence), float(c.passage_gate_containment), self.block_bits)
 
     def _run_numpy(self, part: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         config = self.config

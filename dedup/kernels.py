@@ -61,40 +61,78 @@ def _jit(fn):
 
 
 @_jit
-def _doc_partners(members, starts, sizes, n, parts, part):
-    """The pair occurrences of this part grouped by first document:
-    ``(offsets, partner, df)`` -- for document ``i`` (``i % parts == part``),
-    ``partner[offsets[i]:offsets[i + 1]]`` are the later members of every
-    run holding ``i`` and ``df`` the sizes of those runs. Built with two
-    sequential passes over the runs, so the counting loop then reads each
-    document's partners from one contiguous block."""
-    cnt = np.zeros(n + 1, np.int64)
+def _part_streams(members, pid, starts, sizes, n, parts, part, block_bits):
+    """The pair occurrences of one part, as records in per-block streams.
+
+    A document ``i`` of the part (``i % parts == part``) has local number
+    ``i // parts`` and block ``(i // parts) >> block_bits``. For every run
+    member ``i`` that has later members, its block's stream gets the record
+    ``i, size << 8 | c, j_1 .. j_c`` (``c`` later members ``j``, ``size`` the
+    run size). Runs are read in order and each block's stream is written
+    sequentially, so building the streams needs no scattered accesses (the
+    doc-major transpose of the runs costs a cache miss per occurrence).
+
+    Returns:
+        ``(block_offsets, stream)`` (``pid``: the part of each member, see
+        :attr:`dedup.candidates._RunPairs.pid`): block ``b``'s records are
+        ``stream[block_offsets[b]:block_offsets[b + 1]]`` (int32).
+    """
+    nloc = (n - part + parts - 1) // parts
+    nb = (max(nloc, 1) - 1 >> block_bits) + 1
+    boff = np.zeros(nb + 1, np.int64)
     for r in range(len(starts)):
         s = starts[r]
         e = s + sizes[r]
         for m in range(s, e - 1):
-            d = members[m]
-            if d % parts == part:
-                cnt[d + 1] += e - m - 1
-    for d in range(n):
-        cnt[d + 1] += cnt[d]
-    partner = np.empty(cnt[n], np.int32)
-    dfs = np.empty(cnt[n], np.uint8)
-    cur = cnt[:n].copy()
+            if pid[m] == part:
+                boff[((members[m] // parts) >> block_bits) + 1] += 2 + (e - m - 1)
+    for x in range(nb):
+        boff[x + 1] += boff[x]
+    stream = np.empty(boff[nb], np.int32)
+    cur = boff[:nb].copy()
     for r in range(len(starts)):
         s = starts[r]
         size = sizes[r]
         e = s + size
         for m in range(s, e - 1):
-            d = members[m]
-            if d % parts == part:
-                k = cur[d]
+            if pid[m] == part:
+                d = members[m]
+                x = (d // parts) >> block_bits
+                k = cur[x]
+                stream[k] = d
+                stream[k + 1] = (size << 8) | (e - m - 1)
+                k += 2
                 for q in range(m + 1, e):
-                    partner[k] = members[q]
-                    dfs[k] = size
+                    stream[k] = members[q]
                     k += 1
-                cur[d] = k
-    return cnt, partner, dfs
+                cur[x] = k
+    return boff, stream
+
+
+@_jit
+def _block_records(stream, lo, hi, parts, block_bits, rc, rec):
+    """Group the records of ``stream[lo:hi]`` by local document: record start
+    positions in ``rec`` (by document, in stream order), ``rc`` the offsets
+    (``rc[x]:rc[x + 1]`` for local document ``x`` of the block)."""
+    width = 1 << block_bits
+    for x in range(width + 1):
+        rc[x] = 0
+    t = lo
+    nrec = 0
+    while t < hi:
+        rc[((stream[t] // parts) & (width - 1)) + 1] += 1
+        t += 2 + (stream[t + 1] & 255)
+        nrec += 1
+    for x in range(width):
+        rc[x + 1] += rc[x]
+    fill = rc[:width].copy()
+    t = lo
+    while t < hi:
+        x = (stream[t] // parts) & (width - 1)
+        rec[fill[x]] = t
+        fill[x] += 1
+        t += 2 + (stream[t + 1] & 255)
+    return nrec
 
 
 @_jit
@@ -105,29 +143,40 @@ def _grow(a, size):
 
 
 @_jit
-def passage_pair_part(p_members, p_starts, p_sizes, c_members, c_starts, c_sizes, pass_count, n, parts, part,
-                      verify, min_hits, min_score, chain_alone, min_exclusive, min_chains, strong, gate):
+def passage_pair_part(p_members, p_pid, p_starts, p_sizes, c_members, c_pid, c_starts, c_sizes, pass_count, n,
+                      parts, part,
+                      verify, min_hits, min_score, chain_alone, min_exclusive, min_chains, strong, gate,
+                      block_bits):
     """Verified passage pairs of one part (see the module docs).
 
     Args:
-        p_members, p_starts, p_sizes: Passage-fingerprint runs (documents
-            ascending inside a run; sizes at most 63).
-        c_members, c_starts, c_sizes: Chain-fingerprint runs.
+        p_members, p_pid, p_starts, p_sizes: Passage-fingerprint runs
+            (documents ascending inside a run; sizes at most 63) and the part
+            of each member (:attr:`dedup.candidates._RunPairs.pid`).
+        c_members, c_pid, c_starts, c_sizes: Chain-fingerprint runs.
         pass_count: Shareable fingerprints per document (containment).
         n: Documents.
         parts, part: This part: first documents ``i % parts == part``.
         verify: Apply the evidence tests (else every pair is returned).
         min_hits ... gate: The thresholds of :meth:`PassagePairStage.run`.
+        block_bits: The part's documents are handled in blocks of
+            ``2 ** block_bits`` (see :func:`_part_streams`; any value gives
+            the same pairs).
 
     Returns:
         ``(codes, hits, evidence, chains)`` with codes ``i * n + j``
         (``i < j``) in ascending order.
     """
-    off, partner, dfs = _doc_partners(p_members, p_starts, p_sizes, n, parts, part)
-    coff, cpartner, cdfs = _doc_partners(c_members, c_starts, c_sizes, n, parts, part)
+    boff, stream = _part_streams(p_members, p_pid, p_starts, p_sizes, n, parts, part, block_bits)
+    cboff, cstream = _part_streams(c_members, c_pid, c_starts, c_sizes, n, parts, part, block_bits)
     weight = np.empty(64, np.float64)
     for k in range(64):
         weight[k] = 1.0 / max(k - 1, 1)
+    width = 1 << block_bits
+    rc = np.empty(width + 1, np.int64)
+    crc = np.empty(width + 1, np.int64)
+    rec = np.empty(16, np.int64)
+    crec = np.empty(16, np.int64)
     # hits first (a compact array that stays in cache), then the evidence and
     # chains of the partners with enough hits only
     need = min_hits if verify else 1
@@ -140,71 +189,92 @@ def passage_pair_part(p_members, p_starts, p_sizes, c_members, c_starts, c_sizes
     o_ev = np.empty(1024, np.float64)
     o_ch = np.empty(1024, np.int64)
     no = 0
-    for i in range(n):
-        a, b = off[i], off[i + 1]
-        if a == b:
+    for blk in range(len(boff) - 1):
+        lo, hi = boff[blk], boff[blk + 1]
+        if lo == hi:
             continue
-        nt = 0
-        for t in range(a, b):
-            j = partner[t]
-            if cnt[j] == 0:
-                touched[nt] = j
-                nt += 1
-            cnt[j] += 1
-        enough = False
-        for t in range(nt):
-            if cnt[touched[t]] >= need:
-                enough = True
-                break
-        if enough:
-            for t in range(a, b):
-                j = partner[t]
-                if cnt[j] >= need:
-                    ev[j] += weight[dfs[t]]
-            for t in range(coff[i], coff[i + 1]):
-                j = cpartner[t]
-                if cnt[j] >= need:
-                    ch[j] += 1
-        first = no
-        for t in range(nt):
-            j = touched[t]
-            h = np.int64(cnt[j])
-            cnt[j] = 0
-            if h < need:
+        if len(rec) < hi - lo:
+            rec = np.empty(hi - lo, np.int64)
+        _block_records(stream, lo, hi, parts, block_bits, rc, rec)
+        clo, chi = cboff[blk], cboff[blk + 1]
+        if len(crec) < chi - clo + 1:
+            crec = np.empty(chi - clo + 1, np.int64)
+        _block_records(cstream, clo, chi, parts, block_bits, crc, crec)
+        for x in range(width):
+            ra, rb = rc[x], rc[x + 1]
+            if ra == rb:
                 continue
-            e, c = ev[j], ch[j]
-            ev[j] = 0.0
-            ch[j] = 0
-            if verify:
-                if h < min_hits:
+            i = part + parts * ((blk << block_bits) + x)
+            nt = 0
+            for u in range(ra, rb):
+                t = rec[u]
+                c = stream[t + 1] & 255
+                for v in range(t + 2, t + 2 + c):
+                    j = stream[v]
+                    if cnt[j] == 0:
+                        touched[nt] = j
+                        nt += 1
+                    cnt[j] += 1
+            enough = False
+            for t in range(nt):
+                if cnt[touched[t]] >= need:
+                    enough = True
+                    break
+            if enough:
+                for u in range(ra, rb):
+                    t = rec[u]
+                    c = stream[t + 1] & 255
+                    w = weight[stream[t + 1] >> 8]
+                    for v in range(t + 2, t + 2 + c):
+                        j = stream[v]
+                        if cnt[j] >= need:
+                            ev[j] += w
+                for u in range(crc[x], crc[x + 1]):
+                    t = crec[u]
+                    c = cstream[t + 1] & 255
+                    for v in range(t + 2, t + 2 + c):
+                        j = cstream[v]
+                        if cnt[j] >= need:
+                            ch[j] += 1
+            first = no
+            for t in range(nt):
+                j = touched[t]
+                h = np.int64(cnt[j])
+                cnt[j] = 0
+                if h < need:
                     continue
-                if not (e >= min_score - EVIDENCE_EPS or c >= chain_alone):
-                    continue
-                if e < min_exclusive * h - EVIDENCE_EPS:
-                    continue
-                if c < min_chains and e < strong - EVIDENCE_EPS:
-                    smaller = min(pass_count[i], pass_count[j])
-                    cont = min(1.0, h / max(smaller, 1.0))
-                    if cont < gate:
+                e, c = ev[j], ch[j]
+                ev[j] = 0.0
+                ch[j] = 0
+                if verify:
+                    if h < min_hits:
                         continue
-            if no == len(o_code):
-                o_code = _grow(o_code, no + 1)
-                o_hits = _grow(o_hits, no + 1)
-                o_ev = _grow(o_ev, no + 1)
-                o_ch = _grow(o_ch, no + 1)
-            o_code[no] = i * n + j
-            o_hits[no] = h
-            o_ev[no] = e
-            o_ch[no] = c
-            no += 1
-        if no - first > 1:  # this document's pairs in ascending order
-            o = np.argsort(o_code[first:no]) + first
-            o_code[first:no] = o_code[o]
-            o_hits[first:no] = o_hits[o]
-            o_ev[first:no] = o_ev[o]
-            o_ch[first:no] = o_ch[o]
+                    if not (e >= min_score - EVIDENCE_EPS or c >= chain_alone):
+                        continue
+                    if e < min_exclusive * h - EVIDENCE_EPS:
+                        continue
+                    if c < min_chains and e < strong - EVIDENCE_EPS:
+                        smaller = min(pass_count[i], pass_count[j])
+                        cont = min(1.0, h / max(smaller, 1.0))
+                        if cont < gate:
+                            continue
+                if no == len(o_code):
+                    o_code = _grow(o_code, no + 1)
+                    o_hits = _grow(o_hits, no + 1)
+                    o_ev = _grow(o_ev, no + 1)
+                    o_ch = _grow(o_ch, no + 1)
+                o_code[no] = i * n + j
+                o_hits[no] = h
+                o_ev[no] = e
+                o_ch[no] = c
+                no += 1
+            if no - first > 1:  # this document's pairs in ascending order
+                o = np.argsort(o_code[first:no]) + first
+                o_code[first:no] = o_code[o]
+                o_hits[first:no] = o_hits[o]
+                o_ev[first:no] = o_ev[o]
+                o_ch[first:no] = o_ch[o]
     return o_code[:no].copy(), o_hits[:no].copy(), o_ev[:no].copy(), o_ch[:no].copy()
-
 
 _M32 = np.uint64(0xFFFFFFFF)
 _K_MIX1 = np.uint64(0x9E3779B97F4A7C15)
