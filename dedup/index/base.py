@@ -102,10 +102,17 @@ def prepare(items: Sequence[tuple[str, str]], config: CandidateConfig, with_entr
     return Prepared([d_ for d_, _ in items], rows, k[o], d[o], caps[o], entries)
 
 
-def _serve(conn: Any, parent: int, config: CandidateConfig) -> None:
+def _serve(conn: Any, parent: int, config: CandidateConfig, inherited: list[Any]) -> None:
     """Loop of a sketch worker process: ``(items, with_entries)`` in,
     ``("ok", Prepared)`` or ``("error", exception)`` out; exits on ``None``,
-    a closed pipe, or when its parent is gone (killed)."""
+    a closed pipe, or when its parent is gone (killed).
+
+    ``inherited``: the parent's ends of this worker's pipe and of the
+    workers forked before it, closed at once: otherwise a worker blocked
+    sending a result to a killed parent would wait forever (the pipe still
+    has a reader: itself or a sibling)."""
+    for c in inherited:
+        c.close()
     while True:
         try:
             if not conn.poll(1.0):
@@ -140,8 +147,8 @@ class SketchPool:
         try:
             for _ in range(workers):
                 mine, theirs = ctx.Pipe()
-                p = ctx.Process(target=_serve, args=(theirs, os.getpid(), config), daemon=True,
-                                name="dedup-index-sketch")
+                p = ctx.Process(target=_serve, args=(theirs, os.getpid(), config, self.conns + [mine]),
+                                daemon=True, name="dedup-index-sketch")
                 p.start()
                 theirs.close()
                 self.procs.append(p)

@@ -11,6 +11,8 @@ checks that both give the same answers.
   of each key in one sorted segment: a merge-join that gallops forward from
   the previous key's position (queries are sorted), skipping keys whose
   prefix bit is absent from the segment's bitmap without touching its keys.
+* :func:`fill_bitmap`, :func:`member_sorted` -- a segment's look-up bitmap;
+  membership of sorted keys in a sorted set (stop keys) by galloping.
 * :func:`count_runs` -- the same search, adding up run lengths and keeping
   the first id of each key (bulk loading needs no more than that).
 * :func:`merge_runs` -- merge sorted segments (oldest first) into one, ties in
@@ -78,6 +80,45 @@ def find_runs(keys, present, bits, q, skip, lo, hi):  # pragma: no cover - compi
             lo[i] = j
             hi[i] = e
             j = e
+
+
+@_jit
+def fill_bitmap(keys, bits, present):  # pragma: no cover - compiled
+    """Set the bit of each key's top ``bits`` bits (sign flipped) in ``present``."""
+    shift = np.uint64(64 - bits)
+    sign = np.uint64(1) << np.uint64(63)
+    for i in range(keys.shape[0]):
+        h = (np.uint64(keys[i]) ^ sign) >> shift
+        present[h >> np.uint64(3)] |= np.uint8(1) << np.uint8(h & np.uint64(7))
+
+
+@_jit
+def member_sorted(a, q, out):  # pragma: no cover - compiled
+    """``out[i] = q[i] in a`` for sorted ``a`` and sorted ``q`` (galloping)."""
+    n = a.shape[0]
+    j = 0
+    for i in range(q.shape[0]):
+        x = q[i]
+        if j >= n:
+            break
+        if a[j] < x:
+            lo = j
+            step = 1
+            hi = j + 1
+            while hi < n and a[hi] < x:
+                lo = hi
+                step *= 2
+                hi = lo + step
+            if hi > n:
+                hi = n
+            while hi - lo > 1:
+                m = (lo + hi) >> 1
+                if a[m] < x:
+                    lo = m
+                else:
+                    hi = m
+            j = hi
+        out[i] = j < n and a[j] == x
 
 
 @_jit

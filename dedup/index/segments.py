@@ -38,7 +38,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from dedup.index.base import _E, Postings, Prepared, expand_ranges, per_entry
-from dedup.index.kernels import HAVE_NUMBA, count_runs, find_runs, merge_runs
+from dedup.index.kernels import HAVE_NUMBA, count_runs, fill_bitmap, find_runs, member_sorted, merge_runs
 from dedup.index.layout import CorruptIndexError
 
 #: Segments of one level merged into one of the next level.
@@ -51,8 +51,9 @@ _HEAD = struct.Struct("<II")
 
 def encode_part(keys: np.ndarray, ids: np.ndarray) -> bytes:
     """Pack sorted int64 ``keys`` and their uint32 ``ids`` (see module docs)."""
-    body = np.ascontiguousarray(keys, dtype="<i8").tobytes() + np.ascontiguousarray(ids, dtype="<u4").tobytes()
-    return _HEAD.pack(len(keys), zlib.crc32(body)) + body
+    k = memoryview(np.ascontiguousarray(keys, dtype="<i8")).cast("B")
+    i = memoryview(np.ascontiguousarray(ids, dtype="<u4")).cast("B")
+    return b"".join((_HEAD.pack(len(keys), zlib.crc32(i, zlib.crc32(k))), k, i))
 
 
 def encode_parts(keys: np.ndarray, ids: np.ndarray) -> list[bytes]:
@@ -125,6 +126,10 @@ class Segment:
         when the segment is written, so no latency-bound look-up pays for it)."""
         if self.present is None:
             self.bits = max(3, int(np.ceil(np.log2(max(len(self.keys), 1)))) + 3)
+            if HAVE_NUMBA:
+                self.present = np.zeros((1 << self.bits) // 8, dtype=np.uint8)
+                fill_bitmap(self.keys, self.bits, self.present)
+                return self.present
             h = _prefix(self.keys, self.bits)
             h = h[np.r_[True, h[1:] != h[:-1]]] if len(h) else h  # sorted: distinct by neighbours
             present = np.zeros((1 << self.bits) // 8, dtype=np.uint8)
@@ -207,6 +212,10 @@ def _member(sorted_arr: np.ndarray, x: np.ndarray, x_sorted: bool = False) -> np
     distinct, so the smaller array may be searched in the larger)."""
     if not len(sorted_arr) or not len(x):
         return np.zeros(len(x), dtype=bool)
+    if x_sorted and HAVE_NUMBA:
+        out = np.zeros(len(x), dtype=bool)
+        member_sorted(sorted_arr, x, out)
+        return out
     if x_sorted and len(sorted_arr) < len(x):
         out = np.zeros(len(x), dtype=bool)
         j = np.minimum(np.searchsorted(x, sorted_arr), len(x) - 1)

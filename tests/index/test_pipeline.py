@@ -113,6 +113,8 @@ def test_kernels_agree_with_numpy(monkeypatch):
     dead = np.unique(rnd.integers(1, 50000, 400)).astype(np.int64)
 
     def run():
+        bitmaps = [segments.Segment(s.seg, 0, s.keys, s.ids).bitmap() for s in segs]
+        member = (segments._member(stop, q, x_sorted=True), segments._member(q, stop, x_sorted=True))
         found = [s.find(q, skip) for s in segs]
         merged = segments.merge_segments([(s.keys, s.ids) for s in segs], stop, dead)
         merged_none = segments.merge_segments([(s.keys, s.ids) for s in segs], segments._E, segments._E)
@@ -121,11 +123,14 @@ def test_kernels_agree_with_numpy(monkeypatch):
         cache.stop_keys, cache.stop_first = stop, stop.copy()
         counts = cache.counts(q)
         post = cache.lookup(q)
-        return found, merged, merged_none, counts, post
+        return found, merged, merged_none, counts, post, bitmaps, member
 
     fast = run()
     monkeypatch.setattr(segments, "HAVE_NUMBA", False)
     slow = run()
+    for a, b in zip(fast[5] + list(fast[6]), slow[5] + list(slow[6])):
+        assert np.array_equal(a, b)
+    assert fast[6][0].any() and not fast[6][0].all()
     for (a_lo, a_hi), (b_lo, b_hi) in zip(fast[0], slow[0]):
         has = b_hi > b_lo
         assert np.array_equal(a_hi > a_lo, has)

@@ -18,9 +18,31 @@ from dedup.index import CorruptIndexError, Index, IndexError as DedupIndexError 
 WORKER = Path(__file__).resolve().parent / "_worker.py"
 
 
-def _spawn(location: str, report: Path, seed: int, n: int, batch: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(WORKER), location, str(report), str(seed), str(n), str(batch)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def _spawn(location: str, report: Path, seed: int, n: int, batch: int, per_call: int = 0) -> subprocess.Popen:
+    extra = ["", str(per_call)] if per_call else []
+    return subprocess.Popen([sys.executable, str(WORKER), location, str(report), str(seed), str(n), str(batch)]
+                            + extra, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(d.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def _reported(report: Path) -> list[str]:
@@ -52,6 +74,37 @@ def test_sigkill_during_add_many_loses_no_returned_document(location, tmp_path):
         for d in returned[::97]:  # findable, not only present
             i = int(d.split("-")[1])
             assert d in [m.doc_id for m in ix.check("probe", texts[i])]
+        assert ix.integrity_check(full=True) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
+def test_sigkill_during_pipelined_add_many(location, tmp_path):
+    """Killed while its sketch workers are busy: the index holds every returned
+    document, and the orphaned workers exit by themselves."""
+    report = tmp_path / "returned.txt"
+    n = 20000
+    proc = _spawn(location, report, seed=12, n=n, batch=50, per_call=500)
+    deadline = time.monotonic() + 90
+    while len(_reported(report)) < 1000 and time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stderr.read().decode()
+        time.sleep(0.05)
+    workers = _children(proc.pid)
+    assert len(workers) >= 1  # the pipeline is running
+    time.sleep(0.13)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    returned = _reported(report)
+    assert 1000 <= len(returned) < n
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers), "sketch workers outlived their killed parent"
+    texts = synthetic_texts(n, 12)
+    with Index(location) as ix:
+        assert ix.integrity_check(full=False) == []
+        assert [d for d in returned if d not in ix] == []
+        for d in returned[::211]:
+            assert d in [m.doc_id for m in ix.check("probe", texts[int(d.split("-")[1])])]
         assert ix.integrity_check(full=True) == []
 
 
