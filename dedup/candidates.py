@@ -537,7 +537,11 @@ def _group_unique(doc: np.ndarray, val: np.ndarray, val_bits: int) -> tuple[np.n
 
 
 def _tokenise(texts: Sequence[str], config: "CandidateConfig", fast: bool | None = None) -> Tokens:
-    """:func:`dedup.featurise.tokenise` over sub-batches of ``texts``, joined."""
+    """:func:`dedup.featurise.tokenise` over sub-batches of ``texts``, joined
+    (one batch with the compiled tokeniser: its work arrays are per token,
+    not per byte)."""
+    if HAVE_NUMBA if fast is None else fast:
+        return tokenise(texts, config.anchor_min_len, config.hash_seed, config.stem_prefix, fast=True)
     parts: list[Tokens] = []
     lo, size = 0, 0
     n = len(texts)
@@ -704,7 +708,7 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
     the token arrays of the whole batch.
 
     Args:
-        texts: Document texts.
+        texts: Document texts (``str``, or their UTF-8 as bytes-like objects).
         config: Candidate parameters.
         fast: Use the compiled kernels of :mod:`dedup.kernels` where there
             are some; default: when numba is installed. The sketches are the
@@ -721,7 +725,7 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
     tk = _tokenise(texts, config, use_kernels)
     kind, doc = tk.kind, tk.doc
     views = config.views
-    counts = lambda d: np.bincount(d, minlength=n).astype(np.int64)  # noqa: E731
+    counts = lambda d: np.bincount(d, minlength=n).astype(np.int64, copy=False)  # noqa: E731
     # shingles over all words
     if "shingle" in views:
         if use_kernels:
@@ -735,7 +739,7 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
     content = kind >= _NUMBER
     # sentence ids: a new sentence at each document start and after a sentence end
     new_sent = tk.sent_start
-    sid = np.cumsum(new_sent) - 1
+    sid = np.cumsum(new_sent) - 1 if "sentence" in views else None
     # anchors: numbers, long content words, capitalised content words not opening a sentence
     if "anchor" in views:
         is_anchor = (kind == _NUMBER) | (kind == _LONG) | ((kind == _CONTENT) & tk.cap & ~new_sent)
@@ -774,7 +778,7 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
         below = np.uint32((1 << 32) // config.passage_sample)
         chain_below = _U64(((1 << 64) - 1) // config.passage_chain_sample)
         if use_kernels:
-            fk, xk = passage_keys(ck, cd.astype(np.int64), int(config.passage_window), below,
+            fk, xk = passage_keys(ck, cd.astype(np.int64, copy=False), int(config.passage_window), below,
                                   chain_below, int(config.passage_chain_gap), high)
             pass_key = sort_distinct_by_high_bits(fk, _DOC_BITS)
             reg_key = sort_distinct_by_high_bits(xk, _DOC_BITS)

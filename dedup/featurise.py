@@ -146,13 +146,17 @@ class Tokens:
     doc: np.ndarray
 
 
-def _encode(texts: Sequence[str]) -> tuple[bytes, np.ndarray]:
-    """Join the UTF-8 of ``texts`` with ``\\n\\n``; return bytes and document start offsets."""
+def _encode(texts: Sequence[str | bytes]) -> tuple[bytes, np.ndarray]:
+    """Join the UTF-8 of ``texts`` with ``\\n\\n``; return bytes and document
+    start offsets. Bytes-like items are taken as UTF-8 already."""
     parts = []
     for d, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise ValueError(f"texts[{d}] is {type(t).__name__}, expected str (decode bytes first)")
-        parts.append(t.encode("utf-8", "surrogatepass"))
+        if isinstance(t, str):
+            parts.append(t.encode("utf-8", "surrogatepass"))
+        elif isinstance(t, (bytes, bytearray, memoryview)):
+            parts.append(t)
+        else:
+            raise ValueError(f"texts[{d}] is {type(t).__name__}, expected str (or UTF-8 bytes)")
     lens = np.fromiter((len(p) + 2 for p in parts), dtype=np.int64, count=len(parts))
     starts = np.zeros(len(parts), dtype=np.int64)
     if len(parts) > 1:
@@ -333,7 +337,7 @@ def tokenise(texts: Sequence[str], min_len: int = 8, seed: int = 0, stem_prefix:
     """Tokens of a batch of documents, fully vectorised (see module docs).
 
     Args:
-        texts: Document texts.
+        texts: Document texts (``str``, or their UTF-8 as a bytes-like object).
         min_len: Content words of at least this many bytes are ``LONG``.
         seed: Hash seed.
         stem_prefix: Stems are cut to this many bytes.

@@ -35,7 +35,7 @@ from dedup.config import Config
 from dedup.document import Document, ReadError
 from dedup.io import iter_inputs
 from dedup.kernels import HAVE_NUMBA, warm_up
-from dedup.store import DocumentStore
+from dedup.store import DocumentStore, TextView
 from dedup.verdict import RELATED_VERDICTS, VERDICTS
 
 _RANK = {v: k for k, v in enumerate(VERDICTS)}
@@ -249,7 +249,9 @@ def _init_worker(**payload: Any) -> None:
 
 def _sketch_range_task(args: tuple[int, int, CandidateConfig, str | None]) -> DocSketches:
     s, e, cfg, spill = args
-    sk = sketch_documents(list(_WORKER["texts"][s:e]), cfg)
+    texts = _WORKER["texts"]
+    # a document store hands out its UTF-8 bytes (the tokeniser works on bytes: no decoding)
+    sk = sketch_documents(texts.utf8(s, e) if isinstance(texts, TextView) else list(texts[s:e]), cfg)
     if spill is None:
         return sk
     # large corpora: the passage and chain keys go to disk; the parent merges

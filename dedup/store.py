@@ -140,6 +140,13 @@ class DocumentStore(Sequence[Document]):
         b, s, n = int(self._block[i]), int(self._start[i]), int(self._len[i])
         return str(self._blocks[b][s:s + n], "utf-8", "surrogatepass")
 
+    def utf8(self, i: int) -> memoryview:
+        """The UTF-8 bytes of document ``i``'s text (a view into the store,
+        no decoding: for consumers that work on bytes, e.g. the tokeniser)."""
+        self._ready()
+        b, s, n = int(self._block[i]), int(self._start[i]), int(self._len[i])
+        return memoryview(self._blocks[b])[s:s + n]
+
     @overload
     def __getitem__(self, i: int) -> Document: ...
 
@@ -188,3 +195,7 @@ class TextView(Sequence[str]):
         if not -len(self) <= i < len(self):
             raise IndexError(f"text index {i} out of range for {len(self)} documents")
         return self._store.text(i % len(self))
+
+    def utf8(self, start: int, stop: int) -> list[memoryview]:
+        """UTF-8 bytes of texts ``start .. stop - 1`` (see :meth:`DocumentStore.utf8`)."""
+        return [self._store.utf8(k) for k in range(*slice(start, stop).indices(len(self)))]

@@ -148,7 +148,9 @@ def test_bad_config_messages():
     with pytest.raises(ValueError, match="single string"):
         find_candidates("just one text")
     with pytest.raises(ValueError, match="expected str"):
-        find_candidates([b"bytes"])
+        find_candidates([5])
+    # UTF-8 bytes are texts too
+    assert find_candidates([b"same words in a row here " * 9, "same words in a row here " * 9])
 
 
 def test_optimal_bands():

@@ -1,6 +1,7 @@
 """The compact document store used by scan."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from dedup.document import Document
@@ -58,3 +59,19 @@ def test_store_index_errors():
         DocumentStore(block_bytes=0)
     with pytest.raises(ValueError, match="spill_bytes"):
         DocumentStore(spill_bytes=-1)
+
+
+def test_utf8_views_sketch_like_the_texts():
+    from dedup.candidates import CandidateConfig, sketch_documents
+    from dedup.document import Document
+    from dedup.store import DocumentStore
+    store = DocumentStore(block_bytes=64)
+    texts = ["Café “naïve” — the U.S. talks’ 2.5-hour call.", "", "Ωμέγα 日本語 words here and there " * 5]
+    for k, t in enumerate(texts):
+        store.append(Document(f"d{k}", t))
+    view = store.texts()
+    assert [bytes(m).decode("utf-8") for m in view.utf8(0, 3)] == texts
+    cfg = CandidateConfig()
+    a, b = sketch_documents(texts, cfg), sketch_documents(view.utf8(0, 3), cfg)
+    for f in ("shingle_sig", "pass_key", "reg_key", "pass_count"):
+        assert np.array_equal(getattr(a, f), getattr(b, f)), f
