@@ -50,7 +50,7 @@ import numpy as np
 def chunks(root: Path, size: int, want: int, cache_dir: str | None = None) -> list[str]:
     """``want`` news-length chunks of the corpus (more made by :func:`_remapper`
     when it is too small). With ``cache_dir`` the chunks are kept there as
-    JSON lines (``chunks-<size>-<want>-<corpus hash>.jsonl``) and read back by
+    JSON lines (``chunks-v2-<size>-<want>-<corpus hash>.jsonl``) and read back by
     later runs instead of being made again (making 1M takes minutes)."""
     files = sorted(root.rglob("*.txt"))
     if not files:
@@ -59,7 +59,7 @@ def chunks(root: Path, size: int, want: int, cache_dir: str | None = None) -> li
     if cache_dir:
         import hashlib
         h = hashlib.sha256("\n".join(f"{f.relative_to(root)}:{f.stat().st_size}" for f in files).encode()).hexdigest()
-        cache = Path(cache_dir) / f"chunks-{size}-{want}-{h[:12]}.jsonl"
+        cache = Path(cache_dir) / f"chunks-v2-{size}-{want}-{h[:12]}.jsonl"
         if cache.exists():
             with open(cache, encoding="utf-8") as f:
                 return [json.loads(line) for line in f]
@@ -91,18 +91,18 @@ def chunks(root: Path, size: int, want: int, cache_dir: str | None = None) -> li
     return out
 
 
-def _remap_range(remap, texts: list[str], lo: int, hi: int, conn) -> None:
+def _remap_range(remap, texts: list[str], lo: int, hi: int, conn) -> None:  # k in [lo, hi)
     base = len(texts)
     conn.send([remap(texts[k % base], k // base + 1) for k in range(lo, hi)])
     conn.close()
 
 
-def _remap_parallel(remap, texts: list[str], n: int) -> list[str]:
-    """``remap(texts[k % base], k // base + 1)`` for ``k < n`` in forked processes (same order)."""
+def _remap_parallel(remap, texts: list[str], n: int, start: int = 0) -> list[str]:
+    """``remap(texts[k % base], k // base + 1)`` for ``start <= k < n`` in forked processes (same order)."""
     import multiprocessing as mp
     ctx = mp.get_context("fork")
     parts = os.cpu_count() or 1
-    bounds = [n * i // parts for i in range(parts + 1)]
+    bounds = [start + (n - start) * i // parts for i in range(parts + 1)]
     procs = []
     for lo, hi in zip(bounds, bounds[1:]):
         mine, theirs = ctx.Pipe(duplex=False)
@@ -136,7 +136,9 @@ def _remapper(texts: list[str]):
     nv = len(vocab)
 
     def remap(text: str, r: int) -> str:
-        a, b = 2 * r + 1, 17 * r
+        # rounds r and r + 64 made the same permutation (documents repeated
+        # from round 64 on, ~450K documents of PAN13): r // 64 tells them apart
+        a, b = 2 * r + 1, 17 * r + r // 64
 
         def sub(m: re.Match) -> str:
             w = m.group(0)

@@ -249,8 +249,9 @@ def merge_segments(runs: Sequence[tuple[np.ndarray, np.ndarray]], stop: np.ndarr
         starts = np.r_[0, np.cumsum([len(k) for k, _ in runs])].astype(np.int64)
         ok, oi = np.empty(total, np.int64), np.empty(total, np.uint32)
         m = merge_runs(keys, ids, starts, np.asarray(stop, np.int64), np.asarray(dead, np.int64), ok, oi)
-        if m < total:  # postings dropped: keep no slack (segments live as long as the index)
-            ok, oi = ok[:m].copy(), oi[:m].copy()
+        if m < total:  # postings dropped: give the slack back (in place: no copy)
+            ok.resize(m, refcheck=False)
+            oi.resize(m, refcheck=False)
         return ok, oi
     ks, ii = [], []
     for k, i in runs:  # drop postings of stop keys and of retired documents
