@@ -785,7 +785,7 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
             del fk, xk
         else:
             pass_key, reg_key = _passage_keys_numpy(ck, cd, config, below, chain_below, high)
-        pass_count = counts((pass_key & _U64(_DOC_MASK)).astype(np.int64))
+        pass_count = counts((pass_key & _U64(_DOC_MASK)).view(np.int64))
     else:
         pass_key, pass_count = np.empty(0, np.uint64), np.zeros(n, np.int64)
         reg_key = np.empty(0, np.uint64)

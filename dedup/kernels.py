@@ -364,36 +364,47 @@ def passage_keys(ck, cd, window, below, chain_below, chain_gap, high):
 @_jit
 def sort_distinct_by_high_bits(keys, low_bits):
     """Sorted distinct uint64 keys, for keys already in ascending order of
-    their low ``low_bits`` bits (e.g. document ids, documents in order): a
-    stable LSD radix sort on the other bits (8 bits per pass), then repeats
-    dropped. ``keys`` is consumed (used as a work buffer)."""
+    their low ``low_bits`` bits (e.g. document ids, documents in order).
+
+    A stable LSD radix sort on the top 24 bits (three 8-bit passes; the
+    input order of the low bits is kept inside equal top bits), then an
+    insertion pass on the whole key that finishes the order -- keys sharing
+    their top 24 bits but not their fingerprint are rare, so it moves little
+    -- and drops repeats. ``keys`` is consumed (used as a work buffer).
+    """
     n = len(keys)
     src = keys
     dst = np.empty(n, np.uint64)
-    # one histogram per 8-bit digit, all from one read
-    digits = (64 - low_bits + 7) // 8
-    cnt = np.zeros((digits, 257), np.int64)
-    for t in range(n):
-        v = src[t] >> np.uint64(low_bits)
-        for p in range(digits):
-            cnt[p, np.intp((v >> np.uint64(8 * p)) & np.uint64(255)) + 1] += 1
-    for p in range(digits):
+    shift = max(low_bits, 40)  # bits sorted by the radix passes: [40, 64)
+    c = np.empty(257, np.int64)
+    while shift < 64:
+        sh = np.uint64(shift)
+        c[:] = 0
+        for t in range(n):
+            c[np.intp((src[t] >> sh) & np.uint64(255)) + 1] += 1
         for b in range(256):
-            cnt[p, b + 1] += cnt[p, b]
-        sh = np.uint64(low_bits + 8 * p)
-        c = cnt[p]
+            c[b + 1] += c[b]
         for t in range(n):
             v = src[t]
             b = np.intp((v >> sh) & np.uint64(255))
             dst[c[b]] = v
             c[b] += 1
         src, dst = dst, src
+        shift += 8
+    # insertion sort (nearly sorted input) with repeats dropped on the way
     out = 0
     for t in range(n):
-        if out == 0 or src[t] != src[out - 1]:
-            src[out] = src[t]
-            out += 1
-    return src[:out].copy()
+        v = src[t]
+        k = out
+        while k > 0 and src[k - 1] > v:
+            k -= 1
+        if k > 0 and src[k - 1] == v:
+            continue
+        for u in range(out, k, -1):
+            src[u] = src[u - 1]
+        src[k] = v
+        out += 1
+    return src[:out]
 
 
 @_jit
