@@ -575,31 +575,34 @@ def _rule1(raw, dstart, fold):
 
 @_jit
 def _rule2(b, dstart):
-    """Byte rule 2 (apostrophes, dots and commas inside words); decisions
-    are made on the input bytes, as in the numpy implementation."""
+    """Byte rule 2 (apostrophes, dots and commas inside words) in one pass;
+    decisions look at the input bytes, as in the numpy implementation."""
     n = len(b)
-    drop = np.zeros(n, np.bool_)
-    for i in range(1, n - 1):
-        c = b[i]
-        if c == 0x27 or c == 0x2E:
-            if _is_word(b[i - 1]) and _is_word(b[i + 1]):
-                drop[i] = True
-                if c == 0x27 and (b[i + 1] == 0x73 or b[i + 1] == 0x53) and (i + 2 >= n or not _is_word(b[i + 2])):
-                    drop[i + 1] = True
-        elif c == 0x2C:
-            if 0x30 <= b[i - 1] <= 0x39 and 0x30 <= b[i + 1] <= 0x39:
-                drop[i] = True
     out = np.empty(n, np.uint8)
     ds = np.empty(len(dstart), np.int64)
     nd = 0
     o = 0
-    for i in range(n):
+    i = 0
+    while i < n:
         while nd < len(dstart) and dstart[nd] <= i:
             ds[nd] = o - (i - dstart[nd])
             nd += 1
-        if not drop[i]:
-            out[o] = b[i]
-            o += 1
+        c = b[i]
+        if 0 < i < n - 1:
+            if c == 0x27 or c == 0x2E:
+                if _is_word(b[i - 1]) and _is_word(b[i + 1]):
+                    if c == 0x27 and (b[i + 1] == 0x73 or b[i + 1] == 0x53) and (i + 2 >= n or not _is_word(b[i + 2])):
+                        i += 2  # possessive 's: both go
+                    else:
+                        i += 1
+                    continue
+            elif c == 0x2C:
+                if 0x30 <= b[i - 1] <= 0x39 and 0x30 <= b[i + 1] <= 0x39:
+                    i += 1
+                    continue
+        out[o] = c
+        o += 1
+        i += 1
     while nd < len(dstart):
         ds[nd] = o
         nd += 1
