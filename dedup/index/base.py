@@ -88,18 +88,19 @@ def prepare(items: Sequence[tuple[str, str]], config: CandidateConfig, with_entr
     check_items(items)
     sk = sketch([t for _, t in items], config)
     sketches = split_sketches(sk)
-    k, d, caps, views = batch_key_arrays(sk, config)
-    o = np.argsort(k, kind="stable")  # by key; ties by position (k is sorted by position first)
+    k, d, caps, views = batch_key_arrays(sk, config, by_key=True)  # by key; ties by position
     rows = []
     for s in sketches:
         sh, an, se, pf, cf = s.to_bytes()
         rows.append((sh, an, se, len(s.passages), cf, pf))
     entries = None
     if with_entries:
-        b = np.searchsorted(d, np.arange(len(items) + 1))
-        entries = [Entry(doc_id, None, s, k[b[i]:b[i + 1]], caps[b[i]:b[i + 1]], views[b[i]:b[i + 1]])
+        o = np.argsort(d, kind="stable")  # by position, then key
+        ek, ed, ec, ev = k[o], d[o], caps[o], views[o]
+        b = np.searchsorted(ed, np.arange(len(items) + 1))
+        entries = [Entry(doc_id, None, s, ek[b[i]:b[i + 1]], ec[b[i]:b[i + 1]], ev[b[i]:b[i + 1]])
                    for i, ((doc_id, _), s) in enumerate(zip(items, sketches))]
-    return Prepared([d_ for d_, _ in items], rows, k[o], d[o], caps[o], entries)
+    return Prepared([d_ for d_, _ in items], rows, k, d, caps, entries)
 
 
 def _serve(conn: Any, parent: int, config: CandidateConfig, inherited: list[Any]) -> None:

@@ -11,6 +11,7 @@ checks that both give the same answers.
   of each key in one sorted segment: a merge-join that gallops forward from
   the previous key's position (queries are sorted), skipping keys whose
   prefix bit is absent from the segment's bitmap without touching its keys.
+* :func:`argsort_i64` -- stable argsort of posting keys (LSD radix sort).
 * :func:`fill_bitmap`, :func:`member_sorted` -- a segment's look-up bitmap;
   membership of sorted keys in a sorted set (stop keys) by galloping.
 * :func:`count_runs` -- the same search, adding up run lengths and keeping
@@ -80,6 +81,43 @@ def find_runs(keys, present, bits, q, skip, lo, hi):  # pragma: no cover - compi
             lo[i] = j
             hi[i] = e
             j = e
+
+
+@_jit
+def _radix_argsort(keys):  # pragma: no cover - compiled
+    n = keys.shape[0]
+    u = np.empty(n, np.uint64)
+    sign = np.uint64(1) << np.uint64(63)
+    for i in range(n):
+        u[i] = np.uint64(keys[i]) ^ sign
+    order = np.arange(n)
+    tmp = np.empty(n, np.int64)
+    count = np.empty(65537, np.int64)
+    for shift in range(0, 64, 16):
+        sh = np.uint64(shift)
+        count[:] = 0
+        for i in range(n):
+            count[((u[order[i]] >> sh) & np.uint64(0xFFFF)) + np.uint64(1)] += 1
+        if count[1:].max() == n:  # every key has the same digit: nothing moves
+            continue
+        for b in range(65536):
+            count[b + 1] += count[b]
+        for i in range(n):
+            o = order[i]
+            dgt = (u[o] >> sh) & np.uint64(0xFFFF)
+            tmp[count[dgt]] = o
+            count[dgt] += 1
+        order, tmp = tmp, order
+    return order
+
+
+def argsort_i64(keys: np.ndarray) -> np.ndarray:
+    """Stable argsort of int64 ``keys`` (compiled: an LSD radix sort, a few
+    times faster than numpy's stable sort of 64-bit keys)."""
+    keys = np.ascontiguousarray(keys, dtype=np.int64)
+    if HAVE_NUMBA and len(keys) > 1:
+        return _radix_argsort(keys)
+    return np.argsort(keys, kind="stable")
 
 
 @_jit

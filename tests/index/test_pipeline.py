@@ -155,3 +155,29 @@ def test_prepare_is_deterministic_across_batches():
     assert np.array_equal(a.keys, b.keys) and np.array_equal(a.pos, b.pos) and a.rows == b.rows
     assert np.all(np.diff(a.keys) >= 0)
     assert sum(len(e.all_keys) for e in a.entries) == len(a.keys)
+
+
+def test_argsort_i64_is_a_stable_argsort():
+    rng = np.random.default_rng(6)
+    big = np.iinfo(np.int64)
+    for k in (rng.integers(big.min, big.max, 5000, dtype=np.int64), rng.integers(-3, 3, 500).astype(np.int64),
+              np.zeros(7, np.int64), np.array([big.min, -1, 0, 1, big.max] * 3, dtype=np.int64),
+              np.empty(0, np.int64)):
+        assert np.array_equal(kernels.argsort_i64(k), np.argsort(k, kind="stable"))
+
+
+def test_batch_keys_agree_with_the_keys_of_each_document():
+    """batch_key_arrays (two stable sorts) gives each document the keys
+    doc_keys gives it, with the first view of a key repeated across views."""
+    from dedup.candidates import CandidateConfig
+    from dedup.index.layout import batch_key_arrays, doc_keys, sketch
+    texts = synthetic_texts(40, seed=25) + [""] + synthetic_texts(3, seed=26)
+    for cfg in (CandidateConfig(), CandidateConfig(views=("shingle", "anchor", "sentence", "passage"))):
+        sk = sketch(texts, cfg)
+        k, d, caps, v = batch_key_arrays(sk, cfg)
+        kk, dk, ck, vk = batch_key_arrays(sk, cfg, by_key=True)
+        assert np.all(np.diff(kk) >= 0)
+        o = np.lexsort((kk, dk))
+        assert np.array_equal(k, kk[o]) and np.array_equal(d, dk[o]) and np.array_equal(v, vk[o])
+        for i, dkeys in enumerate(doc_keys(sk, cfg)):
+            assert np.array_equal(k[d == i], np.unique(dkeys.all()))
