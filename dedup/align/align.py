@@ -130,6 +130,13 @@ class AlignConfig:
         source_edge_share: A reworded passage's source side grows over a
             neighbouring source sentence with this share of its terms among
             the terms of the passage's suspect side (0: off).
+        suspect_edge_share: ... and then its suspect side over a neighbouring
+            suspect sentence with this share of its terms among the terms of
+            the (grown) source side (0: off).
+        summary_copied_share: A passage read as a summary of the whole source
+            whose word 5-grams are at least this share found in one source
+            window (``summary_ratio`` times its word count) copies that
+            window: the window is its source side (0: off).
         region_contained: ... which is at least this share of the suspect
             region's (a rewrite that moves words across sentence boundaries
             leaves each sentence pair weak but the region pair strong, and
@@ -185,6 +192,8 @@ class AlignConfig:
     region_weight: float = 5.0
     region_contained: float = 0.5
     source_edge_share: float = 0.6
+    suspect_edge_share: float = 0.75
+    summary_copied_share: float = 0.7
 
 
 @dataclass(frozen=True)
@@ -592,13 +601,21 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
         first, last = members[0][0], members[-1][0]
         s_idx = [i for _, (srcs, _, _) in members for i in srcs]
         whole_source = summary and src_len(min(s_idx), max(s_idx)) >= 0.3 * src_len(0, ns - 1)
+        copy_of = None
+        if whole_source and cfg.summary_copied_share > 0:
+            copy_of = _copied_region(source, suspect, sus_s[first].start, sus_s[last].end,
+                                     cfg.summary_ratio, cfg.summary_copied_share)
+            # mostly copied word for word from one compact source region: a
+            # copy of that region, not a summary of the whole source
+            whole_source = copy_of is None
         lengths = np.array([sus_s[j].end - sus_s[j].start for j, _ in members], dtype=float)
         score = float(np.average([sim for _, (_, sim, _) in members], weights=lengths))
         weight = sum(w for _, (_, _, w) in members)
         shared = {t for j, (srcs, _, _) in members for i in srcs
                   for t in suspect.sentences[j].terms & source.sentences[i].terms if t.isalpha()}
         # a summary of much of the source summarises all of it
-        src_start, src_end = (0, len(source.text)) if whole_source else (src_s[min(s_idx)].start, src_s[max(s_idx)].end)
+        src_start, src_end = ((0, len(source.text)) if whole_source else copy_of if copy_of is not None
+                              else (src_s[min(s_idx)].start, src_s[max(s_idx)].end))
         p = Passage(src_start, src_end, sus_s[first].start, sus_s[last].end,
                     round(min(1.0, score), 4), tuple(j for j, _ in members))
         long_enough = (p.suspect_end - p.suspect_start >= cfg.min_passage_chars
@@ -633,9 +650,10 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
 def _grow_source_edges(p: Passage, source: TextFeatures, suspect: TextFeatures, cfg: AlignConfig) -> Passage:
     """Grow a reworded passage's source side over the neighbouring source
     sentences (up to ``max_gap`` each way) whose terms are mostly
-    (``source_edge_share``) among the terms of its suspect side: a rewrite
-    moves words across sentences, so a source sentence no single suspect
-    sentence restates may still be reused."""
+    (``source_edge_share``) among the terms of its suspect side, then its
+    suspect side likewise (``suspect_edge_share``): a rewrite moves words
+    across sentences, so a sentence no single sentence of the other side
+    restates may still be reused."""
     if p.score >= cfg.verbatim_similarity:
         return p  # a near-verbatim passage's edges are where the copied words end
     vocab = frozenset().union(*(s.terms for s in suspect.sentences
@@ -660,8 +678,33 @@ def _grow_source_edges(p: Passage, source: TextFeatures, suspect: TextFeatures, 
             hi += 1
         else:
             break
-    return replace(p, source_start=min(p.source_start, src[lo].sentence.start),
-                   source_end=max(p.source_end, src[hi].sentence.end))
+    p = replace(p, source_start=min(p.source_start, src[lo].sentence.start),
+                source_end=max(p.source_end, src[hi].sentence.end))
+    if cfg.suspect_edge_share <= 0:
+        return p
+    vocab = frozenset().union(*(s.terms for s in src[lo:hi + 1]))
+    sus = suspect.sentences
+    inside = [k for k, s in enumerate(sus) if p.suspect_start <= s.sentence.start and s.sentence.end <= p.suspect_end]
+    if not inside:
+        return p
+    lo, hi = inside[0], inside[-1]
+
+    def held(k: int) -> bool:
+        t = sus[k].terms
+        return bool(t) and len(t & vocab) >= cfg.suspect_edge_share * len(t)
+
+    for _ in range(cfg.max_gap):
+        if lo > 0 and held(lo - 1):
+            lo -= 1
+        else:
+            break
+    for _ in range(cfg.max_gap):
+        if hi + 1 < len(sus) and held(hi + 1):
+            hi += 1
+        else:
+            break
+    return replace(p, suspect_start=min(p.suspect_start, sus[lo].sentence.start),
+                   suspect_end=max(p.suspect_end, sus[hi].sentence.end))
 
 
 def _add_region_passages(passages: list[Passage], source: TextFeatures, suspect: TextFeatures,
@@ -869,6 +912,36 @@ def _add_verbatim_runs(passages: list[Passage], source: TextFeatures, suspect: T
         covered.append((s0, s1))
     out.sort(key=lambda p: p.suspect_start)
     return out
+
+
+def _copied_region(source: TextFeatures, suspect: TextFeatures, start: int, end: int, ratio: float,
+                   share: float, n: int = 5) -> tuple[int, int] | None:
+    """The source span (first to last word) of the largest set of the word
+    ``n``-grams of ``suspect.text[start:end]`` that the source holds within
+    ``ratio`` times the span's word count, when it is at least ``share`` of
+    the span's ``n``-grams; else None."""
+    spans = _word_spans(suspect)
+    a = int(np.searchsorted(spans[:, 0], start))
+    b = int(np.searchsorted(spans[:, 1], end, side="right"))
+    grams = _text_grams(suspect, n)[a:max(a, b - n + 1)]
+    if not len(grams):
+        return None
+    src_grams = _text_grams(source, n)
+    hit = np.isin(src_grams, grams)
+    pos = np.nonzero(hit)[0]
+    if len(pos) < share * len(grams):
+        return None
+    width = int(ratio * (b - a))
+    # most source hits inside any window of ``width`` words (two pointers)
+    ends = np.searchsorted(pos, pos + width, side="right")
+    counts = ends - np.arange(len(pos))
+    k = int(np.argmax(counts))
+    inside = pos[k:ends[k]]
+    if len(np.unique(src_grams[inside])) < share * len(grams):
+        return None
+    src_spans = _word_spans(source)
+    return (_widen_start(source.text, int(src_spans[inside[0], 0]), 0),
+            _widen_end(source.text, int(src_spans[inside[-1] + n - 1, 1]), len(source.text)))
 
 
 def _text_grams(tf: TextFeatures, n: int) -> np.ndarray:

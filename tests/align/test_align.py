@@ -258,3 +258,34 @@ def test_source_side_grows_over_a_neighbour_whose_words_the_suspect_side_holds()
     # source side ends with the last anchor
     p0, = align_texts(src, sus, AlignConfig(chunk_similarity=0, source_edge_share=0))[1]
     assert p0.source_end == source.index(" Investors from")
+
+
+def test_suspect_side_grows_over_a_neighbour_made_of_source_words():
+    source = _PAD_SOURCE + _TURBINE_SOURCE + " " + _PAD_SOURCE
+    suspect = _PAD_SUSPECT + _TURBINE_SUSPECT + " Norway, harbour and cracking. " + _PAD_SUSPECT
+    src, sus = text_features(source), text_features(suspect)
+    start = suspect.index(_TURBINE_SUSPECT)
+    # every term of "Norway, harbour and cracking." is in the source side, though it
+    # restates no single source sentence
+    p, = align_texts(src, sus, AlignConfig(chunk_similarity=0))[1]
+    assert (p.suspect_start, p.suspect_end) == (start, suspect.index(" " + _PAD_SUSPECT[:5], start))
+    p0, = align_texts(src, sus, AlignConfig(chunk_similarity=0, suspect_edge_share=0))[1]
+    assert (p0.suspect_start, p0.suspect_end) == (start, start + len(_TURBINE_SUSPECT))
+
+
+def test_a_copy_of_one_source_region_is_no_summary_of_the_whole_source():
+    far = "The lighthouse keeper painted the tower red and white every April."
+    source = _PAD_SOURCE + _TURBINE_SOURCE + " " + _PAD_SOURCE + _PAD_SOURCE.replace("county", "shire") + far
+    suspect = (_PAD_SUSPECT + _TURBINE_SOURCE + " Every April the keeper painted the lighthouse tower red and white. "
+               + _PAD_SUSPECT)
+    src, sus = text_features(source), text_features(suspect)
+    sus_span = (suspect.index(_TURBINE_SOURCE), suspect.index("red and white. ") + len("red and white."))
+    # the restated far sentence stretches the source side over the whole source ...
+    p0, = align_texts(src, sus, AlignConfig(summary_copied_share=0))[1]
+    assert (p0.source_start, p0.source_end) == (0, len(source))
+    assert (p0.suspect_start, p0.suspect_end) == sus_span
+    # ... but most of the passage copies one compact source region word for word
+    p, = align_texts(src, sus)[1]
+    assert (p.source_start, p.source_end) == (source.index(_TURBINE_SOURCE),
+                                              source.index(_TURBINE_SOURCE) + len(_TURBINE_SOURCE))
+    assert (p.suspect_start, p.suspect_end) == sus_span
