@@ -36,8 +36,8 @@ pickled or unpickled; integers are ASCII decimal unless said otherwise)::
                          (little-endian uint32 values)
 
 Postings are segments as in the SQLite backend (:mod:`dedup.index.segments`):
-each batch adds one, 8 of a level merge into one of the next level. Memory:
-12 bytes per posting (~460 per news article), plus the document hash (text and
+each batch adds one (merged in each process's memory, never in Redis). Memory:
+12 bytes per posting (~410 per news article), plus the document record and text (
 sketches, ~5 KB for a 3,000-character article): about 11 KB per article, 1M
 articles in ~11 GB.
 
@@ -48,7 +48,7 @@ packing those commands).
 Consistency: a batch is one optimistic transaction: ``WATCH P:ver``, read
 what other writers committed since this process last looked, look the batch
 up, then ``MULTI`` ... ``EXEC`` writes the documents, the segment, stop and
-retired records, merges and ``INCR P:ver``. When another writer committed in
+retired records and ``INCR P:ver``. When another writer committed in
 between, ``EXEC`` fails and the batch is looked up again (no partial state is
 ever visible: Redis applies a transaction all at once). Concurrent writers
 are therefore serialised per batch, and each sees exactly the documents added
@@ -356,6 +356,7 @@ class RedisBackend:
         self._read_sync()
         info = self._call(self._r.info, "memory")
         return {"backend": "redis", "prefix": self.prefix, "segments": len(self._cache.segs),
+                "stored_segments": len(self._cache.loaded),
                 "postings": self._cache.postings(), "stop_keys": len(self._cache.stop_keys),
                 "redis_used_memory": info.get("used_memory"), "redis_keys": self._call(self._r.dbsize)}
 

@@ -2,27 +2,33 @@
 
 Every ``add_many`` batch writes its postings as **one segment**: the batch's
 ``(posting key, internal id)`` pairs sorted by key (ties by id), stored as
-packed parts (:func:`encode_part`). Segments are never modified; when
-:data:`FANOUT` segments of one level exist they are merged (in the same
-transaction as the batch that completed the level) into one segment of the
-next level, dropping postings of stop keys and of removed documents. A
-million documents make a few dozen segments.
+packed parts (:func:`encode_part`). Stored segments are never modified nor
+merged on disk (format 3 merged them in the batch's transaction: every
+posting was written again at each level, the disk traffic that capped the
+add rate, and a level merge stalled its batch): each process merges the
+segments it holds **in memory** (:meth:`PostingCache.compact`, after the
+commit), :data:`FANOUT` of a level into one of the next level, dropping
+postings of stop keys and of removed documents, so a million documents are
+searched as a dozen segments. Stored segments written by a format 3 writer
+(levels above 0) are read like any other.
 
 Next to the segments:
 
 * **stop keys**: each batch appends one record of the keys that reached their
   cap (:func:`dedup.index.layout.key_cap`) with their first (oldest)
   document. Postings of a stop key are ignored from then on (and dropped by
-  the next merge); a look-up returns the first document only, flagged.
+  the next merge in memory); a look-up returns the first document only, flagged.
 * **dead ids**: internal ids of removed or replaced documents, appended;
-  their postings are ignored (and dropped by merges).
+  their postings are ignored (and dropped by merges in memory).
 
 A process keeps the segments it has read in memory (:class:`PostingCache`,
 12 bytes per posting plus a 1-byte look-up bitmap; ~290-410 postings per
 news article after stop keys, about 4-6 KB) and, before each
 operation, reads only what other writers committed since (segment ids are
-never reused, so a listing tells what is new). A look-up of a whole batch is
-one :func:`numpy.searchsorted` of its sorted distinct keys per segment.
+never reused, so a listing tells what is new); opening an index reads and
+merges all its segments. A look-up of a whole batch is one merge-join of its
+sorted distinct keys with each segment (:mod:`dedup.index.kernels`; numpy
+searches without numba).
 
 Part encoding (little-endian): ``n`` (uint32), ``crc32`` of the rest
 (uint32), ``n`` int64 keys, ``n`` uint32 ids. Stop records use the same
@@ -120,6 +126,7 @@ class Segment:
     ids: np.ndarray
     present: np.ndarray | None = None
     bits: int = 0
+    members: tuple[int, ...] = ()  # stored segments merged into this one (in memory)
 
     def bitmap(self) -> np.ndarray:
         """The look-up bitmap (built once; :meth:`PostingCache.apply` builds it
@@ -191,11 +198,10 @@ class Plan:
     stop_keys: np.ndarray            # keys stopped by this batch (sorted) ...
     stop_first: np.ndarray           # ... and their first documents
     dead: np.ndarray                 # internal ids retired by this batch (replaced documents)
-    #: segments to write, ``(level, keys, ids)``: the batch's own (level 0)
-    #: unless a merge took it, and the results of merges (the backend
-    #: assigns their ids, in this order)
+    #: segments to write, ``(level, keys, ids)``: the batch's own (level 0;
+    #: the backend assigns its id)
     new_segs: list[tuple[int, np.ndarray, np.ndarray]] = field(default_factory=list)
-    gone: list[int] = field(default_factory=list)  # stored segments merged away
+    gone: list[int] = field(default_factory=list)  # stored segments to delete (none: merges are in memory)
 
 
 def _sorted_union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -273,7 +279,9 @@ class PostingCache:
 
     def reset(self) -> None:
         """Forget everything (the next sync reads the whole index)."""
-        self.segs: dict[int, Segment] = {}
+        self.segs: dict[int, Segment] = {}   # in-memory segments by a local number
+        self.loaded: set[int] = set()         # stored segments they hold
+        self._local = 0
         self.stop_keys = _E
         self.stop_first = _E
         self.stops_seen = 0     # stop records read
@@ -283,15 +291,41 @@ class PostingCache:
 
     # ------------------------------------------------------------ sync ---
     def sync_segments(self, listing: dict[int, int], load: Callable[[int], tuple[np.ndarray, np.ndarray]]) -> None:
-        """Make the cached segments those of ``listing`` (segment id -> level),
-        reading the new ones with ``load(seg)``."""
-        for s in [s for s in self.segs if s not in listing]:
-            del self.segs[s]
+        """Make the cache hold the stored segments of ``listing`` (segment id
+        -> level), reading the new ones with ``load(seg)``. A stored segment
+        gone from the listing (merged on disk by a format 3 writer) makes the
+        cache start over."""
+        if self.loaded - listing.keys():
+            self.reset()
         for s in sorted(listing):
-            if s not in self.segs:
+            if s not in self.loaded:
                 k, i = load(s)
-                self.segs[s] = seg = Segment(s, listing[s], k, i)
-                seg.bitmap()
+                self._install(listing[s], k, i, (s,))
+                self.compact()
+
+    def _install(self, level: int, keys: np.ndarray, ids: np.ndarray, members: tuple[int, ...]) -> None:
+        self._local += 1
+        seg = Segment(self._local, level, keys, ids, members=members)
+        seg.bitmap()  # built now, not in the next (maybe latency-bound) look-up
+        self.segs[self._local] = seg
+        self.loaded.update(members)
+
+    def compact(self) -> None:
+        """Merge, in memory, each level holding :data:`FANOUT` segments into
+        one segment of the next level (oldest first), dropping postings of
+        stop keys and retired ids. Stored segments are never rewritten."""
+        while True:
+            levels: dict[int, list[Segment]] = {}
+            for s in self.segs.values():
+                levels.setdefault(s.level, []).append(s)
+            full = sorted(lv for lv, g in levels.items() if len(g) >= FANOUT)
+            if not full:
+                return
+            group = sorted(levels[full[0]], key=lambda s: min(s.members, default=0))[:FANOUT]
+            k, i = merge_segments([(s.keys, s.ids) for s in group], self.stop_keys, self.dead)
+            for s in group:
+                del self.segs[s.seg]
+            self._install(full[0] + 1, k, i, tuple(sorted(m for s in group for m in s.members)))
 
     def add_stops(self, records: Iterable[tuple[np.ndarray, np.ndarray]]) -> None:
         for k, f in records:
@@ -401,44 +435,19 @@ class PostingCache:
         first = np.minimum(smin[newly], piid[start[newly]])  # the batch's first holder: its lowest position
         posts = per_entry(n, stored, sk, spos, piid, stop_keys) if stored is not None else None
         plan = Plan(iids, posts, nk, first, old_iids)
-        self._merge(plan, sk[rows_ok], piid[rows_ok].astype(np.uint32))
+        plan.new_segs = [(0, sk[rows_ok], piid[rows_ok].astype(np.uint32))]
         return plan
 
-    def _merge(self, plan: Plan, keys: np.ndarray, ids: np.ndarray) -> None:
-        """Fill ``plan.new_segs`` and ``plan.gone``: the batch's segment, and
-        the merges completing levels once it is added (each level with
-        :data:`FANOUT` segments becomes one segment of the next level)."""
-        levels: dict[int, list[Segment]] = {}
-        for s in sorted(self.segs.values(), key=lambda s: s.seg):
-            levels.setdefault(s.level, []).append(s)
-        fresh = [Segment(-1, 0, keys, ids)]  # not stored yet; newest: after every stored one
-        levels.setdefault(0, []).append(fresh[0])
-        stop = dead = None
-        level = 0
-        while len(levels.get(level, [])) >= FANOUT:
-            if stop is None:
-                stop = _sorted_union(self.stop_keys, plan.stop_keys)
-                dead = _sorted_union(self.dead, plan.dead)
-            group = levels.pop(level)
-            k, i = merge_segments([(s.keys, s.ids) for s in group], stop, dead)
-            m = Segment(-1 - len(fresh), level + 1, k, i)
-            plan.gone += [s.seg for s in group if s.seg >= 0]
-            fresh = [s for s in fresh if all(s is not g for g in group)] + [m]
-            levels.setdefault(level + 1, []).append(m)
-            level += 1
-        plan.new_segs = [(s.level, s.keys, s.ids) for s in fresh]
-
     def apply(self, plan: Plan, seg_ids: Sequence[int]) -> None:
-        """Record a committed plan whose ``new_segs`` were stored as ``seg_ids``."""
-        for g in plan.gone:
-            self.segs.pop(g, None)
+        """Record a committed plan whose ``new_segs`` were stored as ``seg_ids``
+        (after the commit: merging in memory holds no lock)."""
         for sid, (level, k, i) in zip(seg_ids, plan.new_segs):
-            self.segs[sid] = seg = Segment(sid, level, k, i)
-            seg.bitmap()  # build the look-up bitmap now, not in the next (maybe latency-bound) look-up
+            self._install(level, k, i, (sid,))
         if len(plan.stop_keys):
             self.add_stops([(plan.stop_keys, plan.stop_first)])
         if len(plan.dead):
             self.add_dead([plan.dead])
+        self.compact()
 
     # ----------------------------------------------------------- stats ---
     def postings(self) -> int:

@@ -25,10 +25,10 @@ Schema (format version 4; the tables of format 3, new files with 64 KB pages)::
                                              -- removal ('<u4' bytes)
 
 Postings are segments (see :mod:`dedup.index.segments`): each batch adds
-one, a level of 8 is merged into one segment of the next level in the same
-transaction. The file holds 12 bytes per posting (~460 per news article:
-32 shingle bands + one per passage fingerprint), about 5.5 KB per article
-plus its sketches and text. Format version 2 (one SQL row per posting) is
+one (level 0); segments are merged in each process's memory, never on disk.
+The file holds 12 bytes per posting (~410 per news article: 32 shingle bands
++ one per passage fingerprint), about 5 KB per article plus its sketches
+(~6 KB) and text. Format version 2 (one SQL row per posting) and 3 are
 refused with a message saying to rebuild.
 
 Writers take the database lock with ``BEGIN IMMEDIATE`` (read what others
@@ -412,7 +412,8 @@ class SQLiteBackend:
         page_size = self._conn.execute("PRAGMA page_size").fetchone()[0]
         pages = self._conn.execute("PRAGMA page_count").fetchone()[0]
         wal = Path(self.location + "-wal")
-        return {"backend": "sqlite", "segments": len(self._cache.segs), "postings": self._cache.postings(),
+        return {"backend": "sqlite", "segments": len(self._cache.segs), "stored_segments": len(self._cache.loaded),
+                "postings": self._cache.postings(),
                 "stop_keys": len(self._cache.stop_keys), "file_bytes": os.path.getsize(self.location),
                 "wal_bytes": wal.stat().st_size if wal.exists() else 0, "db_bytes": page_size * pages}
 
