@@ -180,7 +180,11 @@ def passage_pair_part(p_members, p_pid, p_starts, p_sizes, c_members, c_pid, c_s
     # hits first (a compact array that stays in cache), then the evidence and
     # chains of the partners with enough hits only
     need = min_hits if verify else 1
-    cnt = np.zeros(n, np.int32)
+    need8 = min(max(need, 1), 255)
+    # one byte per document (1 MB at 1M documents: the random increments
+    # stay in cache); counts past 255 go on in ``over``
+    cnt = np.zeros(n, np.uint8)
+    over = np.zeros(n, np.int64)
     ev = np.zeros(n, np.float64)
     ch = np.zeros(n, np.int64)
     touched = np.empty(n, np.int64)
@@ -211,13 +215,17 @@ def passage_pair_part(p_members, p_pid, p_starts, p_sizes, c_members, c_pid, c_s
                 c = stream[t + 1] & 255
                 for v in range(t + 2, t + 2 + c):
                     j = stream[v]
-                    if cnt[j] == 0:
+                    cj = cnt[j]
+                    if cj == 0:
                         touched[nt] = j
                         nt += 1
-                    cnt[j] += 1
+                    if cj == 255:
+                        over[j] += 1
+                    else:
+                        cnt[j] = cj + 1
             enough = False
             for t in range(nt):
-                if cnt[touched[t]] >= need:
+                if cnt[touched[t]] >= need8:
                     enough = True
                     break
             if enough:
@@ -227,21 +235,24 @@ def passage_pair_part(p_members, p_pid, p_starts, p_sizes, c_members, c_pid, c_s
                     w = weight[stream[t + 1] >> 8]
                     for v in range(t + 2, t + 2 + c):
                         j = stream[v]
-                        if cnt[j] >= need:
+                        if cnt[j] >= need8:
                             ev[j] += w
                 for u in range(crc[x], crc[x + 1]):
                     t = crec[u]
                     c = cstream[t + 1] & 255
                     for v in range(t + 2, t + 2 + c):
                         j = cstream[v]
-                        if cnt[j] >= need:
+                        if cnt[j] >= need8:
                             ch[j] += 1
             first = no
             for t in range(nt):
                 j = touched[t]
                 h = np.int64(cnt[j])
+                if h == 255:
+                    h += over[j]
+                    over[j] = 0
                 cnt[j] = 0
-                if h < need:
+                if h < need8:
                     continue
                 e, c = ev[j], ch[j]
                 ev[j] = 0.0
