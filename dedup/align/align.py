@@ -133,6 +133,9 @@ class AlignConfig:
         suspect_edge_share: ... and then its suspect side over a neighbouring
             suspect sentence with this share of its terms among the terms of
             the (grown) source side (0: off).
+        summary_local_members: A group of this many members that restate one
+            compact source region (not reading as a summary) is a local
+            reuse: a far source sentence no longer joins it as a summary.
         summary_copied_share: A passage read as a summary of the whole source
             whose word 5-grams are at least this share found in one source
             window (``summary_ratio`` times its word count) copies that
@@ -194,6 +197,7 @@ class AlignConfig:
     source_edge_share: float = 0.6
     suspect_edge_share: float = 0.75
     summary_copied_share: float = 0.7
+    summary_local_members: int = 3
 
 
 @dataclass(frozen=True)
@@ -449,6 +453,12 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
         last = g.last if j is None else max(g.last, j)
         return src_len(lo, hi) >= cfg.summary_ratio * sus_len(g.first, last)
 
+    def open_to_summary(g: _Group) -> bool:
+        """Whether far source text may join ``g`` as a summary: not when
+        ``summary_local_members`` or more members already restate one
+        compact source region (a local reuse; the far match is chance)."""
+        return len(g.members) < cfg.summary_local_members or summary_like(g)
+
     rewrite = _is_rewrite(source, suspect, alignments, cfg)
     seed_sim = cfg.rewrite_seed_similarity if rewrite else cfg.seed_similarity
 
@@ -507,7 +517,7 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
                 placed = True
         if not placed:
             for g in recent:
-                if rewrite or summary_like(g, a.source_indices, j):
+                if rewrite or (summary_like(g, a.source_indices, j) and open_to_summary(g)):
                     g.members[j] = (a.source_indices, a.similarity, a.matched_weight)
                     placed = True
                     break
@@ -580,7 +590,8 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
             glo, ghi = g.source_range()
             src_gap = max(glo - hhi, hlo - ghi, 0)
             if g.first <= h.last or (gap <= cfg.merge_chars and g.first - h.last - 1 <= cfg.max_gap and (
-                    rewrite or src_gap <= cfg.max_source_jump or summary_like(h, (glo, ghi), g.last))):
+                    rewrite or src_gap <= cfg.max_source_jump
+                    or (summary_like(h, (glo, ghi), g.last) and open_to_summary(h) and open_to_summary(g)))):
                 for j, v in g.members.items():
                     h.members.setdefault(j, v)
                 continue

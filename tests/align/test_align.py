@@ -289,3 +289,22 @@ def test_a_copy_of_one_source_region_is_no_summary_of_the_whole_source():
     assert (p.source_start, p.source_end) == (source.index(_TURBINE_SOURCE),
                                               source.index(_TURBINE_SOURCE) + len(_TURBINE_SOURCE))
     assert (p.suspect_start, p.suspect_end) == sus_span
+
+
+def test_far_source_sentence_does_not_turn_a_local_reuse_into_a_summary():
+    far = "The lighthouse keeper painted the tower red and white every April."
+    source = _PAD_SOURCE + _TURBINE_SOURCE + " " + _PAD_SOURCE + _PAD_SOURCE.replace("county", "shire") + far
+    restated = "Every April the keeper painted the lighthouse tower red and white."
+    suspect = _PAD_SUSPECT + _TURBINE_SOURCE + " " + restated + " " + _PAD_SUSPECT + _PAD_SUSPECT
+    src, sus = text_features(source), text_features(suspect)
+    turbine = (source.index(_TURBINE_SOURCE), source.index(_TURBINE_SOURCE) + len(_TURBINE_SOURCE),
+               suspect.index(_TURBINE_SOURCE), suspect.index(_TURBINE_SOURCE) + len(_TURBINE_SOURCE))
+    # open to far sources, the restated sentence stretches the passage into a summary of the whole source
+    loose = align_texts(src, sus, AlignConfig(summary_copied_share=0, summary_local_members=1000))[1]
+    assert [(p.source_start, p.source_end, p.suspect_start, p.suspect_end) for p in loose] == [
+        (0, len(source), turbine[2], suspect.index(restated) + len(restated))]
+    # three members restating one compact region make a local reuse: the far
+    # sentence is a reuse of its own
+    passages = align_texts(src, sus, AlignConfig(summary_copied_share=0))[1]
+    assert [(p.source_start, p.source_end, p.suspect_start, p.suspect_end) for p in passages] == [
+        turbine, (source.index(far), len(source), suspect.index(restated), suspect.index(restated) + len(restated))]
