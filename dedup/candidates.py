@@ -1086,26 +1086,36 @@ def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_
     if n > _DOC_MASK + 1:
         raise ValueError(f"the passage view handles at most {_DOC_MASK + 1} documents per scan, "
                          f"got {n}; scan the corpus in parts")
+    # keys loaded from disk (memory maps: page cache, not process memory) stay
+    # open for the whole merge while the open-file limit allows it
+    keep_open = len(parts) <= _open_file_budget()
+    loaded = [k() if callable(k) and keep_open else k for k in parts]
+
+    def part_keys(p: int) -> np.ndarray:
+        k = loaded[p]
+        return k() if callable(k) else k
+
     # about _BUCKET_KEYS keys per range at most: the merge's work arrays stay
     # a few hundred MB whatever the corpus size
-    total = sum(len(k() if callable(k) else k) for k in parts)
+    total = sum(len(part_keys(p)) for p in range(len(parts)))
     buckets = max(int(buckets), -(-total // _BUCKET_KEYS))
-    bounds = [_U64(((b << _FEAT_BITS) // buckets) << _DOC_BITS) for b in range(buckets)]
+    bounds = np.array([((b << _FEAT_BITS) // buckets) << _DOC_BITS for b in range(buckets)], dtype=np.uint64)
+    # each part's slice of every range, found once
+    cuts = [np.append(np.searchsorted(k, bounds), len(k)) for k in map(part_keys, range(len(parts)))]
     use_kernel = HAVE_NUMBA if fast is None else bool(fast)
     cap = min(max_df, 63)
 
     def bucket(b: int) -> Runs | None:
-        pieces = []
-        for k, o in zip(parts, offsets):
-            k = k() if callable(k) else k
-            lo = int(np.searchsorted(k, bounds[b]))
-            hi = int(np.searchsorted(k, bounds[b + 1])) if b + 1 < buckets else len(k)
-            if hi > lo:
-                pieces.append(k[lo:hi] + _U64(o))
-        if not pieces:
+        size = sum(int(c[b + 1] - c[b]) for c in cuts)
+        if not size:
             return None
-        joined = np.concatenate(pieces)
-        del pieces
+        joined = np.empty(size, np.uint64)
+        at = 0
+        for p, o in enumerate(offsets):  # each part's piece, renumbered, in place
+            lo, hi = int(cuts[p][b]), int(cuts[p][b + 1])
+            if hi > lo:
+                np.add(part_keys(p)[lo:hi], _U64(o), out=joined[at:at + hi - lo])
+                at += hi - lo
         if use_kernel:  # radix sort of the pieces (stable) and the runs in one pass
             return Runs(*runs_of_keys(joined, n, cap, _DOC_BITS))
         if len(parts) > 1:
@@ -1114,6 +1124,18 @@ def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_
 
     out = [r for r in (map_fn or map)(bucket, range(buckets)) if r is not None]
     return Runs.concat(out, n)
+
+
+def _open_file_budget() -> int:
+    """How many memory-mapped key files :func:`merge_runs` may keep open at
+    once (a quarter of the process's open-file limit)."""
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):
+        return 64
+    return 1 << 20 if soft == resource.RLIM_INFINITY else max(soft // 4, 16)
 
 
 class _RunPairs:

@@ -169,3 +169,27 @@ def test_pair_kernel_counts_past_one_byte(verify):
     got = dict(zip((fast[0] // n * 10 + fast[0] % n).tolist(), fast[1].tolist()))
     assert got[1] == 300 and got[12] == 260
     assert (2 in got) == (not verify)  # 0-2 share 2 < passage_min_hits
+
+
+@pytest.mark.parametrize("budget", [0, 1000])
+def test_merge_runs_from_loaders_with_and_without_open_files(monkeypatch, budget):
+    # keys handed as loaders (as from spilled files): kept open, or loaded per range
+    import dedup.candidates as C
+    monkeypatch.setattr(C, "_open_file_budget", lambda: budget)
+    texts = _corpus(3, n_docs=30)
+    cfg = CandidateConfig()
+    parts = [sketch_documents(texts[s:s + 7], cfg) for s in range(0, 30, 7)]
+    offsets = [0, 7, 14, 21, 28]
+    calls = []
+
+    def loader(k):
+        def load():
+            calls.append(1)
+            return parts[k].pass_key
+        return load
+
+    ref = C.merge_runs([p.pass_key for p in parts], offsets, 30, cfg.passage_max_df, buckets=3)
+    got = C.merge_runs([loader(k) for k in range(len(parts))], offsets, 30, cfg.passage_max_df, buckets=3)
+    assert np.array_equal(ref.members, got.members) and np.array_equal(ref.sizes, got.sizes)
+    assert np.array_equal(ref.common, got.common) and len(ref.sizes) > 0
+    assert (len(calls) == len(parts)) == (budget > 0)  # kept open: each part loaded once
