@@ -9,25 +9,29 @@ kernels still run as ordinary Python (slowly): the tests exercise their logic
 either way.
 
 Kernels are compiled once per machine (``cache=True`` keeps the machine code
-next to this module, or under ``NUMBA_CACHE_DIR``); forked worker processes
-inherit the compiled code.
+next to this module, or under ``NUMBA_CACHE_DIR``; the first compilation
+takes 10-20 s, later processes load it in about half a second);
+:func:`warm_up` loads them before worker processes are forked, so the
+workers inherit the compiled code. All kernels release the GIL.
 
 Kernels:
 
 * :func:`passage_pair_part` -- the pair counting of the passage view for one
-  part (documents ``i`` with ``i % parts == part``): for each such document,
-  the later members of every fingerprint run it belongs to are counted in
-  dense per-document accumulators (hits, rarity-weighted evidence, shared
-  chains), and the pairs passing the evidence tests are emitted. No pair
-  occurrence is materialised or sorted (the numpy reference packs and sorts
-  them all).
+  part (documents ``i`` with ``i % parts == part``): the part's pair
+  occurrences are written as per-block record streams (runs read in order),
+  then for each document the later members of every run it belongs to are
+  counted in dense per-document accumulators (one-byte hit counters first;
+  rarity-weighted evidence and shared chains only for partners with enough
+  hits), and the pairs passing the evidence tests are emitted. Occurrences
+  are never sorted (the numpy reference packs and sorts them all).
 * :func:`passage_keys` and :func:`sort_distinct_by_high_bits` -- the
   passage and chain fingerprints of the content words, generated document by
   document in one loop and sorted by an LSD radix sort on the fingerprint bits
   (the keys come out in document order, so sorting the fingerprint bits alone
   sorts the whole key).
-* :func:`runs_of_keys` -- the corpus-wide inverted lists of one fingerprint
-  range from the keys of all partitions (radix sort, then one pass).
+* :func:`runs_of_keys` / :func:`runs_of_sorted` -- the corpus-wide inverted
+  lists of one fingerprint range from the keys of all partitions (radix
+  sort, then one pass).
 * :func:`shingle_minhash` -- word shingles hashed and MinHashed per
   document in one loop (the permutation loop vectorises).
 * :func:`tokenise_bytes` -- the byte rules, tokens, hashes, stems, kinds and
