@@ -136,6 +136,9 @@ class AlignConfig:
         summary_local_members: A group of this many members that restate one
             compact source region (not reading as a summary) is a local
             reuse: a far source sentence no longer joins it as a summary.
+        reuse_source_once: A suspect sentence does not extend a passage
+            (outside summaries) with a source sentence that a member other
+            than its neighbours already restates.
         summary_copied_share: A passage read as a summary of the whole source
             whose word 5-grams are at least this share found in one source
             window (``summary_ratio`` times its word count) copies that
@@ -198,6 +201,7 @@ class AlignConfig:
     suspect_edge_share: float = 0.75
     summary_copied_share: float = 0.7
     summary_local_members: int = 3
+    reuse_source_once: bool = True
 
 
 @dataclass(frozen=True)
@@ -543,6 +547,11 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
         else:
             need = max(cfg.extend_similarity, cfg.extend_relative * g.seed_similarity)
             need_weight = cfg.extend_weight
+        if (not summary and cfg.reuse_source_once
+                and any(i in srcs for k, (srcs, _, _) in g.members.items() if abs(k - j) > 1)):
+            # a source sentence a member away from j restates already: a
+            # weak match to it is the passage's topic, not more reuse
+            return None
         if c[i - a] >= need and matched[i, j] >= need_weight:
             return (i,), float(c[i - a]), float(matched[i, j])
         if not summary and cfg.edge_similarity > 0 and g.seed_similarity < cfg.verbatim_similarity:

@@ -308,3 +308,21 @@ def test_far_source_sentence_does_not_turn_a_local_reuse_into_a_summary():
     passages = align_texts(src, sus, AlignConfig(summary_copied_share=0))[1]
     assert [(p.source_start, p.source_end, p.suspect_start, p.suspect_end) for p in passages] == [
         turbine, (source.index(far), len(source), suspect.index(restated), suspect.index(restated) + len(restated))]
+
+
+def test_weak_restatement_of_a_source_sentence_already_used_does_not_extend_a_passage():
+    source = _PAD_SOURCE + _TURBINE_SOURCE + " " + _PAD_SOURCE
+    reworded = ("Near the harbour, engineers tried out a prototype turbine during bad storms. "
+                "Its blades held firm against ninety knot gusts. "
+                "Money for a second array came from Norway.")
+    # an unrelated sentence, then one that only shares the topic of the first source sentence
+    tail = " Local elections drew a record turnout among young voters. The engineers were proud of the turbine."
+    suspect = _PAD_SUSPECT + reworded + tail + " " + _PAD_SUSPECT
+    src, sus = text_features(source), text_features(suspect)
+    start = suspect.index(reworded)
+    loose, = align_texts(src, sus, AlignConfig(reuse_source_once=False))[1]
+    assert (loose.suspect_start, loose.suspect_end) == (start, start + len(reworded + tail))
+    p, = align_texts(src, sus)[1]
+    assert (p.suspect_start, p.suspect_end) == (start, start + len(reworded))
+    assert (p.source_start, p.source_end) == (source.index(_TURBINE_SOURCE),
+                                              source.index(_TURBINE_SOURCE) + len(_TURBINE_SOURCE))
