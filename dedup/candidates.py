@@ -91,6 +91,7 @@ matched sentences / sentences of the shorter document).
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Callable, Sequence
@@ -109,6 +110,7 @@ from dedup.featurise import CONTENT, LONG, NUMBER, WORD, Tokens, tokenise
 from dedup.kernels import (
     EVIDENCE_EPS,
     HAVE_NUMBA,
+    block_offsets,
     passage_keys,
     passage_pair_part,
     runs_of_keys,
@@ -979,8 +981,8 @@ def _top_k_either(codes: np.ndarray, score: np.ndarray, n: int, k: int) -> np.nd
 #: Pair occurrences handled at once by one part of :func:`_passage_pairs` (memory bound).
 _PAIR_BLOCK = 1 << 23
 
-#: int32 words of pair records per part of the compiled pair counting (its memory bound, 128 MB).
-_KERNEL_PART_WORDS = 1 << 25
+#: int32 words of pair records per part of the compiled pair counting (its memory bound, 256 MB).
+_KERNEL_PART_WORDS = 1 << 26
 
 #: Words of pair records per block of documents in the compiled pair counting (cache-sized).
 _KERNEL_BLOCK_WORDS = 1 << 19
@@ -1230,8 +1232,19 @@ class PassagePairStage:
         self.block_bits = max(4, int(math.ceil(math.log2(max(n / self.parts / blocks, 1)))))
         self.pruns = _RunPairs(pass_runs, n, self.parts)
         self.cruns = _RunPairs(reg_runs, n, self.parts)
-        for r in (self.pruns, self.cruns):  # made now, not by concurrent runs
-            r.pid
+        self._boff: tuple[np.ndarray, np.ndarray] | None = None
+        self._boff_lock = threading.Lock()
+        if HAVE_NUMBA:  # made now, not by concurrent runs
+            self._block_offsets()
+
+    def _block_offsets(self) -> tuple[np.ndarray, np.ndarray]:
+        """The kernel's per-part block offsets of the passage and chain runs
+        (:func:`dedup.kernels.block_offsets`), made once."""
+        with self._boff_lock:
+            if self._boff is None:
+                self._boff = tuple(block_offsets(r.members, r.pid, r.starts, r.sizes, self.n, self.parts,
+                                                 self.block_bits) for r in (self.pruns, self.cruns))
+            return self._boff
 
     @classmethod
     def from_sketches(cls, sk: DocSketches, config: CandidateConfig, verify: bool,
@@ -1258,8 +1271,9 @@ class PassagePairStage:
     def _run_kernel(self, part: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         c = self.config
         p, r = self.pruns, self.cruns
+        pb, rb = self._block_offsets()
         return passage_pair_part(
-            p.members, p.pid, p.starts, p.sizes, r.members, r.pid, r.starts, r.sizes, self.pass_count,
+            p.members, p.pid, p.starts, p.sizes, pb, r.members, r.pid, r.starts, r.sizes, rb, self.pass_count,
             self.n, self.parts, part, self.verify, c.passage_min_hits, float(c.passage_min_score),
             c.passage_chain_alone, float(c.passage_min_exclusive), c.passage_min_chains,
             float(c.passage_strong_evidence), float(c.passage_gate_containment), self.block_bits)

@@ -47,7 +47,7 @@ try:  # optional dependency: the ``fast`` extra
 except ImportError:  # pragma: no cover - depends on the environment
     _numba = None
 
-__all__ = ["HAVE_NUMBA", "passage_pair_part", "passage_keys", "sort_distinct_by_high_bits", "tokenise_bytes",
+__all__ = ["HAVE_NUMBA", "passage_pair_part", "block_offsets", "passage_keys", "sort_distinct_by_high_bits", "tokenise_bytes",
            "shingle_minhash", "runs_of_keys", "runs_of_sorted", "EVIDENCE_EPS", "warm_up"]
 
 #: True when numba is importable: the compiled kernels are used.
@@ -65,33 +65,46 @@ def _jit(fn):
 
 
 @_jit
-def _part_streams(members, pid, starts, sizes, n, parts, part, block_bits):
-    """The pair occurrences of one part, as records in per-block streams.
-
-    A document ``i`` of the part (``i % parts == part``) has local number
-    ``i // parts`` and block ``(i // parts) >> block_bits``. For every run
-    member ``i`` that has later members, its block's stream gets the record
-    ``i, size << 8 | c, j_1 .. j_c`` (``c`` later members ``j``, ``size`` the
-    run size). Runs are read in order and each block's stream is written
-    sequentially, so building the streams needs no scattered accesses (the
-    doc-major transpose of the runs costs a cache miss per occurrence).
+def block_offsets(members, pid, starts, sizes, n, parts, block_bits):
+    """Where each block's records start in each part's stream (see
+    :func:`_part_streams`), for all parts from one read of the runs.
 
     Returns:
-        ``(block_offsets, stream)`` (``pid``: the part of each member, see
-        :attr:`dedup.candidates._RunPairs.pid`): block ``b``'s records are
-        ``stream[block_offsets[b]:block_offsets[b + 1]]`` (int32).
+        int64 ``(parts, blocks + 1)`` offsets; a document ``i`` of part
+        ``i % parts`` has local number ``i // parts`` and block
+        ``(i // parts) >> block_bits``.
     """
-    nloc = (n - part + parts - 1) // parts
+    nloc = (n + parts - 1) // parts
     nb = (max(nloc, 1) - 1 >> block_bits) + 1
-    boff = np.zeros(nb + 1, np.int64)
+    boff = np.zeros((parts, nb + 1), np.int64)
     for r in range(len(starts)):
         s = starts[r]
         e = s + sizes[r]
         for m in range(s, e - 1):
-            if pid[m] == part:
-                boff[((members[m] // parts) >> block_bits) + 1] += 2 + (e - m - 1)
-    for x in range(nb):
-        boff[x + 1] += boff[x]
+            boff[pid[m], ((members[m] // parts) >> block_bits) + 1] += 2 + (e - m - 1)
+    for p in range(parts):
+        for x in range(nb):
+            boff[p, x + 1] += boff[p, x]
+    return boff
+
+
+@_jit
+def _part_streams(members, pid, starts, sizes, parts, part, block_bits, boff):
+    """The pair occurrences of one part, as records in per-block streams.
+
+    For every run member ``i`` of the part that has later members, its
+    block's stream gets the record ``i, size << 8 | c, j_1 .. j_c`` (``c``
+    later members ``j``, ``size`` the run size). Runs are read in order and
+    each block's stream is written sequentially, so building the streams
+    needs no scattered accesses (the doc-major transpose of the runs costs a
+    cache miss per occurrence). ``pid``: the part of each member (see
+    :attr:`dedup.candidates._RunPairs.pid`); ``boff``: this part's row of
+    :func:`block_offsets`.
+
+    Returns:
+        int32 stream: block ``b``'s records are ``stream[boff[b]:boff[b + 1]]``.
+    """
+    nb = len(boff) - 1
     stream = np.empty(boff[nb], np.int32)
     cur = boff[:nb].copy()
     for r in range(len(starts)):
@@ -110,7 +123,7 @@ def _part_streams(members, pid, starts, sizes, n, parts, part, block_bits):
                     stream[k] = members[q]
                     k += 1
                 cur[x] = k
-    return boff, stream
+    return stream
 
 
 @_jit
@@ -147,17 +160,18 @@ def _grow(a, size):
 
 
 @_jit
-def passage_pair_part(p_members, p_pid, p_starts, p_sizes, c_members, c_pid, c_starts, c_sizes, pass_count, n,
-                      parts, part,
+def passage_pair_part(p_members, p_pid, p_starts, p_sizes, p_boff, c_members, c_pid, c_starts, c_sizes, c_boff,
+                      pass_count, n, parts, part,
                       verify, min_hits, min_score, chain_alone, min_exclusive, min_chains, strong, gate,
                       block_bits):
     """Verified passage pairs of one part (see the module docs).
 
     Args:
-        p_members, p_pid, p_starts, p_sizes: Passage-fingerprint runs
-            (documents ascending inside a run; sizes at most 63) and the part
-            of each member (:attr:`dedup.candidates._RunPairs.pid`).
-        c_members, c_pid, c_starts, c_sizes: Chain-fingerprint runs.
+        p_members, p_pid, p_starts, p_sizes, p_boff: Passage-fingerprint
+            runs (documents ascending inside a run; sizes at most 63), the
+            part of each member (:attr:`dedup.candidates._RunPairs.pid`) and
+            their :func:`block_offsets`.
+        c_members, c_pid, c_starts, c_sizes, c_boff: Chain-fingerprint runs.
         pass_count: Shareable fingerprints per document (containment).
         n: Documents.
         parts, part: This part: first documents ``i % parts == part``.
@@ -171,8 +185,9 @@ def passage_pair_part(p_members, p_pid, p_starts, p_sizes, c_members, c_pid, c_s
         ``(codes, hits, evidence, chains)`` with codes ``i * n + j``
         (``i < j``) in ascending order.
     """
-    boff, stream = _part_streams(p_members, p_pid, p_starts, p_sizes, n, parts, part, block_bits)
-    cboff, cstream = _part_streams(c_members, c_pid, c_starts, c_sizes, n, parts, part, block_bits)
+    boff, cboff = p_boff[part], c_boff[part]
+    stream = _part_streams(p_members, p_pid, p_starts, p_sizes, parts, part, block_bits, boff)
+    cstream = _part_streams(c_members, c_pid, c_starts, c_sizes, parts, part, block_bits, cboff)
     weight = np.empty(64, np.float64)
     for k in range(64):
         weight[k] = 1.0 / max(k - 1, 1)
