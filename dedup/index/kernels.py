@@ -9,8 +9,10 @@ checks that both give the same answers.
 
 * :func:`find_runs` -- for sorted distinct query keys, the run ``[lo, hi)``
   of each key in one sorted segment: a merge-join that gallops forward from
-  the previous key's position (queries are sorted), skipping keys whose
-  prefix bit is absent from the segment's bitmap without touching its keys.
+  the previous key's position (queries are sorted) in the segment's small
+  fence array (every :data:`FENCE`-th key), then searches one block,
+  skipping keys whose prefix bit is absent from the segment's bitmap without
+  touching its keys.
 * :func:`argsort_i64` -- stable argsort of posting keys (LSD radix sort).
 * :func:`fill_bitmap`, :func:`member_sorted` -- a segment's look-up bitmap;
   membership of sorted keys in a sorted set (stop keys) by galloping.
@@ -39,8 +41,49 @@ def _jit(fn):
     return _numba.njit(cache=True, nogil=True)(fn)
 
 
+#: Keys per block of a segment's fence array (every FENCE-th key).
+FENCE = 128
+
+
 @_jit
-def find_runs(keys, present, bits, q, skip, lo, hi):  # pragma: no cover - compiled
+def _first_ge(keys, fence, x, j):  # pragma: no cover - compiled
+    """First position ``>= j`` in sorted ``keys`` whose key is ``>= x`` (``x``
+    not below ``keys[j - 1]``): the block is found by galloping in the small
+    ``fence`` array (every FENCE-th key; stays in cache) from ``j``'s block,
+    then a binary search inside the block. Few cache misses for sparse
+    queries (one document) and dense ones (a batch) alike."""
+    n = keys.shape[0]
+    if j >= n or keys[j] >= x:
+        return j
+    nf = fence.shape[0]
+    b = j // FENCE  # fence[b] <= keys[j] < x
+    step = 1
+    c = b + 1
+    while c < nf and fence[c] < x:
+        b = c
+        step *= 2
+        c = b + step
+    if c > nf:
+        c = nf
+    while c - b > 1:  # fence[b] < x, and fence[c] >= x or c == nf
+        m = (b + c) >> 1
+        if fence[m] < x:
+            b = m
+        else:
+            c = m
+    lo = max(b * FENCE, j)  # keys[lo] < x
+    hi = min(c * FENCE, n)  # keys[hi] >= x or hi == n
+    while hi - lo > 1:
+        m = (lo + hi) >> 1
+        if keys[m] < x:
+            lo = m
+        else:
+            hi = m
+    return hi
+
+
+@_jit
+def find_runs(keys, fence, present, bits, q, skip, lo, hi):  # pragma: no cover - compiled
     """Fill ``lo[i], hi[i]`` with the run of ``q[i]`` in sorted ``keys``
     (``lo == hi``: absent). ``q`` sorted distinct; ``lo``/``hi`` preset to 0;
     keys where ``skip`` is True are not searched."""
@@ -55,26 +98,10 @@ def find_runs(keys, present, bits, q, skip, lo, hi):  # pragma: no cover - compi
         h = (np.uint64(x) ^ sign) >> shift
         if (present[h >> np.uint64(3)] >> (h & np.uint64(7))) & np.uint8(1) == 0:
             continue
+        j = _first_ge(keys, fence, x, j)
         if j >= n:
             break
-        if keys[j] < x:  # gallop: find a, b with keys[a] < x <= keys[b] (or b == n)
-            a = j
-            step = 1
-            b = j + 1
-            while b < n and keys[b] < x:
-                a = b
-                step *= 2
-                b = a + step
-            if b > n:
-                b = n
-            while b - a > 1:  # keys[a] < x, answer in (a, b]
-                m = (a + b) >> 1
-                if keys[m] < x:
-                    a = m
-                else:
-                    b = m
-            j = b
-        if j < n and keys[j] == x:
+        if keys[j] == x:
             e = j + 1
             while e < n and keys[e] == x:
                 e += 1
@@ -160,7 +187,7 @@ def member_sorted(a, q, out):  # pragma: no cover - compiled
 
 
 @_jit
-def count_runs(keys, ids, present, bits, q, skip, count, first):  # pragma: no cover - compiled
+def count_runs(keys, ids, fence, present, bits, q, skip, count, first):  # pragma: no cover - compiled
     """Add to ``count[i]`` the length of the run of ``q[i]`` in sorted
     ``keys`` and lower ``first[i]`` to its first (smallest) id; keys where
     ``skip`` is True are not searched. ``q`` sorted distinct."""
@@ -175,26 +202,10 @@ def count_runs(keys, ids, present, bits, q, skip, count, first):  # pragma: no c
         h = (np.uint64(x) ^ sign) >> shift
         if (present[h >> np.uint64(3)] >> (h & np.uint64(7))) & np.uint8(1) == 0:
             continue
+        j = _first_ge(keys, fence, x, j)
         if j >= n:
             break
-        if keys[j] < x:
-            a = j
-            step = 1
-            b = j + 1
-            while b < n and keys[b] < x:
-                a = b
-                step *= 2
-                b = a + step
-            if b > n:
-                b = n
-            while b - a > 1:
-                m = (a + b) >> 1
-                if keys[m] < x:
-                    a = m
-                else:
-                    b = m
-            j = b
-        if j < n and keys[j] == x:
+        if keys[j] == x:
             e = j + 1
             while e < n and keys[e] == x:
                 e += 1

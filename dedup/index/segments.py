@@ -44,7 +44,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from dedup.index.base import _E, Postings, Prepared, expand_ranges, per_entry
-from dedup.index.kernels import HAVE_NUMBA, count_runs, fill_bitmap, find_runs, member_sorted, merge_runs
+from dedup.index.kernels import FENCE, HAVE_NUMBA, count_runs, fill_bitmap, find_runs, member_sorted, merge_runs
 from dedup.index.layout import CorruptIndexError
 
 #: Segments of one level merged into one of the next level.
@@ -127,6 +127,12 @@ class Segment:
     present: np.ndarray | None = None
     bits: int = 0
     members: tuple[int, ...] = ()  # stored segments merged into this one (in memory)
+    fence: np.ndarray | None = None  # every FENCE-th key (compiled look-ups)
+
+    def fences(self) -> np.ndarray:
+        if self.fence is None:
+            self.fence = self.keys[::FENCE].copy()
+        return self.fence
 
     def bitmap(self) -> np.ndarray:
         """The look-up bitmap (built once; :meth:`PostingCache.apply` builds it
@@ -164,7 +170,7 @@ class Segment:
         if not n or not len(q):
             return lo, hi
         if HAVE_NUMBA:
-            find_runs(self.keys, self.bitmap(), self.bits, q,
+            find_runs(self.keys, self.fences(), self.bitmap(), self.bits, q,
                       np.zeros(len(q), dtype=bool) if skip is None else skip, lo, hi)
             return lo, hi
         qi = np.arange(len(q)) if skip is None else np.flatnonzero(~skip)
@@ -307,6 +313,7 @@ class PostingCache:
         self._local += 1
         seg = Segment(self._local, level, keys, ids, members=members)
         seg.bitmap()  # built now, not in the next (maybe latency-bound) look-up
+        seg.fences()
         self.segs[self._local] = seg
         self.loaded.update(members)
 
@@ -393,7 +400,7 @@ class PostingCache:
             if not len(s.keys):
                 continue
             if HAVE_NUMBA:
-                count_runs(s.keys, s.ids, s.bitmap(), s.bits, ukeys, stopped, count, first)
+                count_runs(s.keys, s.ids, s.fences(), s.bitmap(), s.bits, ukeys, stopped, count, first)
                 continue
             lo, hi = s.find(ukeys, stopped)
             has = hi > lo
