@@ -91,6 +91,7 @@ matched sentences / sentences of the shorter document).
 from __future__ import annotations
 
 import math
+import os
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -1056,6 +1057,64 @@ _RUN_BUCKETS = 16
 _BUCKET_KEYS = 1 << 22
 
 
+class SpilledKeys:
+    """Sorted passage keys of one partition in a ``.npy`` file, read slice by
+    slice with ``pread`` (no memory map: the pages read are not kept in the
+    process, so merging many partitions does not grow its resident memory).
+
+    Args:
+        path: A file written by ``numpy.save`` of a 1-D uint64 array.
+    """
+
+    def __init__(self, path: str) -> None:
+        fmt = np.lib.format
+        with open(path, "rb") as f:
+            version = fmt.read_magic(f)
+            read_header = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+            shape, fortran, dtype = read_header(f)
+            self._offset = f.tell()
+        if len(shape) != 1 or dtype != np.dtype(np.uint64) or fortran:
+            raise ValueError(f"{path}: expected a 1-D uint64 key array, got shape {shape} dtype {dtype}")
+        self.path, self._n, self._fd = path, int(shape[0]), None
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return self._n
+
+    def cuts(self, bounds: np.ndarray) -> np.ndarray:
+        """Positions of ``bounds`` in the keys (``searchsorted``), then the length."""
+        keys = np.load(self.path, mmap_mode="r")
+        out = np.append(np.searchsorted(keys, bounds), self._n)
+        del keys
+        return out
+
+    def read_into(self, lo: int, hi: int, out: np.ndarray, add: int, keep_open: bool = True) -> None:
+        """``out[:] = keys[lo:hi] + add`` (thread-safe). ``keep_open``: keep
+        the file open for later reads (until :meth:`close`)."""
+        if keep_open:
+            with self._lock:
+                if self._fd is None:
+                    self._fd = os.open(self.path, os.O_RDONLY)
+                fd = self._fd
+            raw = os.pread(fd, (hi - lo) * 8, self._offset + lo * 8)
+        else:
+            fd = os.open(self.path, os.O_RDONLY)
+            try:
+                raw = os.pread(fd, (hi - lo) * 8, self._offset + lo * 8)
+            finally:
+                os.close(fd)
+        if len(raw) != (hi - lo) * 8:
+            raise OSError(f"{self.path}: short read ({len(raw)} of {(hi - lo) * 8} bytes); the file was truncated")
+        np.add(np.frombuffer(raw, dtype=np.uint64), np.uint64(add), out=out)
+
+    def close(self) -> None:
+        """Close the file if :meth:`read_into` left it open."""
+        with self._lock:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+
+
 def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_df: int,
                buckets: int = _RUN_BUCKETS, *, fast: bool | None = None,
                map_fn: Callable | None = None) -> Runs:
@@ -1068,8 +1127,9 @@ def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_
     runs) and reduced to its runs on its own.
 
     Args:
-        parts: Sorted distinct keys of each partition (local document ids),
-            or callables returning them (e.g. loading from disk), in order.
+        parts: Sorted distinct keys of each partition (local document ids):
+            arrays, :class:`SpilledKeys` (files, read slice by slice) or
+            callables returning arrays; in order.
         offsets: First document of each partition.
         n: Documents in all partitions.
         max_df: Largest document frequency kept.
@@ -1088,22 +1148,26 @@ def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_
     if n > _DOC_MASK + 1:
         raise ValueError(f"the passage view handles at most {_DOC_MASK + 1} documents per scan, "
                          f"got {n}; scan the corpus in parts")
-    # keys loaded from disk (memory maps: page cache, not process memory) stay
-    # open for the whole merge while the open-file limit allows it
-    keep_open = len(parts) <= _open_file_budget()
-    loaded = [k() if callable(k) and keep_open else k for k in parts]
-
+    # partitions on disk (SpilledKeys) are read slice by slice and keep their
+    # file open for the whole merge while the open-file limit allows it;
+    # callables are called when their keys are needed
     def part_keys(p: int) -> np.ndarray:
-        k = loaded[p]
+        k = parts[p]
         return k() if callable(k) else k
 
+    def length(p: int) -> int:
+        return len(parts[p]) if isinstance(parts[p], SpilledKeys) else len(part_keys(p))
+
+    keep_open = sum(isinstance(k, SpilledKeys) for k in parts) <= _open_file_budget()
     # about _BUCKET_KEYS keys per range at most: the merge's work arrays stay
     # a few hundred MB whatever the corpus size
-    total = sum(len(part_keys(p)) for p in range(len(parts)))
+    total = sum(length(p) for p in range(len(parts)))
     buckets = max(int(buckets), -(-total // _BUCKET_KEYS))
     bounds = np.array([((b << _FEAT_BITS) // buckets) << _DOC_BITS for b in range(buckets)], dtype=np.uint64)
     # each part's slice of every range, found once
-    cuts = [np.append(np.searchsorted(k, bounds), len(k)) for k in map(part_keys, range(len(parts)))]
+    cuts = [k.cuts(bounds) if isinstance(k, SpilledKeys) else np.append(np.searchsorted(part_keys(p), bounds),
+                                                                        length(p))
+            for p, k in enumerate(parts)]
     use_kernel = HAVE_NUMBA if fast is None else bool(fast)
     cap = min(max_df, 63)
 
@@ -1116,7 +1180,11 @@ def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_
         for p, o in enumerate(offsets):  # each part's piece, renumbered, in place
             lo, hi = int(cuts[p][b]), int(cuts[p][b + 1])
             if hi > lo:
-                np.add(part_keys(p)[lo:hi], _U64(o), out=joined[at:at + hi - lo])
+                k = parts[p]
+                if isinstance(k, SpilledKeys):
+                    k.read_into(lo, hi, joined[at:at + hi - lo], o, keep_open)
+                else:
+                    np.add(part_keys(p)[lo:hi], _U64(o), out=joined[at:at + hi - lo])
                 at += hi - lo
         if use_kernel:  # radix sort of the pieces (stable) and the runs in one pass
             return Runs(*runs_of_keys(joined, n, cap, _DOC_BITS))
@@ -1124,7 +1192,12 @@ def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_
             joined.sort(kind="stable")
         return _runs(joined, n, max_df, fast=False)
 
-    out = [r for r in (map_fn or map)(bucket, range(buckets)) if r is not None]
+    try:
+        out = [r for r in (map_fn or map)(bucket, range(buckets)) if r is not None]
+    finally:
+        for k in parts:
+            if isinstance(k, SpilledKeys):
+                k.close()
     return Runs.concat(out, n)
 
 

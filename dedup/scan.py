@@ -23,6 +23,7 @@ from dedup.candidates import (
     CandidateConfig,
     DocSketches,
     PassagePairStage,
+    SpilledKeys,
     anchor_signatures,
     candidates_from_sketches,
     concat_sketches,
@@ -353,7 +354,7 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
                 if spill_dir is None:
                     keys = ([p.pass_key for p in parts], [p.reg_key for p in parts])
                 else:
-                    keys = tuple([functools.partial(np.load, f"{t[3]}.{name}.npy", mmap_mode="r") for t in tasks]
+                    keys = tuple([SpilledKeys(f"{t[3]}.{name}.npy") for t in tasks]
                                  for name in ("pass_key", "reg_key"))
                 if HAVE_NUMBA:  # the merge kernel releases the GIL: fingerprint ranges in threads
                     with ThreadPoolExecutor(n_workers) as threads:
