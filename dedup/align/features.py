@@ -135,6 +135,27 @@ def _inside(pos: int, quotes: list[Quote]) -> bool:
     return False
 
 
+_OPEN_END = frozenset(".!?…:;\"'”’»)]")
+
+
+def _join_wrapped(text: str, sentences: list[Sentence]) -> list[Sentence]:
+    """Join a sentence to the next when a single line break separates them,
+    it ends without closing punctuation and the next starts with a
+    lower-case letter: a hard-wrapped line, however short (the splitter
+    ends short lines as headings)."""
+    out: list[Sentence] = []
+    for s in sentences:
+        if out:
+            prev = out[-1]
+            gap = text[prev.end:s.start]
+            if (prev.text and prev.text[-1] not in _OPEN_END and s.text[:1].islower()
+                    and gap.count("\n") == 1 and not gap.strip()):
+                out[-1] = Sentence(prev.start, s.end, text[prev.start:s.end])
+                continue
+        out.append(s)
+    return out
+
+
 @lru_cache(maxsize=8)
 def text_features(text: str) -> TextFeatures:
     """Split ``text`` into sentences and compute each one's content terms.
@@ -153,7 +174,7 @@ def text_features(text: str) -> TextFeatures:
     paragraph_of = []
     qi = 0
     paragraph, last_end = 0, 0
-    for s in split_sentences(text):
+    for s in _join_wrapped(text, split_sentences(text)):
         if paragraph_of and "\n" in text[last_end:s.start]:
             paragraph += 1
         last_end = s.end

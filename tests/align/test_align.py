@@ -326,3 +326,11 @@ def test_weak_restatement_of_a_source_sentence_already_used_does_not_extend_a_pa
     assert (p.suspect_start, p.suspect_end) == (start, start + len(reworded))
     assert (p.source_start, p.source_end) == (source.index(_TURBINE_SOURCE),
                                               source.index(_TURBINE_SOURCE) + len(_TURBINE_SOURCE))
+
+
+def test_short_hard_wrapped_lines_join_into_one_sentence():
+    text = ("The ensuing\ndiscussion is fuelled by\nnegotiating with the Taliban.\nMany are baffled.\n"
+            "Kabul Hotel\nFacilities for guests.\nA heading\n\nlower-case paragraph after a blank line.")
+    spans = [f.sentence.text for f in text_features(text).sentences]
+    assert spans == ["The ensuing\ndiscussion is fuelled by\nnegotiating with the Taliban.", "Many are baffled.",
+                     "Kabul Hotel", "Facilities for guests.", "A heading", "lower-case paragraph after a blank line."]
