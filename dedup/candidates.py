@@ -112,6 +112,7 @@ from dedup.kernels import (
     EVIDENCE_EPS,
     HAVE_NUMBA,
     block_offsets,
+    member_parts,
     passage_keys,
     passage_pair_part,
     runs_of_keys,
@@ -996,7 +997,8 @@ class Runs:
     Attributes:
         members: int32 document ids, grouped by fingerprint (ascending inside
             a group); only the kept groups, back to back.
-        sizes: int64 size of each kept group, in order.
+        sizes: Size of each kept group, in order (at most 63: uint8 from the
+            compiled merge, int64 from the numpy one).
         common: ``(n,)`` int64 per document: its fingerprints held by more
             than ``max_df`` documents (too common to count either way;
             containment is estimated among the others).
@@ -1213,6 +1215,15 @@ def _open_file_budget() -> int:
     return 1 << 20 if soft == resource.RLIM_INFINITY else max(soft // 4, 16)
 
 
+def _pair_occurrences(sizes: np.ndarray) -> int:
+    """Pairs inside runs of these sizes (sum of ``size * (size - 1) / 2``)."""
+    if not len(sizes):
+        return 0
+    c = np.bincount(sizes).astype(np.int64)
+    k = np.arange(len(c), dtype=np.int64)
+    return int((c * (k * (k - 1) // 2)).sum())
+
+
 class _RunPairs:
     """Pair occurrences of :class:`Runs`, generated part by part.
 
@@ -1225,7 +1236,11 @@ class _RunPairs:
 
     def __init__(self, runs: Runs, n: int, parts: int) -> None:
         self.members, self.sizes, self.n, self.parts = runs.members, runs.sizes, n, parts
-        self.starts = np.cumsum(runs.sizes) - runs.sizes
+
+    @cached_property
+    def starts(self) -> np.ndarray:
+        """int64 first member of each run (the numpy path only: 8 bytes per run)."""
+        return np.cumsum(self.sizes, dtype=np.int64) - self.sizes
 
     @cached_property
     def pid(self) -> np.ndarray:
@@ -1233,6 +1248,10 @@ class _RunPairs:
         pair: "none"), made on first use."""
         dt = np.uint8 if self.parts < 255 else np.uint16
         none = np.iinfo(dt).max
+        if HAVE_NUMBA:
+            pid = np.empty(len(self.members), dt)
+            member_parts(self.members, self.sizes, self.parts, none, pid)
+            return pid
         pid = (self.members % self.parts).astype(dt)
         if len(self.starts):
             pid[self.starts + self.sizes - 1] = none
@@ -1291,8 +1310,7 @@ class PassagePairStage:
         self.n, self.config, self.verify = n, config, verify
         #: fingerprints per document that could be shared (not too common)
         self.pass_count = np.maximum(pass_count - pass_runs.common, 0)
-        pz, cz = pass_runs.sizes, reg_runs.sizes
-        total = int((pz * (pz - 1) // 2).sum()) + int((cz * (cz - 1) // 2).sum())
+        total = _pair_occurrences(pass_runs.sizes) + _pair_occurrences(reg_runs.sizes)
         # the kernel keeps its part's occurrences as int32 records (dedup.kernels._part_streams)
         words = total + 2 * (len(pass_runs.members) + len(reg_runs.members))
         if HAVE_NUMBA:
@@ -1315,7 +1333,7 @@ class PassagePairStage:
         (:func:`dedup.kernels.block_offsets`), made once."""
         with self._boff_lock:
             if self._boff is None:
-                self._boff = tuple(block_offsets(r.members, r.pid, r.starts, r.sizes, self.n, self.parts,
+                self._boff = tuple(block_offsets(r.members, r.pid, r.sizes, self.n, self.parts,
                                                  self.block_bits) for r in (self.pruns, self.cruns))
             return self._boff
 
@@ -1346,7 +1364,7 @@ class PassagePairStage:
         p, r = self.pruns, self.cruns
         pb, rb = self._block_offsets()
         return passage_pair_part(
-            p.members, p.pid, p.starts, p.sizes, pb, r.members, r.pid, r.starts, r.sizes, rb, self.pass_count,
+            p.members, p.pid, p.sizes, pb, r.members, r.pid, r.sizes, rb, self.pass_count,
             self.n, self.parts, part, self.verify, c.passage_min_hits, float(c.passage_min_score),
             c.passage_chain_alone, float(c.passage_min_exclusive), c.passage_min_chains,
             float(c.passage_strong_evidence), float(c.passage_gate_containment), self.block_bits)

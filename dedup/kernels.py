@@ -47,7 +47,7 @@ try:  # optional dependency: the ``fast`` extra
 except ImportError:  # pragma: no cover - depends on the environment
     _numba = None
 
-__all__ = ["HAVE_NUMBA", "passage_pair_part", "block_offsets", "passage_keys", "sort_distinct_by_high_bits", "tokenise_bytes",
+__all__ = ["HAVE_NUMBA", "passage_pair_part", "block_offsets", "member_parts", "passage_keys", "sort_distinct_by_high_bits", "tokenise_bytes",
            "shingle_minhash", "runs_of_keys", "runs_of_sorted", "EVIDENCE_EPS", "warm_up"]
 
 #: True when numba is importable: the compiled kernels are used.
@@ -65,7 +65,22 @@ def _jit(fn):
 
 
 @_jit
-def block_offsets(members, pid, starts, sizes, n, parts, block_bits):
+def member_parts(members, sizes, parts, none, pid):
+    """Fill ``pid`` with the part (``document % parts``) of each run member,
+    ``none`` for the last member of a run (it starts no pair); runs back to
+    back."""
+    e = 0
+    for r in range(len(sizes)):
+        s = e
+        e = s + np.int64(sizes[r])
+        for m in range(s, e - 1):
+            pid[m] = members[m] % parts
+        if e > s:
+            pid[e - 1] = none
+
+
+@_jit
+def block_offsets(members, pid, sizes, n, parts, block_bits):
     """Where each block's records start in each part's stream (see
     :func:`_part_streams`), for all parts from one read of the runs.
 
@@ -77,9 +92,10 @@ def block_offsets(members, pid, starts, sizes, n, parts, block_bits):
     nloc = (n + parts - 1) // parts
     nb = (max(nloc, 1) - 1 >> block_bits) + 1
     boff = np.zeros((parts, nb + 1), np.int64)
-    for r in range(len(starts)):
-        s = starts[r]
-        e = s + sizes[r]
+    e = 0
+    for r in range(len(sizes)):
+        s = e
+        e = s + np.int64(sizes[r])
         for m in range(s, e - 1):
             boff[pid[m], ((members[m] // parts) >> block_bits) + 1] += 2 + (e - m - 1)
     for p in range(parts):
@@ -89,7 +105,7 @@ def block_offsets(members, pid, starts, sizes, n, parts, block_bits):
 
 
 @_jit
-def _part_streams(members, pid, starts, sizes, parts, part, block_bits, boff):
+def _part_streams(members, pid, sizes, parts, part, block_bits, boff):
     """The pair occurrences of one part, as records in per-block streams.
 
     For every run member ``i`` of the part that has later members, its
@@ -107,9 +123,10 @@ def _part_streams(members, pid, starts, sizes, parts, part, block_bits, boff):
     nb = len(boff) - 1
     stream = np.empty(boff[nb], np.int32)
     cur = boff[:nb].copy()
-    for r in range(len(starts)):
-        s = starts[r]
-        size = sizes[r]
+    e = 0
+    for r in range(len(sizes)):
+        s = e
+        size = np.int64(sizes[r])
         e = s + size
         for m in range(s, e - 1):
             if pid[m] == part:
@@ -160,18 +177,18 @@ def _grow(a, size):
 
 
 @_jit
-def passage_pair_part(p_members, p_pid, p_starts, p_sizes, p_boff, c_members, c_pid, c_starts, c_sizes, c_boff,
+def passage_pair_part(p_members, p_pid, p_sizes, p_boff, c_members, c_pid, c_sizes, c_boff,
                       pass_count, n, parts, part,
                       verify, min_hits, min_score, chain_alone, min_exclusive, min_chains, strong, gate,
                       block_bits):
     """Verified passage pairs of one part (see the module docs).
 
     Args:
-        p_members, p_pid, p_starts, p_sizes, p_boff: Passage-fingerprint
-            runs (documents ascending inside a run; sizes at most 63), the
-            part of each member (:attr:`dedup.candidates._RunPairs.pid`) and
+        p_members, p_pid, p_sizes, p_boff: Passage-fingerprint runs
+            (documents ascending inside a run, runs back to back; sizes at
+            most 63), the part of each member (:func:`member_parts`) and
             their :func:`block_offsets`.
-        c_members, c_pid, c_starts, c_sizes, c_boff: Chain-fingerprint runs.
+        c_members, c_pid, c_sizes, c_boff: Chain-fingerprint runs.
         pass_count: Shareable fingerprints per document (containment).
         n: Documents.
         parts, part: This part: first documents ``i % parts == part``.
@@ -186,8 +203,8 @@ def passage_pair_part(p_members, p_pid, p_starts, p_sizes, p_boff, c_members, c_
         (``i < j``) in ascending order.
     """
     boff, cboff = p_boff[part], c_boff[part]
-    stream = _part_streams(p_members, p_pid, p_starts, p_sizes, parts, part, block_bits, boff)
-    cstream = _part_streams(c_members, c_pid, c_starts, c_sizes, parts, part, block_bits, cboff)
+    stream = _part_streams(p_members, p_pid, p_sizes, parts, part, block_bits, boff)
+    cstream = _part_streams(c_members, c_pid, c_sizes, parts, part, block_bits, cboff)
     weight = np.empty(64, np.float64)
     for k in range(64):
         weight[k] = 1.0 / max(k - 1, 1)
@@ -525,7 +542,7 @@ def runs_of_sorted(srt, n, cap, low_bits):
     mask = (np.uint64(1) << lb) - np.uint64(1)
     common = np.zeros(n, np.int64)
     members = np.empty(m, np.int32)
-    sizes = np.empty(m // 2 + 1, np.int64)
+    sizes = np.empty(m // 2 + 1, np.uint8)  # at most cap <= 63
     nm = 0
     ns = 0
     t = 0
