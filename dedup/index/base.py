@@ -325,9 +325,11 @@ class Index:
     each in sorted segments (:mod:`dedup.index.segments`). About 14 KB per
     article with SQLite, text included (10K PAN13 chunks: 145 MB).
 
-    Memory: each process keeps the posting segments it reads in memory (13
-    bytes per posting with the look-up bitmap: ~6 KB per article, 6 GB for
-    1M articles); the first operation on a large index reads them all.
+    Memory: each process keeps the posting segments it reads in memory,
+    merged there (13 bytes per posting kept with the look-up bitmap and
+    fences: ~4 KB per article at 100K articles, ~2 KB at 1M once frequent
+    keys stopped); the first operation on a large index reads and merges
+    them all.
 
     Frequent keys cost nothing after a while: each key holds at most its
     cap of documents (:func:`dedup.index.layout.key_cap`; 50, passage
