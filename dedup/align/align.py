@@ -170,7 +170,7 @@ class AlignConfig:
     extend_similarity: float = 0.2
     extend_weight: float = 1.0
     extend_window: int = 3
-    extend_relative: float = 0.5
+    extend_relative: float = 0.4
     verbatim_ngrams: float = 0.5
     merge_chars: int = 300
     min_passage_chars: int = 150

@@ -183,12 +183,17 @@ def test_sentence_at_the_source_edge_of_a_reworded_passage_extends_it():
                "Bakers in the old quarter sell bread before sunrise.")
     src, sus = text_features(source), text_features(suspect)
     end = (suspect.index(" Bakers"), len(source))
-    # the first sentence shares only "museum" and "history" with its source sentence
-    without = align_texts(src, sus, AlignConfig(edge_similarity=0))[1]
+    # the first sentence shares only "museum" and "history" with its source sentence:
+    # below half the seeds' similarity
+    without = align_texts(src, sus, AlignConfig(edge_similarity=0, extend_relative=0.5))[1]
     assert [(p.suspect_start, p.source_start, p.suspect_end, p.source_end) for p in without] == [
         (suspect.index("Guests"), source.index("Visitors"), *end)]
-    with_edge = align_texts(src, sus)[1]
+    with_edge = align_texts(src, sus, AlignConfig(extend_relative=0.5))[1]
     assert [(p.suspect_start, p.source_start, p.suspect_end, p.source_end) for p in with_edge] == [
+        (suspect.index("A section"), source.index("The museum"), *end)]
+    # ... but above 40% of it (the default extend_relative): it extends the passage anyway
+    default = align_texts(src, sus, AlignConfig(edge_similarity=0))[1]
+    assert [(p.suspect_start, p.source_start, p.suspect_end, p.source_end) for p in default] == [
         (suspect.index("A section"), source.index("The museum"), *end)]
 
 
