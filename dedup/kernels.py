@@ -577,6 +577,17 @@ def _lower(c):
 
 
 @_jit
+def _map_starts(dstart, ds, nd, i, o):
+    """Document starts ``dstart[nd:]`` at or before input position ``i`` (the
+    output has ``o`` bytes so far) mapped to output positions in ``ds``;
+    returns the next unmapped start."""
+    while nd < len(dstart) and dstart[nd] <= i:
+        ds[nd] = o - (i - dstart[nd])
+        nd += 1
+    return nd
+
+
+@_jit
 def _rule1(raw, dstart, fold):
     """Byte rule 1 of :mod:`dedup.featurise` (multi-byte normalisation) in
     one pass; returns the new bytes and document starts."""
@@ -587,9 +598,7 @@ def _rule1(raw, dstart, fold):
     o = 0
     i = 0
     while i < n:
-        while nd < len(dstart) and dstart[nd] <= i:
-            ds[nd] = o - (i - dstart[nd])
-            nd += 1
+        nd = _map_starts(dstart, ds, nd, i, o)
         c = raw[i]
         if c == 0xE2 and i + 2 < n and (raw[i + 1] == 0x80 or raw[i + 1] == 0x81):
             if raw[i + 1] == 0x80 and raw[i + 2] == 0x99:
@@ -614,9 +623,7 @@ def _rule1(raw, dstart, fold):
             out[o] = c
             o += 1
             i += 1
-    while nd < len(dstart):
-        ds[nd] = o
-        nd += 1
+    ds[nd:] = o  # starts past the end of the input
     return out[:o], ds
 
 
@@ -631,9 +638,7 @@ def _rule2(b, dstart):
     o = 0
     i = 0
     while i < n:
-        while nd < len(dstart) and dstart[nd] <= i:
-            ds[nd] = o - (i - dstart[nd])
-            nd += 1
+        nd = _map_starts(dstart, ds, nd, i, o)
         c = b[i]
         if 0 < i < n - 1:
             if c == 0x27 or c == 0x2E:
@@ -650,9 +655,7 @@ def _rule2(b, dstart):
         out[o] = c
         o += 1
         i += 1
-    while nd < len(dstart):
-        ds[nd] = o
-        nd += 1
+    ds[nd:] = o  # starts past the end of the input
     return out[:o], ds
 
 
