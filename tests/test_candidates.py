@@ -85,8 +85,16 @@ def test_merge_runs_equals_runs_of_merged_keys(doc_feats, n_parts, max_df):
         k = np.concatenate([keys[d] for d in range(lo, hi)] + [np.empty(0, np.uint64)]) - np.uint64(lo)
         parts.append(np.sort(k))
         offsets.append(int(lo))
-    whole = _runs(np.sort(np.concatenate(keys)), n, max_df)
-    merged = merge_runs(parts, offsets, n, max_df, buckets=3)
+    whole = _runs(np.sort(np.concatenate(keys)), n, max_df, fast=False)
+    merged = merge_runs(parts, offsets, n, max_df, buckets=3, fast=False)
+    # the compiled merge (ranges in threads) and compiled runs give the same groups
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(2) as pool:
+        fast = merge_runs(parts, offsets, n, max_df, buckets=3, fast=True, map_fn=pool.map)
+    for r in (fast, _runs(np.sort(np.concatenate(keys)), n, max_df, fast=True)):
+        assert np.array_equal(merged.members, r.members) and np.array_equal(merged.sizes, r.sizes)
+        assert np.array_equal(merged.common, r.common)
+    assert all(np.array_equal(p, np.sort(p)) for p in parts)  # the partitions' keys are left as they were
     # the same groups (as sets of members per fingerprint), in the same order
     assert np.array_equal(whole.sizes, merged.sizes) and np.array_equal(whole.members, merged.members)
     assert all(2 <= z <= max_df for z in merged.sizes.tolist())
