@@ -127,6 +127,23 @@ def test_sketches_equal_with_and_without_kernels(seed):
         assert np.array_equal(getattr(ref, f), getattr(fast, f)), f
 
 
+@pytest.mark.parametrize("verify", [True, False])
+def test_pair_kernel_counts_past_one_byte(verify):
+    # documents 0 and 1 share 300 fingerprints, 0 and 2 share 2, 1 and 2 share 260
+    n = 3
+    groups = [[0, 1]] * 40 + [[0, 1, 2]] * 2 + [[0, 1]] * 258 + [[1, 2]] * 258
+    members = np.array([d for g in groups for d in g], dtype=np.int32)
+    runs = Runs(members, np.array([len(g) for g in groups], dtype=np.int64), np.zeros(n, np.int64))
+    chains = Runs(np.array([0, 1], np.int32), np.array([2], np.int64), np.zeros(n, np.int64))
+    cfg = CandidateConfig(passage_min_hits=3)
+    stage = PassagePairStage(runs, chains, np.array([302, 560, 262], np.int64), cfg, verify)
+    ref, fast = stage.run(0, fast=False), stage.run(0, fast=True)
+    _assert_same(ref, fast)
+    got = dict(zip((fast[0] // n * 10 + fast[0] % n).tolist(), fast[1].tolist()))
+    assert got[1] == 300 and got[12] == 260
+    assert (2 in got) == (not verify)  # 0-2 share 2 < passage_min_hits
+
+
 @pytest.mark.parametrize("budget", [0, 1000])
 def test_merge_runs_from_spilled_files(monkeypatch, budget, tmp_path):
     # keys spilled to .npy files, read slice by slice (file kept open or not), ranges in threads
