@@ -241,6 +241,16 @@ class CandidateConfig:
         passage_strong_evidence, passage_gate_containment, passage_chain_alone, passage_top_k,
         passage_min_containment, passage_chain_gap, passage_chain_sample:
             The passage view (see :func:`_passage_view` and the module docs).
+        passage_unit: Containment is measured against at most this many
+            fingerprints of the smaller document -- a passage-sized unit (500
+            sampled fingerprints are about 600-700 words of running text).
+            Reuse of one passage inside two long documents is otherwise
+            diluted by everything else they hold: on PAN13 train this cap
+            raised candidate recall of random obfuscation 0.925 -> 0.952,
+            translation 0.960 -> 0.972 and summary 0.954 -> 0.983, while
+            news-length documents (about 500 fingerprints) are barely
+            affected (planted 10K corpus: 1.88 -> 1.97 candidates per
+            document). A huge value gives plain containment.
     """
 
     views: tuple[str, ...] = ("shingle", "passage")
@@ -262,9 +272,9 @@ class CandidateConfig:
     passage_sample: int = 3
     passage_max_df: int = 20
     passage_min_hits: int = 3
-    passage_min_score: float = 2.0
+    passage_min_score: float = 1.5
     passage_min_containment: float = 0.02
-    passage_top_k: int = 8
+    passage_top_k: int = 10
     passage_min_exclusive: float = 0.0
     passage_chain_gap: int = 12
     passage_min_chains: int = 3
@@ -272,6 +282,7 @@ class CandidateConfig:
     passage_gate_containment: float = 0.04
     passage_chain_alone: int = 5
     passage_chain_sample: int = 4
+    passage_unit: int = 500
     stem_prefix: int = 6
     max_bucket: int = 1000
     hash_seed: int = 0
@@ -285,7 +296,8 @@ class CandidateConfig:
             raise ValueError(f"CandidateConfig.views must be a non-empty subset of {VIEWS}, got {self.views!r}")
         for name in ("shingle_k", "anchor_min_len", "anchor_max_df", "sentence_min_terms", "min_sentence_hits",
                      "passage_window", "passage_sample", "passage_max_df", "passage_min_hits", "passage_top_k", "max_bucket",
-                     "stem_prefix", "passage_chain_gap", "passage_chain_sample", "passage_chain_alone"):
+                     "stem_prefix", "passage_chain_gap", "passage_chain_sample", "passage_chain_alone",
+                     "passage_unit"):
             v = getattr(self, name)
             if not isinstance(v, int) or v < 1:
                 raise ValueError(f"CandidateConfig.{name} must be a positive int, got {v!r}")
@@ -1310,6 +1322,9 @@ class PassagePairStage:
         self.n, self.config, self.verify = n, config, verify
         #: fingerprints per document that could be shared (not too common)
         self.pass_count = np.maximum(pass_count - pass_runs.common, 0)
+        #: the same, at most ``passage_unit``: the denominator of the
+        #: containment the gates and the partner rank use
+        self.unit_count = np.minimum(self.pass_count, config.passage_unit)
         total = _pair_occurrences(pass_runs.sizes) + _pair_occurrences(reg_runs.sizes)
         # the kernel keeps its part's occurrences as int32 records (dedup.kernels._part_streams)
         words = total + 2 * (len(pass_runs.members) + len(reg_runs.members))
@@ -1364,7 +1379,7 @@ class PassagePairStage:
         p, r = self.pruns, self.cruns
         pb, rb = self._block_offsets()
         return passage_pair_part(
-            p.members, p.pid, p.sizes, pb, r.members, r.pid, r.sizes, rb, self.pass_count,
+            p.members, p.pid, p.sizes, pb, r.members, r.pid, r.sizes, rb, self.unit_count,
             self.n, self.parts, part, self.verify, c.passage_min_hits, float(c.passage_min_score),
             c.passage_chain_alone, float(c.passage_min_exclusive), c.passage_min_chains,
             float(c.passage_strong_evidence), float(c.passage_gate_containment), self.block_bits)
@@ -1407,7 +1422,7 @@ class PassagePairStage:
             weak = keep & (chains < config.passage_min_chains) & (evidence < config.passage_strong_evidence - eps)
             if weak.any():  # no coherent chain, little evidence: enough of the smaller document reused?
                 w = np.flatnonzero(weak)
-                keep[w] = _containment(code[w], hits[w], self.pass_count, self.n) >= config.passage_gate_containment
+                keep[w] = _containment(code[w], hits[w], self.unit_count, self.n) >= config.passage_gate_containment
             code, hits, evidence, chains = code[keep], hits[keep], evidence[keep], chains[keep]
         return code, hits, evidence, chains
 
@@ -1486,23 +1501,26 @@ def _passage_view(sk: DocSketches, config: CandidateConfig, runner: PartRunner |
     documents. Rank: containment times the mean rarity of the shared
     fingerprints (evidence / hits), doubled for chained (coherent) pairs --
     a document's best partners are those reusing much of it with rare
-    fingerprints, not long documents sharing many topical ones. The
-    reported score is the containment, which must reach
-    ``passage_min_containment``.
+    fingerprints, not long documents sharing many topical ones. The unit
+    containment must reach ``passage_min_containment``; the reported score
+    is the plain containment.
 
     Containment: shared fingerprints over the smaller document's
     fingerprints, counting in both only fingerprints held by at most
     ``passage_max_df`` documents (the others can never be shared evidence,
     so they would only dilute the estimate of a document made of common
-    material).
+    material). The gate, the rank and the ``passage_min_containment`` test
+    use the *unit* containment: the smaller document's count is capped at
+    ``passage_unit``, so one reused passage inside two long documents is
+    measured against a passage-sized unit, not diluted by the rest of them.
     """
     n = sk.n_docs
     stage = _make_stage(sk, config, True, min_parts, runs)
     pc, hits, evidence, chains = _stage_pairs(stage, runner)
-    cont = _containment(pc, hits, stage.pass_count, n)
-    rank = cont * (evidence / np.maximum(hits, 1)) * np.where(chains > 0, 2.0, 1.0)
-    keep = _top_k_either(pc, rank, n, config.passage_top_k) & (cont >= config.passage_min_containment)
-    return pc[keep], cont[keep]
+    unit = _containment(pc, hits, stage.unit_count, n)
+    rank = unit * (evidence / np.maximum(hits, 1)) * np.where(chains > 0, 2.0, 1.0)
+    keep = _top_k_either(pc, rank, n, config.passage_top_k) & (unit >= config.passage_min_containment)
+    return pc[keep], _containment(pc[keep], hits[keep], stage.pass_count, n)
 
 
 def candidates_from_sketches(sk: DocSketches, config: CandidateConfig | None = None,

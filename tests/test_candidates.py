@@ -277,3 +277,38 @@ def test_passage_chains_mark_coherent_reuse():
     assert chains[reuse][0] >= 4 * chains[~reuse].max()
     cands = {(c.i, c.j): c for c in find_candidates(texts, cfg)}
     assert (0, n - 1) in cands and "passage" in cands[0, n - 1].views
+
+
+def _random_words(rng, k):
+    return [''.join(rng.choice("bcdfghjklmnpqrstvwz") + rng.choice("aeiou") for _ in range(4)) for _ in range(k)]
+
+
+def _sentences(words):
+    return " ".join(" ".join(words[s:s + 12]).capitalize() + "." for s in range(0, len(words), 12))
+
+
+def test_passage_unit_finds_one_passage_inside_two_long_documents():
+    import dataclasses
+    import random
+    rng = random.Random(7)
+    passage = _random_words(rng, 120)
+    a = _sentences(_random_words(rng, 6000) + passage + _random_words(rng, 6000))
+    b = _sentences(_random_words(rng, 3000) + passage + _random_words(rng, 9000))
+    texts = [a, b, _sentences(_random_words(rng, 800))]
+    cfg = CandidateConfig()
+    sk = sketch_documents(texts, cfg)
+    shareable = int(sk.pass_count[:2].min())
+    assert shareable > 20 * cfg.passage_unit  # the passage is a tiny share of both
+    cands = {(c.i, c.j): c for c in find_candidates(texts, cfg)}
+    # the unit containment (shared over passage_unit fingerprints) passes
+    # passage_min_containment; the reported score is the plain containment
+    assert list(cands) == [(0, 1)] and cands[0, 1].views == ("passage",)
+    assert cands[0, 1].score < cfg.passage_min_containment
+    # measured against the whole documents, the passage is diluted away
+    plain = dataclasses.replace(cfg, passage_unit=10 ** 9)
+    assert find_candidates(texts, plain) == []
+
+
+def test_passage_unit_must_be_positive():
+    with pytest.raises(ValueError, match="passage_unit"):
+        CandidateConfig(passage_unit=0)
