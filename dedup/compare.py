@@ -126,29 +126,100 @@ def compare(source: str, suspect: str, *, config: Config | None = None) -> Compa
 
 def compare_features(src: TextFeatures, sus: TextFeatures, cfg: Config) -> Comparison:
     """:func:`compare` on precomputed :func:`~dedup.align.text_features`."""
+    return finish_comparison(align_features(src, sus, cfg), cfg)
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    """The flag-free part of a comparison: alignment, passages, coverage.
+
+    Made by :func:`align_features`; :func:`finish_comparison` adds the
+    sentence flags, drift and verdict. ``base_verdict`` is the verdict
+    without flags: flags only turn a near-duplicate or derivative into
+    ``spun``, so when it is ``unrelated`` or ``shared-quotes`` the final
+    verdict is the same, whatever the flags.
+
+    Attributes:
+        src, sus: Features of the source and the suspect.
+        alignments: Sentence alignments of the suspect.
+        passages: Reused passages.
+        shared: Quotations found in both texts.
+        coverage: Share of the suspect's unquoted text inside passages.
+        source_coverage: The same for the source.
+        mean_similarity: Length-weighted mean similarity of the reused sentences.
+        single: Similarity of a lone suspect sentence aligned to the whole
+            source, else None (see :func:`~dedup.verdict.decide`).
+        base_verdict: The verdict with no flags.
+    """
+
+    src: TextFeatures
+    sus: TextFeatures
+    alignments: tuple[SentenceAlignment, ...]
+    passages: tuple[Passage, ...]
+    shared: tuple[SharedQuote, ...]
+    coverage: float
+    source_coverage: float
+    mean_similarity: float
+    single: float | None
+    base_verdict: str
+
+
+def align_features(src: TextFeatures, sus: TextFeatures, cfg: Config) -> AlignedPair:
+    """The flag-free part of :func:`compare_features` (see :class:`AlignedPair`).
+
+    Args:
+        src: Features of the source.
+        sus: Features of the suspect.
+        cfg: Settings.
+
+    Returns:
+        An :class:`AlignedPair`; ``finish_comparison(align_features(...))``
+        equals ``compare_features(...)``.
+    """
     acfg: AlignConfig = cfg.align
     alignments, passages = align_texts(src, sus, acfg, LexicalScorer())
-    sentences = _sentence_results(src, sus, alignments, cfg)
     shared = _shared_quotes(src, sus)
     coverage = _covered_share(sus, [(p.suspect_start, p.suspect_end) for p in passages], acfg)
     source_coverage = _covered_share(src, [(p.source_start, p.source_end) for p in passages], acfg)
-    containment, resemblance = _term_scores(src, sus, alignments, acfg)
     reused = [a for a in alignments if a.reused]
     lengths = [sus.sentences[a.suspect_index].length for a in reused]
     mean_sim = float(np.average([a.similarity for a in reused], weights=lengths)) if reused else 0.0
+    # a lone suspect sentence aligned to the whole source (one sentence, or two it merges)
+    single = None
+    if len(sus.sentences) == 1 and src.sentences:
+        spans = [(min(src.sentences[i].sentence.start for i in a.source_indices),
+                  max(src.sentences[i].sentence.end for i in a.source_indices), a.similarity)
+                 for a in alignments if a.source_indices]
+        if (spans and spans[0][0] == src.sentences[0].sentence.start
+                and spans[0][1] == src.sentences[-1].sentence.end):
+            single = float(round(float(spans[0][2]), 4))
+    base = decide(coverage, source_coverage, mean_sim, 0, len(shared), cfg.verdict,
+                  single_sentence_similarity=single)
+    return AlignedPair(src, sus, tuple(alignments), tuple(passages), tuple(shared), coverage,
+                       source_coverage, mean_sim, single, base)
+
+
+def finish_comparison(pair: AlignedPair, cfg: Config) -> Comparison:
+    """Add sentence flags, drift and the final verdict to an :class:`AlignedPair`.
+
+    Args:
+        pair: From :func:`align_features`.
+        cfg: The same settings.
+
+    Returns:
+        The :class:`Comparison`.
+    """
+    src, sus, alignments = pair.src, pair.sus, list(pair.alignments)
+    sentences = _sentence_results(src, sus, alignments, cfg)
+    containment, resemblance = _term_scores(src, sus, alignments, cfg.align)
     aligned = [s for s in sentences if s.source_start is not None]
     drift = (float(np.average([s.drift for s in aligned], weights=[s.suspect_end - s.suspect_start for s in aligned]))
              if aligned else 1.0)
     n_flags = sum(len(s.flags) for s in sentences)
-    # a lone suspect sentence aligned to the whole source (one sentence, or two it merges)
-    single = (float(aligned[0].similarity)
-              if len(sus.sentences) == 1 and aligned and src.sentences
-              and aligned[0].source_start == src.sentences[0].sentence.start
-              and aligned[0].source_end == src.sentences[-1].sentence.end else None)
-    verdict = decide(coverage, source_coverage, mean_sim, n_flags, len(shared), cfg.verdict,
-                     single_sentence_similarity=single)
-    scores = Scores(round(resemblance, 4), round(containment, 4), round(coverage, 4), round(drift, 4))
-    return Comparison(verdict, scores, tuple(passages), tuple(sentences), tuple(shared))
+    verdict = decide(pair.coverage, pair.source_coverage, pair.mean_similarity, n_flags, len(pair.shared),
+                     cfg.verdict, single_sentence_similarity=pair.single)
+    scores = Scores(round(resemblance, 4), round(containment, 4), round(pair.coverage, 4), round(drift, 4))
+    return Comparison(verdict, scores, pair.passages, tuple(sentences), pair.shared)
 
 
 def _sentence_results(src: TextFeatures, sus: TextFeatures, alignments: list[SentenceAlignment],

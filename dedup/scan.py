@@ -31,7 +31,7 @@ from dedup.candidates import (
     sketch_documents,
 )
 from dedup.cluster import Cluster, cluster
-from dedup.compare import Comparison, compare_features
+from dedup.compare import Comparison, align_features, finish_comparison
 from dedup.config import Config
 from dedup.document import Document, ReadError
 from dedup.io import iter_inputs
@@ -148,10 +148,20 @@ def judge_pair(a: Document, b: Document, config: Config) -> PairResult:
     return _judge(a, b, text_features(a.text), text_features(b.text), config)
 
 
-def _judge(a: Document, b: Document, fa: TextFeatures, fb: TextFeatures, config: Config) -> PairResult:
-    """:func:`judge_pair` with both texts' features already made."""
-    ab = compare_features(fa, fb, config)   # b judged against a
-    ba = compare_features(fb, fa, config)   # a judged against b
+def _judge(a: Document, b: Document, fa: TextFeatures, fb: TextFeatures, config: Config,
+           drop_unrelated: bool = False) -> PairResult | None:
+    """:func:`judge_pair` with both texts' features already made.
+
+    With ``drop_unrelated``, a pair whose verdict is ``unrelated`` in both
+    directions returns None before any sentence flags are made (flags never
+    change an ``unrelated`` verdict, see :class:`~dedup.compare.AlignedPair`);
+    a scan drops such pairs anyway, and they are most of its candidates.
+    """
+    xab = align_features(fa, fb, config)   # b judged against a
+    xba = align_features(fb, fa, config)   # a judged against b
+    if drop_unrelated and xab.base_verdict == "unrelated" and xba.base_verdict == "unrelated":
+        return None
+    ab, ba = finish_comparison(xab, config), finish_comparison(xba, config)
     da, db = a.meta.get("date"), b.meta.get("date")
     if da and db and da != db and _RANK[ab.verdict] > 1 and _RANK[ba.verdict] > 1:
         forward = str(da) < str(db)
@@ -478,7 +488,8 @@ _JUDGE_CHUNK = 32
 
 
 def _judge_chunk(docs: Sequence[Document], pairs: Sequence[tuple[int, int]], config: Config) -> list[PairResult]:
-    """:func:`judge_pair` of index pairs of ``docs``, each document featurised once."""
+    """:func:`judge_pair` of index pairs of ``docs``, each document featurised
+    once; pairs unrelated in both directions are left out."""
     feats: dict[int, TextFeatures] = {}
 
     def f(k: int) -> TextFeatures:
@@ -486,7 +497,12 @@ def _judge_chunk(docs: Sequence[Document], pairs: Sequence[tuple[int, int]], con
             feats[k] = text_features(docs[k].text)
         return feats[k]
 
-    return [_judge(docs[i], docs[j], f(i), f(j), config) for i, j in pairs]
+    out = []
+    for i, j in pairs:
+        r = _judge(docs[i], docs[j], f(i), f(j), config, drop_unrelated=True)
+        if r is not None:
+            out.append(r)
+    return out
 
 
 def _judge_chunk_task(pairs: list[tuple[int, int]]) -> list[PairResult]:
