@@ -2,10 +2,11 @@
 
 When numba is installed (``pip install dedup-spin[fast]``) these plain loops
 are compiled (``HAVE_NUMBA``) and :mod:`dedup.index.segments` uses them for
-the two costs that grow with the index: searching every segment for a
-batch's keys, and merging segments. Without numba the numpy implementations
-in :mod:`dedup.index.segments` are used; ``tests/index/test_kernels.py``
-checks that both give the same answers.
+the costs that grow with the index: searching every segment for a batch's
+keys, counting the postings of a bulk load's keys, and merging segments.
+Without numba the numpy implementations in :mod:`dedup.index.segments` are
+used (and bulk loads count by searching the segments);
+``tests/index/test_pipeline.py`` checks that both give the same answers.
 
 * :func:`find_runs` -- for sorted distinct query keys, the run ``[lo, hi)``
   of each key in one sorted segment: a merge-join that gallops forward from
@@ -16,8 +17,11 @@ checks that both give the same answers.
 * :func:`argsort_i64` -- stable argsort of posting keys (LSD radix sort).
 * :func:`fill_bitmap`, :func:`member_sorted` -- a segment's look-up bitmap;
   membership of sorted keys in a sorted set (stop keys) by galloping.
-* :func:`count_runs` -- the same search, adding up run lengths and keeping
-  the first id of each key (bulk loading needs no more than that).
+* :func:`counter_add`, :func:`counter_stop`, :func:`counter_get`,
+  :func:`counter_grow` -- the key counter of bulk loads
+  (:class:`dedup.index.segments.KeyCounter`): an open-addressing table of
+  key -> (postings, first id, stopped), one probe per key instead of a
+  search of every segment.
 * :func:`merge_runs` -- merge sorted segments (oldest first) into one, ties in
   segment order (so by ascending id), dropping postings of stop keys (a
   merge-join with the sorted stop keys) and of retired ids.
@@ -187,36 +191,6 @@ def member_sorted(a, q, out):  # pragma: no cover - compiled
 
 
 @_jit
-def count_runs(keys, ids, fence, present, bits, q, skip, count, first):  # pragma: no cover - compiled
-    """Add to ``count[i]`` the length of the run of ``q[i]`` in sorted
-    ``keys`` and lower ``first[i]`` to its first (smallest) id; keys where
-    ``skip`` is True are not searched. ``q`` sorted distinct."""
-    n = keys.shape[0]
-    j = 0
-    shift = np.uint64(64 - bits)
-    sign = np.uint64(1) << np.uint64(63)
-    for i in range(q.shape[0]):
-        if skip[i]:
-            continue
-        x = q[i]
-        h = (np.uint64(x) ^ sign) >> shift
-        if (present[h >> np.uint64(3)] >> (h & np.uint64(7))) & np.uint8(1) == 0:
-            continue
-        j = _first_ge(keys, fence, x, j)
-        if j >= n:
-            break
-        if keys[j] == x:
-            e = j + 1
-            while e < n and keys[e] == x:
-                e += 1
-            count[i] += e - j
-            f = np.int64(ids[j])
-            if f < first[i]:
-                first[i] = f
-            j = e
-
-
-@_jit
 def merge_runs(keys, ids, starts, stop, dead, out_keys, out_ids):  # pragma: no cover - compiled
     """Merge the sorted runs ``keys[starts[r]:starts[r + 1]]`` (oldest run
     first; ties keep run order) into ``out_keys``/``out_ids``, dropping keys
@@ -261,3 +235,90 @@ def merge_runs(keys, ids, starts, stop, dead, out_keys, out_ids):  # pragma: no 
         out_ids[o] = ids[p]
         o += 1
     return o
+
+
+#: Count of a stopped key in the counter table (live counts are below it).
+COUNTER_STOP = 0xFFFFFFFF
+#: Largest live count the counter table holds (caps above it: no counter).
+COUNTER_MAX = 0xFFFFFFFE
+
+
+@_jit
+def _counter_slot(table, bits, x):  # pragma: no cover - compiled
+    """Slot of key ``x`` in ``table`` (``(size, 2)`` uint64 records: the key,
+    then ``count << 32 | first id``; 0: empty), or the empty slot where it
+    goes. The home slot is the key's top ``bits`` bits (sign flipped), so
+    sorted keys sweep the table in order (linear probing; keys are uniform
+    hashes); one record is one cache access."""
+    mask = table.shape[0] - 1
+    ux = np.uint64(x)
+    h = np.int64((ux ^ (np.uint64(1) << np.uint64(63))) >> np.uint64(64 - bits))
+    while table[h, 1] != 0 and table[h, 0] != ux:
+        h = (h + 1) & mask
+    return h
+
+
+@_jit
+def counter_add(table, bits, x, ids):  # pragma: no cover - compiled
+    """Count postings ``(x[i], ids[i])`` (the record keeps the smallest id of
+    a live key); postings of stopped keys are ignored. Returns the number
+    of slots newly used."""
+    used = 0
+    for i in range(x.shape[0]):
+        h = _counter_slot(table, bits, x[i])
+        v = table[h, 1]
+        d = np.uint64(ids[i])
+        if v == 0:
+            table[h, 0] = np.uint64(x[i])
+            table[h, 1] = (np.uint64(1) << np.uint64(32)) | d
+            used += 1
+        else:
+            c = v >> np.uint64(32)
+            if c != np.uint64(COUNTER_STOP):
+                f = v & np.uint64(0xFFFFFFFF)
+                if d < f:
+                    f = d
+                if c < np.uint64(COUNTER_MAX):
+                    c += np.uint64(1)
+                table[h, 1] = (c << np.uint64(32)) | f
+    return used
+
+
+@_jit
+def counter_stop(table, bits, x, f):  # pragma: no cover - compiled
+    """Mark keys ``x`` stopped with first documents ``f`` (a key already
+    stopped keeps its first). Returns the number of slots newly used."""
+    used = 0
+    for i in range(x.shape[0]):
+        h = _counter_slot(table, bits, x[i])
+        v = table[h, 1]
+        if v == 0:
+            table[h, 0] = np.uint64(x[i])
+            used += 1
+        if (v >> np.uint64(32)) != np.uint64(COUNTER_STOP):
+            table[h, 1] = (np.uint64(COUNTER_STOP) << np.uint64(32)) | np.uint64(f[i])
+    return used
+
+
+@_jit
+def counter_get(table, bits, q, stopped, count, first):  # pragma: no cover - compiled
+    """For keys ``q``: stopped, live postings and first id (left as preset
+    -- False, 0, the caller's "none" value -- for keys not in the table)."""
+    for i in range(q.shape[0]):
+        v = table[_counter_slot(table, bits, q[i]), 1]
+        c = v >> np.uint64(32)
+        if c == np.uint64(COUNTER_STOP):
+            stopped[i] = True
+        elif v != 0:
+            count[i] = np.int64(c)
+            first[i] = np.int64(v & np.uint64(0xFFFFFFFF))
+
+
+@_jit
+def counter_grow(table, bits, new):  # pragma: no cover - compiled
+    """Move every used record of ``table`` into ``new`` (empty, ``bits`` bits)."""
+    for h in range(table.shape[0]):
+        if table[h, 1] != 0:
+            j = _counter_slot(new, bits, np.int64(table[h, 0]))
+            new[j, 0] = table[h, 0]
+            new[j, 1] = table[h, 1]

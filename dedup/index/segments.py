@@ -28,7 +28,11 @@ operation, reads only what other writers committed since (segment ids are
 never reused, so a listing tells what is new); opening an index reads and
 merges all its segments. A look-up of a whole batch is one merge-join of its
 sorted distinct keys with each segment (:mod:`dedup.index.kernels`; numpy
-searches without numba).
+searches without numba). A bulk load (``add_many(judge=False)``) needs only
+each key's count of postings, first document and stop state: with the
+compiled kernels a :class:`KeyCounter` (made at the first bulk batch, then
+kept up to date with every segment and stop record the cache takes) answers
+those in one probe per key, instead of a search of every segment.
 
 Part encoding (little-endian): ``n`` (uint32), ``crc32`` of the rest
 (uint32), ``n`` int64 keys, ``n`` uint32 ids. Stop records use the same
@@ -44,7 +48,19 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from dedup.index.base import _E, Postings, Prepared, expand_ranges, per_entry
-from dedup.index.kernels import FENCE, HAVE_NUMBA, count_runs, fill_bitmap, find_runs, member_sorted, merge_runs
+from dedup.index.kernels import (
+    COUNTER_MAX,
+    FENCE,
+    HAVE_NUMBA,
+    counter_add,
+    counter_get,
+    counter_grow,
+    counter_stop,
+    fill_bitmap,
+    find_runs,
+    member_sorted,
+    merge_runs,
+)
 from dedup.index.layout import CorruptIndexError
 
 #: Segments of one level merged into one of the next level.
@@ -195,6 +211,60 @@ class Segment:
         return lo, hi
 
 
+class KeyCounter:
+    """Live stored postings, first document and stop state of every key the
+    cache holds, in one open-addressing table (compiled kernels only): what
+    a bulk load (:meth:`PostingCache.counts`) asks of each of its keys, in
+    one probe instead of a search of every segment.
+
+    16 bytes per slot (the key; ``count << 32 | first id``, count
+    ``COUNTER_STOP`` for a stop key), at most :data:`LOAD` of the slots used
+    (21-43 bytes per distinct key). Counts include postings of retired
+    ids: :meth:`PostingCache.counts` does not use the counter while the
+    cache has any.
+    """
+
+    #: Largest share of used slots before the table doubles.
+    LOAD = 0.75
+
+    def __init__(self, expect: int = 0) -> None:
+        self.bits = max(10, int(np.ceil(np.log2(max(expect, 1) / self.LOAD + 1))))
+        self.table = np.zeros((1 << self.bits, 2), dtype=np.uint64)
+        self.used = 0
+
+    def _room(self, more: int) -> None:
+        while self.used + more > self.LOAD * len(self.table):
+            old = self.table
+            self.bits += 1
+            self.table = np.zeros((1 << self.bits, 2), dtype=np.uint64)
+            counter_grow(old, self.bits, self.table)
+            del old
+
+    def add(self, keys: np.ndarray, ids: np.ndarray) -> None:
+        """Count postings (``keys`` int64, ``ids`` uint32; postings of stop keys are ignored)."""
+        self._room(len(keys))
+        self.used += counter_add(self.table, self.bits, np.ascontiguousarray(keys, dtype=np.int64),
+                                 np.ascontiguousarray(ids, dtype=np.uint32))
+
+    def stop(self, keys: np.ndarray, first: np.ndarray) -> None:
+        """Mark ``keys`` stopped, with their first documents (a key stopped twice keeps its first)."""
+        self._room(len(keys))
+        self.used += counter_stop(self.table, self.bits, np.ascontiguousarray(keys, dtype=np.int64),
+                                  np.ascontiguousarray(first, dtype=np.uint32))
+
+    def get(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(stopped, live postings, first id or int64 max)`` of each key of ``q``."""
+        q = np.ascontiguousarray(q, dtype=np.int64)
+        stopped = np.zeros(len(q), dtype=bool)
+        count = np.zeros(len(q), dtype=np.int64)
+        first = np.full(len(q), np.iinfo(np.int64).max, dtype=np.int64)
+        counter_get(self.table, self.bits, q, stopped, count, first)
+        return stopped, count, first
+
+    def nbytes(self) -> int:
+        return int(self.table.nbytes)
+
+
 @dataclass
 class Plan:
     """What one batch writes (computed from the cache; applied after commit)."""
@@ -294,6 +364,7 @@ class PostingCache:
         self.dead = _E          # sorted
         self.dead_seen = 0      # dead records read
         self.version: object = None
+        self.counter: KeyCounter | None = None  # made by the first counts() (bulk loads)
 
     # ------------------------------------------------------------ sync ---
     def sync_segments(self, listing: dict[int, int], load: Callable[[int], tuple[np.ndarray, np.ndarray]]) -> None:
@@ -307,6 +378,8 @@ class PostingCache:
             if s not in self.loaded:
                 k, i = load(s)
                 self._install(listing[s], k, i, (s,))
+                if self.counter is not None:
+                    self.counter.add(k, i)
                 self.compact()
 
     def _install(self, level: int, keys: np.ndarray, ids: np.ndarray, members: tuple[int, ...]) -> None:
@@ -344,6 +417,8 @@ class PostingCache:
             if len(k):  # insert into the sorted arrays: linear, no re-sort of what is there
                 at = np.searchsorted(self.stop_keys, k)
                 self.stop_keys, self.stop_first = np.insert(self.stop_keys, at, k), np.insert(self.stop_first, at, f)
+                if self.counter is not None:
+                    self.counter.stop(k, f)
 
     def add_dead(self, records: Iterable[np.ndarray]) -> None:
         for d in records:
@@ -379,13 +454,22 @@ class PostingCache:
             k, i, st, a = k[live], i[live], st[live], a[live]
         return Postings(k, i, st, a)
 
-    def counts(self, ukeys: np.ndarray, extra_dead: np.ndarray = _E) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def counts(self, ukeys: np.ndarray, extra_dead: np.ndarray = _E,
+               counter: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For sorted distinct ``ukeys``: stopped (bool), live stored postings
         and the oldest live stored document (int64 max when none) of each key
-        (what :meth:`lookup` gives, without materialising the rows)."""
+        (what :meth:`lookup` gives, without materialising the rows).
+
+        With the compiled kernels, no retired ids and ``counter`` (caps the
+        counter can hold), the answers come from the :class:`KeyCounter`
+        (made at the first such call from the segments held, then kept up
+        to date); otherwise every segment is searched.
+        """
         ukeys = np.asarray(ukeys, dtype=np.int64)
         big = np.iinfo(np.int64).max
         dead = _sorted_union(self.dead, np.asarray(extra_dead, dtype=np.int64))
+        if counter and HAVE_NUMBA and not len(dead):
+            return self._counter().get(ukeys)
         stopped = _member(self.stop_keys, ukeys, x_sorted=True)
         count = np.zeros(len(ukeys), dtype=np.int64)
         first = np.full(len(ukeys), big, dtype=np.int64)
@@ -397,17 +481,21 @@ class PostingCache:
             np.minimum.at(first, at, post.iids[live])
             return stopped, count, first
         for s in self.segs.values():
-            if not len(s.keys):
-                continue
-            if HAVE_NUMBA:
-                count_runs(s.keys, s.ids, s.fences(), s.bitmap(), s.bits, ukeys, stopped, count, first)
-                continue
             lo, hi = s.find(ukeys, stopped)
             has = hi > lo
             count += hi - lo
             # ties in a segment are by ascending id: a run's first row is its oldest
             first[has] = np.minimum(first[has], s.ids[lo[has]].astype(np.int64))
         return stopped, count, first
+
+    def _counter(self) -> KeyCounter:
+        if self.counter is None:
+            c = KeyCounter(self.postings() + len(self.stop_keys))
+            for s in self.segs.values():
+                c.add(s.keys, s.ids)
+            c.stop(self.stop_keys, self.stop_first)  # after the postings: stopped wins
+            self.counter = c
+        return self.counter
 
     # ------------------------------------------------------------ plan ---
     def plan(self, prep: "Prepared", next_iid: int, old_iids: np.ndarray, want_postings: bool) -> Plan:
@@ -432,7 +520,8 @@ class PostingCache:
             smin = np.full(len(ukeys), np.iinfo(np.int64).max, dtype=np.int64)
             np.minimum.at(smin, at, stored.iids[live])
         else:
-            stopped, scount, smin = self.counts(ukeys, old_iids)
+            stopped, scount, smin = self.counts(ukeys, old_iids,
+                                                counter=not len(ucap) or int(ucap.max()) <= COUNTER_MAX)
             stop_keys = ukeys[stopped]
         iids = np.arange(next_iid, next_iid + n, dtype=np.int64)
         piid = spos + next_iid
@@ -450,6 +539,8 @@ class PostingCache:
         (after the commit: merging in memory holds no lock)."""
         for sid, (level, k, i) in zip(seg_ids, plan.new_segs):
             self._install(level, k, i, (sid,))
+            if self.counter is not None:
+                self.counter.add(k, i)
         if len(plan.stop_keys):
             self.add_stops([(plan.stop_keys, plan.stop_first)])
         if len(plan.dead):
