@@ -13,6 +13,7 @@ _OPENERS = frozenset("""though although after before since until unless whether 
 thus hence instead despite during today yesterday tonight now later earlier already currently
 last next overall indeed separately elsewhere first finally""".split())
 _SENTENCE_END = frozenset(".!?")
+_ABBREVIATIONS = frozenset(("mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov"))
 
 
 @dataclass(frozen=True)
@@ -118,21 +119,22 @@ def analyse(text: str) -> Side:
     """
     toks = tuple(tokenize(text))
     norms = tuple(t.norm for t in toks)
-    lemmas = tuple(lemma(n) for n in norms)
+    lemmas = tuple(map(lemma, norms))
     breaks: list[int] = []
     initial: list[bool] = []
     b = 0
     prev_end = 0
     for k, t in enumerate(toks):
-        gap = text[prev_end:t.start]
-        if k and (gap == " " or not gap):  # fast path: plain word boundary
-            breaks.append(b)
+        start = t.start
+        if k and (start == prev_end or start == prev_end + 1 and text[prev_end] == " "):
+            breaks.append(b)  # fast path: plain word boundary
             initial.append(False)
             prev_end = t.end
             continue
-        ends = any(c in _SENTENCE_END for c in gap) and k > 0 and not (
+        gap = text[prev_end:start]
+        ends = k > 0 and any(c in _SENTENCE_END for c in gap) and not (
             toks[k - 1].text.endswith(".") or len(toks[k - 1].text) == 1 and toks[k - 1].text.isupper()
-            or toks[k - 1].norm in ("mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov"))
+            or toks[k - 1].norm in _ABBREVIATIONS)
         if ends or any(c in _CLAUSE_BREAK for c in gap):
             b += 1
         breaks.append(b)

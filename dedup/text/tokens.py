@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # A word: letters/digits joined by inner apostrophes, dots in numbers (2.5,
 # 1,000) or dotted abbreviations (U.S.).
@@ -39,9 +39,9 @@ STOPWORDS = STOPWORDS - {"not", "no", "never", "without", "up", "down", "against
                          "more", "most", "few", "before", "after"}
 
 
-@dataclass(frozen=True)
-class Token:
-    """A token of a text.
+class Token(NamedTuple):
+    """A token of a text (an immutable named tuple: built for every word, so
+    it is kept cheap to create).
 
     Attributes:
         text: The token exactly as in the text.
@@ -90,9 +90,11 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         Tokens in order of appearance.
     """
     out: list[Token] = []
+    append = out.append
+    new = tuple.__new__
     for m in _TOKEN_RE.finditer(text, start, len(text) if end is None else end):
         t = m.group()
-        out.append(Token(t, m.start(), m.end(), normalize_word(t), t[0].isdigit(), t[0].isupper()))
+        append(new(Token, (t, m.start(), m.end(), normalize_word(t), t[0].isdigit(), t[0].isupper())))
     return out
 
 

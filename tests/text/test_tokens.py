@@ -27,6 +27,15 @@ def test_token_fields():
     assert c == Token("café", 12, 16, "cafe", False, False)
 
 
+def test_token_is_immutable_and_keeps_its_stem():
+    tok = tokenize("talking")[0]
+    with pytest.raises(AttributeError):
+        tok.norm = "other"
+    assert (tok.norm, tok.stem, tok._fields) == (
+        "talking", "talk", ("text", "start", "end", "norm", "is_number", "is_capitalized"))
+    assert len({tok, Token("talking", 0, 7, "talking", False, False)}) == 1
+
+
 def test_apostrophes_inside_words():
     assert spans("don't can’t rock 'n' roll") == [
         ("don't", 0, 5), ("can’t", 6, 11), ("rock", 12, 16), ("n", 18, 19), ("roll", 21, 25)]
