@@ -66,7 +66,7 @@ class Prepared:
     batch) pairs, sorted by key and then position, with each key's cap."""
 
     doc_ids: list[str]
-    rows: list[tuple[bytes, bytes, bytes, int, bytes, bytes]]  # sh, an, se, npf, cf, pf (stored bytes)
+    rows: list[tuple[bytes, bytes, bytes, int, bytes]]  # sh, an, se, npf, cf (stored bytes)
     keys: np.ndarray
     pos: np.ndarray
     caps: np.ndarray
@@ -90,9 +90,9 @@ def prepare(items: Sequence[tuple[str, str]], config: CandidateConfig, with_entr
     sketches = split_sketches(sk)
     k, d, caps, views = batch_key_arrays(sk, config, by_key=True)  # by key; ties by position
     rows = []
-    for s in sketches:
-        sh, an, se, pf, cf = s.to_bytes()
-        rows.append((sh, an, se, len(s.passages), cf, pf))
+    for s in sketches:  # passage fingerprints are stored as postings only
+        rows.append((s.shingle.astype("<u4").tobytes(), s.anchor.astype("<u4").tobytes(),
+                     s.sentences.astype("<u4").tobytes(), len(s.passages), s.chains.astype("<u8").tobytes()))
     entries = None
     if with_entries:
         o = np.argsort(d, kind="stable")  # by position, then key
@@ -316,20 +316,24 @@ class Index:
             at most 2). Started at the first :meth:`add_many` of more than
             one batch, stopped by :meth:`close`.
 
-    What is stored per document: its id, the text (unless ``store_text`` is
-    False), its MinHash signatures (shingle 128 ``uint32`` values; anchor 256
-    and 24 per sketched sentence when those views are on), its passage
-    fingerprints (8 bytes each, ~430 for a 3,000-character article) and chain
-    fingerprints (8 bytes each, ~250), and one posting per key: 32 shingle
-    bands + one per passage fingerprint (~460 for a news article), 12 bytes
-    each in sorted segments (:mod:`dedup.index.segments`). About 14 KB per
-    article with SQLite, text included (10K PAN13 chunks: 145 MB).
+    What is stored per document (format 5): its id, the text (unless
+    ``store_text`` is False), its MinHash signatures (shingle 128 ``uint32``
+    values; anchor 256 and 24 per sketched sentence when those views are
+    on), the number of its passage fingerprints and its chain fingerprints
+    (8 bytes each, ~350 for a 3,000-character article), and one posting per
+    key not yet stopped: 32 shingle bands + one per passage fingerprint
+    (~590 keys for a news article, ~370 postings once frequent keys are
+    stopped), 10 bytes each in sorted segments (:mod:`dedup.index.segments`).
+    About 10.6 KB per article with SQLite, text included (100K PAN13 chunks:
+    1.07 GB).
 
     Memory: each process keeps the posting segments it reads in memory,
     merged there (13 bytes per posting kept with the look-up bitmap and
     fences: ~4 KB per article at 100K articles, ~2 KB at 1M once frequent
     keys stopped); the first operation on a large index reads and merges
-    them all.
+    them all. A process that bulk loads (``add_many(judge=False)``) also
+    keeps a key counter (:class:`dedup.index.segments.KeyCounter`, 16 bytes
+    a slot, 21-43 bytes per distinct key: ~0.5 GB at 100K articles).
 
     Frequent keys cost nothing after a while: each key holds at most its
     cap of documents (:func:`dedup.index.layout.key_cap`; 50, passage
@@ -551,8 +555,11 @@ class Index:
         """Check the index; returns the problems found (``[]``: healthy).
 
         Args:
-            full: Also check that every document's posting keys are present
-                (reads every document; slow on big indexes).
+            full: Also check that every document's posting keys of the
+                signature views (shingle, anchor, sentence: recomputed from
+                its stored signatures) are present (reads every document;
+                slow on big indexes). Passage fingerprints are stored as
+                postings only, so their keys cannot be recomputed.
         """
         return self._backend.integrity_check(full)
 

@@ -45,8 +45,10 @@ _LITTLE = sys.byteorder == "little"
 
 #: Version of the stored layout; bump on any incompatible change
 #: (2: posting lists capped per key, stop keys; 3: postings in sorted segments;
-#: 4: Redis document records packed in one string each, texts apart).
-FORMAT_VERSION = 4
+#: 4: Redis document records packed in one string each, texts apart;
+#: 5: passage fingerprints stored as postings only, not in document records;
+#: segment parts with 2-byte id offsets).
+FORMAT_VERSION = 5
 #: MinHash scheme of :mod:`dedup.sketch` (datasketch's ``affine32``).
 SCHEME = "affine32"
 

@@ -16,20 +16,22 @@ pickled or unpickled; integers are ASCII decimal unless said otherwise)::
     P:next        STRING next internal id (ids never reused)
     P:nseg        STRING next segment id (never reused)
     P:ids         HASH   doc_id (UTF-8) -> internal id
-    P:d:<iid>     STRING the document's record (format 4; :func:`pack_doc`):
-                         a header of six little-endian uint32 byte lengths,
+    P:d:<iid>     STRING the document's record (format 5; :func:`pack_doc`):
+                         a header of six little-endian uint32 -- the byte
+                         lengths of the five fields, then the number of
+                         passage fingerprints (stored as postings only) --,
                          then the fields one after the other:
                          id    doc_id (UTF-8)
                          sh    shingle signature, little-endian uint32 values
                          an    anchor signature, little-endian uint32 values
                          se    per-sentence signatures, little-endian uint32, row-major
                          cf    chain fingerprints, little-endian uint64 values
-                         pf    passage fingerprints, little-endian uint64 values
     P:t:<iid>     STRING the document's text, UTF-8 (absent when store_text is "0")
     P:segs        HASH   segment id -> "<level> <parts>"
     P:s:<seg>:<part> STRING one part of a sorted posting segment
                          (:func:`dedup.index.segments.encode_part`: n, crc32,
-                         n int64 posting keys, n uint32 internal ids)
+                         id base and width, n int64 posting keys, n internal
+                         ids as uint16 offsets from the base or uint32)
     P:stops       LIST   one record per batch that stopped keys (encode_part:
                          the keys and their first documents)
     P:dead        LIST   internal ids retired by a batch or a removal
@@ -37,9 +39,9 @@ pickled or unpickled; integers are ASCII decimal unless said otherwise)::
 
 Postings are segments as in the SQLite backend (:mod:`dedup.index.segments`):
 each batch adds one (merged in each process's memory, never in Redis). Memory:
-12 bytes per posting (~410 per news article), plus the document record and text (
-sketches, ~5 KB for a 3,000-character article): about 11 KB per article, 1M
-articles in ~11 GB.
+10 bytes per posting (~370 per news article), plus the document record
+(sketches, ~3.3 KB for a 3,000-character article) and text: about 10 KB per
+article (format 4: ~15 KB).
 
 A batch writes all its records and texts with one ``MSET`` (format 3 had a
 hash per document, one ``HSET`` each: most of the time of a batch went into
@@ -78,25 +80,27 @@ MAGIC = b"dedup-index"
 _DOC_HEAD = struct.Struct("<6I")
 
 
-def pack_doc(doc_id: bytes, sh: bytes, an: bytes, se: bytes, cf: bytes, pf: bytes) -> bytes:
-    """The ``P:d:<iid>`` record: six uint32 lengths, then the fields."""
-    return b"".join((_DOC_HEAD.pack(len(doc_id), len(sh), len(an), len(se), len(cf), len(pf)),
-                     doc_id, sh, an, se, cf, pf))
+def pack_doc(doc_id: bytes, sh: bytes, an: bytes, se: bytes, cf: bytes, npf: int) -> bytes:
+    """The ``P:d:<iid>`` record: five uint32 lengths and the count of passage
+    fingerprints, then the fields."""
+    return b"".join((_DOC_HEAD.pack(len(doc_id), len(sh), len(an), len(se), len(cf), npf),
+                     doc_id, sh, an, se, cf))
 
 
-def unpack_doc(raw: bytes, what: str) -> tuple[bytes, bytes, bytes, bytes, bytes, bytes]:
-    """``(doc_id, sh, an, se, cf, pf)`` of a record; :class:`CorruptIndexError` if damaged."""
+def unpack_doc(raw: bytes, what: str) -> tuple[bytes, bytes, bytes, bytes, bytes, int]:
+    """``(doc_id, sh, an, se, cf, npf)`` of a record; :class:`CorruptIndexError` if damaged."""
     if len(raw) < _DOC_HEAD.size:
         raise CorruptIndexError(f"{what}: document record is damaged (short); rebuild the index")
-    lens = _DOC_HEAD.unpack_from(raw)
+    *lens, npf = _DOC_HEAD.unpack_from(raw)
     if _DOC_HEAD.size + sum(lens) != len(raw):
         raise CorruptIndexError(f"{what}: document record is damaged (lengths do not add up); rebuild the index")
-    out, at = [], _DOC_HEAD.size
+    out: list = []
+    at = _DOC_HEAD.size
     mv = memoryview(raw)
     for n in lens:
         out.append(bytes(mv[at:at + n]))
         at += n
-    return tuple(out)  # type: ignore[return-value]
+    return (*out, npf)  # type: ignore[return-value]
 #: Seconds a writer keeps retrying a batch that other writers' commits invalidated.
 RETRY_SECONDS = 300.0
 
@@ -248,7 +252,7 @@ class RedisBackend:
     def add_batch(self, prep: Prepared, want_postings: bool = True) -> list[tuple[int, Postings | None]]:
         texts = prep.texts if prep.texts is not None else [None] * len(prep.doc_ids)
         ids = [d.encode("utf-8") for d in prep.doc_ids]
-        records = [pack_doc(i, sh, an, se, cf, pf) for i, (sh, an, se, _npf, cf, pf) in zip(ids, prep.rows)]
+        records = [pack_doc(i, sh, an, se, cf, npf) for i, (sh, an, se, npf, cf) in zip(ids, prep.rows)]
         texts_b = [None if t is None else t.encode("utf-8", "surrogatepass") for t in texts]
         deadline = time.monotonic() + RETRY_SECONDS
         while True:
@@ -314,9 +318,8 @@ class RedisBackend:
         for i, raw in zip(iids, res):
             if raw is None:
                 continue  # dead posting (removed or replaced)
-            doc_id, sh, an, se, cf, pf = unpack_doc(raw, f"{self.location}: {self._d(i)}")
-            out[i] = (doc_id.decode("utf-8"), StoredSketch.from_bytes(sh, an, se, None, params.candidates,
-                                                                      len(pf) // 8, cf))
+            doc_id, sh, an, se, cf, npf = unpack_doc(raw, f"{self.location}: {self._d(i)}")
+            out[i] = (doc_id.decode("utf-8"), StoredSketch.from_bytes(sh, an, se, None, params.candidates, npf, cf))
         return out
 
     def texts(self, iids: Sequence[int]) -> dict[int, str | None]:
@@ -389,10 +392,10 @@ class RedisBackend:
             try:
                 if raw is None:
                     raise CorruptIndexError(f"{self._d(iid)} missing")
-                rid, sh, an, se, cf, pf = unpack_doc(raw, self._d(iid))
+                rid, sh, an, se, cf, npf = unpack_doc(raw, self._d(iid))
                 if rid != doc_id:
                     raise CorruptIndexError(f"{self._d(iid)} holds another id")
-                s = StoredSketch.from_bytes(sh, an, se, pf, params.candidates, cf=cf)
+                s = StoredSketch.from_bytes(sh, an, se, None, params.candidates, npf, cf=cf)
             except CorruptIndexError as e:
                 problems.append(f"document {name!r}: {e}")
                 continue

@@ -34,9 +34,14 @@ compiled kernels a :class:`KeyCounter` (made at the first bulk batch, then
 kept up to date with every segment and stop record the cache takes) answers
 those in one probe per key, instead of a search of every segment.
 
-Part encoding (little-endian): ``n`` (uint32), ``crc32`` of the rest
-(uint32), ``n`` int64 keys, ``n`` uint32 ids. Stop records use the same
-encoding (ids are the first documents); dead records are plain uint32 ids.
+Part encoding (format 5, little-endian): a header of four uint32 -- ``n``,
+``crc32`` of the rest, ``base``, ``width`` --, then ``n`` int64 keys, then
+``n`` ids of ``width`` bytes: ``width`` 2, the ids minus ``base`` as uint16
+(a batch's segment: its ids are within 65,536 of each other; 10 bytes per
+posting), or ``width`` 4 and ``base`` 0, uint32 ids. Stop records use the
+same encoding (ids are the first documents); dead records are plain uint32
+ids. (Format 4 parts had an 8-byte header, ``n`` and the crc, and uint32
+ids only.)
 """
 from __future__ import annotations
 
@@ -68,14 +73,21 @@ FANOUT = 8
 #: Postings per stored part of a segment (48 MB; below SQLite's and Redis's value limits).
 PART = 1 << 22
 
-_HEAD = struct.Struct("<II")
+_HEAD = struct.Struct("<IIII")
 
 
 def encode_part(keys: np.ndarray, ids: np.ndarray) -> bytes:
-    """Pack sorted int64 ``keys`` and their uint32 ``ids`` (see module docs)."""
+    """Pack sorted int64 ``keys`` and their uint32 ``ids`` (see module docs):
+    ids within 65,536 of the smallest (a batch's segment) as 2-byte offsets."""
+    ids = np.asarray(ids)
+    base = int(ids.min()) if len(ids) else 0
+    if len(ids) and int(ids.max()) - base < 1 << 16:
+        width, i_arr = 2, np.ascontiguousarray(ids - base, dtype="<u2")
+    else:
+        width, base, i_arr = 4, 0, np.ascontiguousarray(ids, dtype="<u4")
     k = memoryview(np.ascontiguousarray(keys, dtype="<i8")).cast("B")
-    i = memoryview(np.ascontiguousarray(ids, dtype="<u4")).cast("B")
-    return b"".join((_HEAD.pack(len(keys), zlib.crc32(i, zlib.crc32(k))), k, i))
+    i = memoryview(i_arr).cast("B")
+    return b"".join((_HEAD.pack(len(keys), zlib.crc32(i, zlib.crc32(k)), base, width), k, i))
 
 
 def encode_parts(keys: np.ndarray, ids: np.ndarray) -> list[bytes]:
@@ -90,13 +102,17 @@ def decode_part(raw: bytes, what: str) -> tuple[np.ndarray, np.ndarray]:
     if raw is None or len(raw) < _HEAD.size:
         raise CorruptIndexError(f"{what}: stored postings are damaged (missing or short record); "
                                 "restore the index from a backup or rebuild it")
-    n, crc = _HEAD.unpack_from(raw)
-    if len(raw) != _HEAD.size + 12 * n or zlib.crc32(memoryview(raw)[_HEAD.size:]) != crc:
+    n, crc, base, width = _HEAD.unpack_from(raw)
+    if (width not in (2, 4) or len(raw) != _HEAD.size + (8 + width) * n
+            or zlib.crc32(memoryview(raw)[_HEAD.size:]) != crc):
         raise CorruptIndexError(f"{what}: stored postings are damaged (length or checksum mismatch); "
                                 "restore the index from a backup or rebuild it")
-    keys = np.frombuffer(raw, dtype="<i8", count=n, offset=_HEAD.size)
-    ids = np.frombuffer(raw, dtype="<u4", count=n, offset=_HEAD.size + 8 * n)
-    return keys.astype(np.int64, copy=False), ids.astype(np.uint32, copy=False)
+    keys = np.frombuffer(raw, dtype="<i8", count=n, offset=_HEAD.size).astype(np.int64, copy=False)
+    if width == 4:
+        return keys, np.frombuffer(raw, dtype="<u4", count=n, offset=_HEAD.size + 8 * n).astype(np.uint32, copy=False)
+    ids = np.frombuffer(raw, dtype="<u2", count=n, offset=_HEAD.size + 8 * n).astype(np.uint32)
+    ids += np.uint32(base)
+    return keys, ids
 
 
 def decode_parts(raws: Sequence[bytes], what: str) -> tuple[np.ndarray, np.ndarray]:

@@ -1,6 +1,6 @@
 """SQLite backend: one file, WAL mode, one transaction per batch.
 
-Schema (format version 4; the tables of format 3, new files with 64 KB pages)::
+Schema (format version 5; new files with 64 KB pages)::
 
     meta(name TEXT PRIMARY KEY, value TEXT)
         magic       'dedup-index'
@@ -9,10 +9,11 @@ Schema (format version 4; the tables of format 3, new files with 64 KB pages)::
         next_iid    next internal id (never reused)
         next_seg    next segment id (never reused)
     docs(iid INTEGER PRIMARY KEY, doc_id TEXT UNIQUE, sh BLOB, an BLOB, se BLOB,
-         npf INTEGER, cf BLOB, pf BLOB, text TEXT NULL)
-                                             -- signatures as '<u4' bytes, passage
-                                             -- fingerprints as '<u8' bytes (npf of them),
-                                             -- chain fingerprints (cf) as '<u8' bytes;
+         npf INTEGER, cf BLOB, text TEXT NULL)
+                                             -- signatures as '<u4' bytes, the number
+                                             -- of passage fingerprints (npf; they are
+                                             -- stored as postings only), chain
+                                             -- fingerprints (cf) as '<u8' bytes;
                                              -- what verification reads comes first in
                                              -- the row (no walk through the text's
                                              -- overflow pages)
@@ -26,10 +27,14 @@ Schema (format version 4; the tables of format 3, new files with 64 KB pages)::
 
 Postings are segments (see :mod:`dedup.index.segments`): each batch adds
 one (level 0); segments are merged in each process's memory, never on disk.
-The file holds 12 bytes per posting (~410 per news article: 32 shingle bands
-+ one per passage fingerprint), about 5 KB per article plus its sketches
-(~6 KB) and text. Format version 2 (one SQL row per posting) and 3 are
-refused with a message saying to rebuild.
+The file holds 10 bytes per posting of a batch's segment (~370 per news
+article once frequent keys are stopped: 32 shingle bands + one per passage
+fingerprint), plus the article's sketches (~3.3 KB: shingle signature
+512 bytes, chain fingerprints ~2.8 KB) and text: about 10.6 KB per
+3,000-character article (format 4, which also stored the passage
+fingerprints in the row and 12 bytes per posting: ~16.5 KB). Format
+versions 2 (one SQL row per posting), 3 and 4 are refused with a message
+saying to rebuild.
 
 Writers take the database lock with ``BEGIN IMMEDIATE`` (read what others
 committed, look up and write a batch under one lock, so concurrent writers
@@ -77,7 +82,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs(iid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE,
                                 sh BLOB NOT NULL, an BLOB NOT NULL, se BLOB NOT NULL,
-                                npf INTEGER NOT NULL, cf BLOB NOT NULL, pf BLOB NOT NULL, text TEXT);
+                                npf INTEGER NOT NULL, cf BLOB NOT NULL, text TEXT);
 CREATE TABLE IF NOT EXISTS segments(id INTEGER PRIMARY KEY, seg INTEGER NOT NULL, part INTEGER NOT NULL,
                                     level INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS segments_seg ON segments(seg, part);
@@ -323,8 +328,8 @@ class SQLiteBackend:
                 c.executemany("DELETE FROM docs WHERE iid = ?", [(i,) for i in old])
                 c.execute("INSERT INTO dead(seq, data) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM dead), ?)",
                           (encode_ids(plan.dead),))
-            c.executemany("INSERT INTO docs(iid, doc_id, sh, an, se, npf, cf, pf, text) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            c.executemany("INSERT INTO docs(iid, doc_id, sh, an, se, npf, cf, text) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                           [(i, d, *r, t) for i, d, r, t in zip(plan.iids.tolist(), ids, prep.rows, texts)])
             if len(plan.stop_keys):
                 c.execute("INSERT INTO stops(seq, data) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM stops), ?)",
@@ -457,9 +462,9 @@ class SQLiteBackend:
                 dangling = np.setdiff1d(ids, known)
                 if len(dangling):
                     problems.append(f"{len(dangling)} internal ids in postings without a document")
-                for iid, doc_id, sh, an, se, cf, pf in c.execute("SELECT iid, doc_id, sh, an, se, cf, pf FROM docs"):
+                for iid, doc_id, sh, an, se, npf, cf in c.execute("SELECT iid, doc_id, sh, an, se, npf, cf FROM docs"):
                     try:
-                        s = StoredSketch.from_bytes(sh, an, se, pf, params.candidates, cf=cf)
+                        s = StoredSketch.from_bytes(sh, an, se, None, params.candidates, npf, cf=cf)
                     except CorruptIndexError as e:
                         problems.append(f"document {doc_id!r}: {e}")
                         continue

@@ -103,7 +103,7 @@ def test_parameters_are_recorded_and_checked(location):
     with Index(location) as ix:
         ix.add("a", synthetic_texts(1, 1)[0])
         params = ix.stats()["params"]
-        assert params["scheme"] == "affine32" and params["format_version"] == FORMAT_VERSION == 4
+        assert params["scheme"] == "affine32" and params["format_version"] == FORMAT_VERSION == 5
         assert params["shingle"]["bands"] * params["shingle"]["rows"] <= params["shingle"]["num_perm"]
     with pytest.raises(ParameterMismatchError) as e:
         Index(location, config=other)

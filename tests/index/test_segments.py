@@ -14,6 +14,7 @@ from dedup.candidates import CandidateConfig  # noqa: E402
 from dedup.index import CorruptIndexError, Index, ParameterMismatchError  # noqa: E402
 from dedup.index.layout import StoredSketch  # noqa: E402
 from dedup.index.match import passage_verified, verify  # noqa: E402
+from dedup.index import segments  # noqa: E402
 from dedup.index.segments import FANOUT  # noqa: E402
 
 
@@ -75,7 +76,7 @@ def test_old_format_file_is_refused_with_a_rebuild_message(tmp_path):
                     "INSERT INTO meta VALUES ('magic', 'dedup-index');")
     c.commit()
     c.close()
-    with pytest.raises(ParameterMismatchError, match=r"older format .* format version 4: rebuild the index"):
+    with pytest.raises(ParameterMismatchError, match=r"older format .* format version 5: rebuild the index"):
         Index(path)
 
 
@@ -148,14 +149,15 @@ def test_documents_without_keys(location):
         assert ix.integrity_check(full=True) == []
 
 
-def test_format_3_index_is_refused_with_a_rebuild_message(location):
-    """Format 4 packed the Redis document records: an index recorded as format 3
-    (either backend) is refused, saying what to do."""
+def test_format_4_index_is_refused_with_a_rebuild_message(location):
+    """Format 5 keeps passage fingerprints as postings only and packs segment
+    ids in 2 bytes: an index recorded as format 4 (either backend) is
+    refused, saying what to do."""
     import json
     with Index(location) as ix:
         ix.add("a", synthetic_texts(1, seed=9)[0])
         params = json.loads(ix.params.to_json())
-    params["format_version"] = 3
+    params["format_version"] = 4
     if location.startswith("redis://"):
         import redis
         url, prefix = location.split("?prefix=")
@@ -165,5 +167,54 @@ def test_format_3_index_is_refused_with_a_rebuild_message(location):
         c.execute("UPDATE meta SET value = ? WHERE name = 'params'", (json.dumps(params),))
         c.commit()
         c.close()
-    with pytest.raises(ParameterMismatchError, match=r"format version 3, this dedup reads version 4; rebuild"):
+    with pytest.raises(ParameterMismatchError, match=r"format version 4, this dedup reads version 5; rebuild"):
         Index(location)
+
+
+def test_segment_parts_pack_batch_ids_in_two_bytes():
+    keys = np.array([-9, -9, 4, 7, 2**62], dtype=np.int64)
+    ids = np.array([70000, 135535, 70001, 70000, 70500], dtype=np.uint32)  # within 65,536 of the smallest
+    raw = segments.encode_part(keys, ids)
+    assert len(raw) == 16 + 10 * len(keys)
+    k, i = segments.decode_part(raw, "t")
+    assert k.tolist() == keys.tolist() and i.tolist() == ids.tolist() and i.dtype == np.uint32
+    wide = np.array([1, 65537, 2, 3, 4], dtype=np.uint32)  # 65,536 apart: 4-byte ids
+    raw = segments.encode_part(keys, wide)
+    assert len(raw) == 16 + 12 * len(keys)
+    k, i = segments.decode_part(raw, "t")
+    assert k.tolist() == keys.tolist() and i.tolist() == wide.tolist()
+    empty = segments.encode_part(keys[:0], ids[:0])
+    assert len(empty) == 16 and [len(x) for x in segments.decode_part(empty, "t")] == [0, 0]
+    bad = bytearray(segments.encode_part(keys, ids))
+    bad[12] = 3  # width neither 2 nor 4
+    with pytest.raises(CorruptIndexError, match="damaged"):
+        segments.decode_part(bytes(bad), "t")
+
+
+def test_document_records_hold_no_passage_fingerprints(location):
+    """Passage fingerprints are stored as postings only; a document record
+    keeps their count (verification needs no more)."""
+    text = synthetic_texts(1, seed=4)[0]
+    with Index(location) as ix:
+        ix.add("a", text)
+        entry = ix._entries([("a", text)])[0]
+        npf = len(entry.sketch.passages)
+        assert npf > 0
+        iid = ix._backend.iid_of("a")
+        stored = ix._backend.sketches([iid])[iid][1]
+        assert stored.passage_count() == npf and len(stored.passages) == 0
+        assert np.array_equal(stored.chains, entry.sketch.chains)
+        assert ix.integrity_check(full=True) == []
+    if location.startswith("redis://"):
+        import redis
+        from dedup.index.redis_backend import unpack_doc
+        url, prefix = location.split("?prefix=")
+        raw = redis.Redis.from_url(url).get(f"{prefix}:d:{iid}")
+        doc_id, sh, an, se, cf, n = unpack_doc(raw, "t")
+        assert (doc_id, n, len(cf)) == (b"a", npf, 8 * len(entry.sketch.chains))
+        assert len(raw) == 24 + 1 + len(sh) + len(an) + len(se) + len(cf)
+    else:
+        c = sqlite3.connect(location)
+        cols = [r[1] for r in c.execute("PRAGMA table_info(docs)")]
+        c.close()
+        assert cols == ["iid", "doc_id", "sh", "an", "se", "npf", "cf", "text"]
