@@ -39,12 +39,15 @@ _ORDINALS = {
     "hundredth": 100, "thousandth": 1000, "millionth": 1_000_000,
 }
 _DOZEN = {"dozen": 12, "dozens": 12}
+# single-character fractions ("2 ½", "¾ mile")
+_VULGAR = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅕": 0.2, "⅖": 0.4, "⅗": 0.6,
+           "⅘": 0.8, "⅙": 1 / 6, "⅚": 5 / 6, "⅛": 0.125, "⅜": 0.375, "⅝": 0.625, "⅞": 0.875}
 _NUMBER_WORDS = frozenset(_UNITS_WORDS) | frozenset(_TENS_WORDS) | frozenset(_SCALES) | frozenset(
     _FRACTIONS) | frozenset(_DOZEN)
 
 # Cheap pre-check: a text without a digit or a number word has no quantity.
 _MAYBE_NUMBER = re.compile(
-    r"\d|\b(?:" + "|".join(sorted(_NUMBER_WORDS | frozenset(_ORDINALS), key=len, reverse=True)) + r")\b",
+    "[" + "".join(_VULGAR) + r"]|\d|\b(?:" + "|".join(sorted(_NUMBER_WORDS | frozenset(_ORDINALS), key=len, reverse=True)) + r")\b",
     re.IGNORECASE)
 
 # Unit words -> canonical unit.
@@ -126,6 +129,9 @@ class NumberMention:
         bound: +1 for a lower bound ("more than", "over", "at least", "or
             more"), -1 for an upper bound ("less than", "under", "up to",
             "below"), 0 otherwise.
+        span: Width of the range a decade form covers, from ``value`` on
+            ("1980s": value 1980, span 10; "his 90s": 90, 10; "the 1900s":
+            1900, 100); 0 for a single value.
     """
 
     start: int
@@ -135,6 +141,7 @@ class NumberMention:
     approx: bool
     text: str
     bound: int = 0
+    span: float = 0.0
 
     @property
     def is_ordinal(self) -> bool:
@@ -289,12 +296,24 @@ def find_numbers(text: str) -> list[NumberMention]:
             t = toks[i]
             j = i + 1
             is_digits = True
+        span = 0.0
         if is_digits:
             parsed = _parse_digits(t.text)
             if parsed is None:
                 i += 1
                 continue
             value, ordinal = parsed
+            if j < n and toks[j].text in _VULGAR and not ordinal and "." not in t.text \
+                    and _gap(text, t, toks[j]) in ("", " "):
+                value += _VULGAR[toks[j].text]  # "2 ½"
+                j += 1
+            elif j < n and toks[j].text == "s" and _gap(text, t, toks[j]) == "" and not ordinal \
+                    and currency is None and value >= 10 and value % 10 == 0 and "," not in t.text \
+                    and "." not in t.text:
+                span = 10.0 if value % 100 else 100.0  # a decade: "1980s", "(his) 90s"
+                j += 1
+        elif t.text in _VULGAR:
+            value = _VULGAR[t.text]
         elif t.low in _NUMBER_WORDS:
             if t.low in _FRACTIONS and t.low not in ("half", "halves", "quarter", "quarters"):
                 # "third(s)" is a fraction only after a number word or "a"
@@ -430,7 +449,7 @@ def find_numbers(text: str) -> list[NumberMention]:
         s, e = toks[k].start, toks[end_tok].end
         if not approx and start_i > 0 and toks[start_i - 1].text == "~":
             approx = True
-        out.append(NumberMention(s, e, float(value), unit, approx, text[s:e], bound))
+        out.append(NumberMention(s, e, float(value), unit, approx, text[s:e], bound, span))
         i = max(j, end_tok + 1)
     return out
 
@@ -497,6 +516,8 @@ def numbers_match(a: NumberMention, b: NumberMention, *, approx_tolerance: float
         if not ((a.approx and not a.bound) or (b.approx and not b.bound)):
             return False
     va, vb = a.value, b.value
+    if a.span and a.value <= vb < a.value + a.span or b.span and b.value <= va < b.value + b.span:
+        return True  # "1985" / "the 1980s", "94" / "his 90s"
     # cents vs dollars
     if {a.unit, b.unit} == {"cent", "$"}:
         va = va / 100 if a.unit == "cent" else va

@@ -238,3 +238,11 @@ def test_negation_words_that_do_not_negate_and_equivalent_negations():
                  "Ferry operators typically do not keep full passenger lists.") == []
     assert kinds("Ferry operators rarely keep full passenger lists.",
                  "Ferry operators keep full passenger lists.") == ["negation"]
+
+
+def test_year_inside_a_decade_and_written_fraction_are_no_number_change():
+    assert kinds("He is accused of bribing judges over the sale of SME in 1985.",
+                 "He is accused of bribing judges over the sale of SME in the 1980s.") == []
+    assert kinds("He is accused of bribing judges over the sale of SME in 1975.",
+                 "He is accused of bribing judges over the sale of SME in the 1980s.") == ["number"]
+    assert kinds("A bottle holds 2 ½ servings.", "A bottle holds 2.5 servings.") == []

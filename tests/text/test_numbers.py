@@ -68,3 +68,25 @@ def test_bounds_are_not_exact_values():
     assert m("over 2,000 people", "more than 2,000 people")
     assert m("more than 2,000 people", "about 2,100 people")
     assert m("nearly 2.5 hours", "2.4 hours")
+
+
+def test_decades_cover_their_years():
+    d = one("a takeover battle in the 1980s")
+    assert (d.text, d.value, d.unit, d.span) == ("1980s", 1980.0, "year", 10.0)
+    assert numbers_match(one("the sale in 1985"), d) and numbers_match(d, one("the sale in 1985"))
+    assert not numbers_match(one("the sale in 1991"), d)
+    age = one("even into his 90s")
+    assert (age.text, age.value, age.span) == ("90s", 90.0, 10.0)
+    assert numbers_match(one("after he turned 94"), age)
+    assert not numbers_match(one("after he turned 89"), age)
+    assert one("the 1900s").span == 100.0
+    # a plural of an amount is not a decade
+    assert [m.span for m in find_numbers("$50s and 1.50s and 3s")] == [0.0, 0.0, 0.0]
+    assert one("in 1985").span == 0.0
+
+
+def test_vulgar_fractions():
+    a = one("it contains 2 ½ servings")
+    assert (a.text, a.value) == ("2 ½", 2.5)
+    assert numbers_match(a, one("it contains 2.5 servings"))
+    assert (one("2¾ cups").value, one("¼ mile").value, one("¼ mile").unit) == (2.75, 0.25, "mile")
