@@ -114,6 +114,20 @@ def _head(side: Side, cue_end: int, window: int) -> int | None:
     return None
 
 
+def _continuations_dropped(side: Side, cues: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Effective cues without the "nor" that continues an earlier negation of
+    its sentence: "neither I nor my film" and "have not turned up, nor has
+    evidence" deny as much as "are not" and "have not found X or Y" (one
+    negation spread over coordinated parts, not a second one, and not a
+    double negation cancelling the first)."""
+    out: list[tuple[int, int]] = []
+    for s, e in cues:
+        if side.norms[s] == "nor" and out and not any(side.initial[m] for m in range(out[-1][0] + 1, s + 1)):
+            continue
+        out.append((s, e))
+    return out
+
+
 def negation_cues(side: Side, scope: int = 3) -> list[Cue]:
     """Effective negation cues of a side, double negations cancelled.
 
@@ -135,13 +149,14 @@ def negation_cues(side: Side, scope: int = 3) -> list[Cue]:
             # first cue's head would ("not without", "never failed to"); a
             # content word between them is the first cue's own head ("did not
             # reveal and was not asked": two negations, not a double one)
-            if b[0] - a[1] <= scope and side.breaks[a[0]] == side.breaks[b[0]] and not any(
+            if b[0] - a[1] <= scope and side.breaks[a[0]] == side.breaks[b[0]] and not (
+                    side.norms[a[0]] == "neither" and side.norms[b[0]] == "nor") and not any(
                     side.is_content(m) and side.norms[m] not in _SKIP_AFTER for m in range(a[1], b[0])):
                 k += 2
                 continue
         keep.append(raw[k])
         k += 1
-    return [Cue(s, e, _head(side, e, scope)) for s, e in keep]
+    return [Cue(s, e, _head(side, e, scope)) for s, e in _continuations_dropped(side, keep)]
 
 
 def in_scope(side: Side, cues: list[Cue], i: int, scope: int = 3) -> bool:

@@ -246,3 +246,14 @@ def test_year_inside_a_decade_and_written_fraction_are_no_number_change():
     assert kinds("He is accused of bribing judges over the sale of SME in 1975.",
                  "He is accused of bribing judges over the sale of SME in the 1980s.") == ["number"]
     assert kinds("A bottle holds 2 ½ servings.", "A bottle holds 2.5 servings.") == []
+
+
+def test_nor_continues_the_negation_of_its_sentence():
+    # "neither ... nor" is one negation, not a double negation cancelling itself
+    assert kinds("Neither the mayor nor the council approved the plan.",
+                 "The mayor and the council approved the plan.") == ["negation"]
+    assert kinds("Gibson said that neither he nor his film is anti-Semitic.",
+                 "Gibson said that he and his film are not anti-Semitic.") == []
+    # "not A, nor B" says as many negations as "not A or B"
+    assert kinds("Searches have not found weapons or evidence of a nuclear program.",
+                 "Weapons have not turned up, nor has evidence of a nuclear program.") == []
