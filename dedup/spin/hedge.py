@@ -10,7 +10,9 @@ someone ("according to X", "X said") is reported, not stated as fact, so a
 hedge against it is no change of certainty. Deliberation words ("discussed",
 "considering", "proposed") hedge only against a decision on the other side
 ("agreed", "will", "decided"). A modal hedge against another non-factual
-modal ("could" / "should", "may" / "would") is no change of certainty.
+modal ("could" / "should", "may" / "would"), or against a claim the other
+side makes under a condition ("could face ... if convicted" / "faces ... if
+convicted"), is no change of certainty.
 """
 from __future__ import annotations
 
@@ -82,6 +84,11 @@ def _modal_before(side: Side, head: str) -> bool:
     return False
 
 
+def _conditional(side: Side) -> bool:
+    """Whether a side states its claim under a condition ("if", "unless")."""
+    return "if" in side.norm_set or "unless" in side.norm_set
+
+
 def hedge_change(src: Side, sus: Side) -> tuple[Side, Hedge] | None:
     """The hedge that one side has and the other drops, if any.
 
@@ -105,5 +112,7 @@ def hedge_change(src: Side, sus: Side) -> tuple[Side, Hedge] | None:
                 return None  # "according to X, ... praised" / "reportedly praised": both reported
             if _modal_before(other, side.lemmas[h.head]):
                 continue  # "could be declassified" / "should be declassified": both non-factual
+            if side.norms[h.index] in _NON_FACTUAL and _conditional(other):
+                continue  # "could face 17 years if convicted" / "faces 17 years if convicted"
             return side, h
     return None

@@ -255,15 +255,16 @@ NON_NEGATING_NEXT = frozenset({"only", "doubt", "longer_than", "but"})  # "nothi
 HEDGE_WORDS = frozenset("""reportedly allegedly may might could possibly probably likely
 apparently perhaps purportedly supposedly seemingly potentially considering consider considers
 considered discussing discussed discuss proposed proposes propose mulling weighing rumored
-rumoured expected plans planning planned intends intend intended hopes hope hoped seeks seek
-unconfirmed tentative tentatively maybe""".split())
+rumoured expected expects expecting plans planning planned intends intend intended intending hopes hope hoped
+hoping seeks seek seeking unconfirmed tentative tentatively maybe""".split())
 # "expected to", "plans to" are hedges only before "to"; "considered" only before a verb.
 # Deliberation hedges: a discussion or proposal is a hedge only against a decision
 # ("discussed a ceasefire" / "agreed a ceasefire"), not against a neutral verb.
 DELIBERATION_WORDS = frozenset("""considering consider considers considered discussing discussed
 discuss proposed proposes propose mulling weighing""".split())
-HEDGE_NEEDS_TO = frozenset({"expected", "plans", "planning", "planned", "intends", "intend",
-                            "intended", "hopes", "hope", "hoped", "seeks", "seek"})
+HEDGE_NEEDS_TO = frozenset({"expected", "expects", "expecting", "plans", "planning", "planned", "intends",
+                            "intend", "intended", "intending", "hopes", "hope", "hoped", "hoping", "seeks",
+                            "seek", "seeking"})
 CERTAINTY_WORDS = frozenset("""will agreed decided confirmed announced definitely certainly
 clearly undoubtedly officially signed approved""".split())
 

@@ -257,3 +257,17 @@ def test_nor_continues_the_negation_of_its_sentence():
     # "not A, nor B" says as many negations as "not A or B"
     assert kinds("Searches have not found weapons or evidence of a nuclear program.",
                  "Weapons have not turned up, nor has evidence of a nuclear program.") == []
+
+
+def test_inflected_hedges_and_conditional_claims():
+    # "hoping to" / "seeking to" hedge like "hoped to" / "seek to"
+    assert kinds("Bush also hoped to polish his credentials in Uganda.",
+                 "Bush flies to Uganda hoping to polish his credentials.") == []
+    assert kinds("Microsoft will seek to simplify the applications.",
+                 "The software maker is seeking to simplify the applications.") == []
+    assert kinds("Microsoft simplified the applications.",
+                 "The software maker is seeking to simplify the applications.") == ["hedge"]
+    # a modal hedge against a claim made under a condition is no change of certainty
+    assert kinds("Prosecutors said Paracha, if convicted, could face 17 years in prison.",
+                 "Paracha faces 17 years in prison if convicted.") == []
+    assert kinds("Paracha could face 17 years in prison.", "Paracha faces 17 years in prison.") == ["hedge"]
