@@ -193,6 +193,12 @@ def _list_items(src: Side, sus: Side) -> tuple[tuple[list[int], list[frozenset[s
     ids_a, items_a, leads_a = _items(src, skip)
     ids_b, items_b, leads_b = _items(sus, skip)
     if items_a and items_b:
+        # items are compared on the words both sides have: a word only one side
+        # says ("... and Anthony Kennedy disagreed" / "... and Stephen Breyer
+        # dissented") is reworded, it does not tie an item to another
+        shared = src.lemma_set & sus.lemma_set
+        items_a = [x & shared for x in items_a]
+        items_b = [x & shared for x in items_b]
         # words both first items have lead into the list without a relation
         # word ("The film stars Oscar Nunez, ..." / "Film stars Lily Rabe, ...")
         lead = (items_a[0] & items_b[0]) - frozenset().union(*items_a[1:], *items_b[1:])

@@ -60,6 +60,13 @@ def test_list_items_reordered_whole_commute():
     assert "role-swap" not in kinds(
         "de Ruiter has played for FC Utrecht , FC Den Bosch , Excelsior , RKC Waalwijk and FC Emmen .",
         "de Ruiter performed for RKC Waalwijk , FC Den Bosch , Excelsior , FC Utrecht and FC Emmen .")
+    # a word only one side says (the reworded verb after the last item) does not tie the items
+    assert "role-swap" not in kinds(
+        "Justices Stephen Breyer, Sandra Day O'Connor and Anthony Kennedy disagreed.",
+        "Justices Anthony Kennedy, Sandra Day O'Connor and Stephen Breyer dissented.")
+    assert "role-swap" in kinds(
+        "Justices Stephen Breyer, Sandra Day O'Connor and Anthony Kennedy disagreed.",
+        "Justices Stephen Kennedy, Sandra Day O'Connor and Anthony Breyer dissented.")
 
 
 def test_list_items_that_changed_partners_or_order_still_swap():
