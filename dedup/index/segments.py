@@ -381,6 +381,7 @@ class PostingCache:
         self.dead_seen = 0      # dead records read
         self.version: object = None
         self.counter: KeyCounter | None = None  # made by the first counts() (bulk loads)
+        self._stop_seg: Segment | None = None   # the stop keys as a searchable segment (look-ups)
 
     # ------------------------------------------------------------ sync ---
     def sync_segments(self, listing: dict[int, int], load: Callable[[int], tuple[np.ndarray, np.ndarray]]) -> None:
@@ -433,6 +434,7 @@ class PostingCache:
             if len(k):  # insert into the sorted arrays: linear, no re-sort of what is there
                 at = np.searchsorted(self.stop_keys, k)
                 self.stop_keys, self.stop_first = np.insert(self.stop_keys, at, k), np.insert(self.stop_first, at, f)
+                self._stop_seg = None
                 if self.counter is not None:
                     self.counter.stop(k, f)
 
@@ -447,7 +449,10 @@ class PostingCache:
         not stopped, plus one flagged ``(key, first)`` row per stop key."""
         ukeys = np.asarray(ukeys, dtype=np.int64)
         dead = _sorted_union(self.dead, np.asarray(extra_dead, dtype=np.int64))
-        stopped = _member(self.stop_keys, ukeys, x_sorted=True)
+        if self._stop_seg is None:  # searched like a segment: its bitmap and fences stay in cache
+            self._stop_seg = Segment(0, 0, self.stop_keys, self.stop_first)
+        s_lo, s_hi = self._stop_seg.find(ukeys)
+        stopped = s_hi > s_lo
         ks, ii, ats = [], [], []
         for s in self.segs.values():
             lo, hi = s.find(ukeys, stopped)
@@ -459,7 +464,7 @@ class PostingCache:
             ats.append(own)
         si = np.flatnonzero(stopped)
         sk = ukeys[si]
-        sf = self.stop_first[np.searchsorted(self.stop_keys, sk)] if len(sk) else _E
+        sf = self.stop_first[s_lo[si]]
         k = np.concatenate(ks + [sk]) if ks else sk
         i = np.concatenate(ii + [sf]) if ii else sf
         a = np.concatenate(ats + [si]) if ats else si
