@@ -339,3 +339,22 @@ def test_short_hard_wrapped_lines_join_into_one_sentence():
     spans = [f.sentence.text for f in text_features(text).sentences]
     assert spans == ["The ensuing\ndiscussion is fuelled by\nnegotiating with the Taliban.", "Many are baffled.",
                      "Kabul Hotel", "Facilities for guests.", "A heading", "lower-case paragraph after a blank line."]
+
+
+def test_source_side_grows_over_a_shortened_neighbour_holding_terms_it_lacks():
+    from dedup.align.align import Passage, _grow_source_edges
+    source = ("Farmers in the valley harvest apples in late September. "
+              "Engineers tested the prototype turbine near the harbour during strong winter gales. "
+              "Welders from Bergen assembled the steel towers in a dock. "
+              "The railway line closed in 1962 after decades of losses.")
+    suspect = "Near the harbour the engineers tried a prototype turbine in gales, with welders from Bergen."
+    src, sus = text_features(source), text_features(suspect)
+    p = Passage(source.index("Engineers"), source.index(" Welders"), 0, len(suspect), 0.5, (0,))
+    # "welders" and "Bergen" are 2 of the 6 terms of the next source sentence (below
+    # source_edge_share) but the source side holds neither: the passage grows over it
+    q = _grow_source_edges(p, src, sus, AlignConfig())
+    assert (q.source_start, q.source_end) == (p.source_start, source.index(" The railway"))
+    assert (q.suspect_start, q.suspect_end) == (0, len(suspect))
+    # asking for 3 such terms, or switched off, it stays
+    for cfg in (AlignConfig(source_edge_new_terms=3), AlignConfig(source_edge_new_terms=0)):
+        assert _grow_source_edges(p, src, sus, cfg) == p
