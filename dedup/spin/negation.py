@@ -40,7 +40,13 @@ class Cue:
         return side.text[side.tokens[first].start:side.tokens[last].end]
 
 
+# words that can open a cue: a side with none of them (nor an "n't") has no cue
+_CUE_OPENERS = NEGATION_WORDS | frozenset(p[0] for p in NEGATION_PHRASES)
+
+
 def _raw_cues(side: Side) -> list[tuple[int, int]]:
+    if side.norm_set.isdisjoint(_CUE_OPENERS) and not any(w.endswith(_NEG_SUFFIX) for w in side.norm_set):
+        return []  # fast path: most sentences negate nothing
     out: list[tuple[int, int]] = []
     norms = side.norms
     n = len(norms)
