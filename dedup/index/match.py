@@ -114,7 +114,7 @@ def verify(q: StoredSketch, c: StoredSketch, collided: dict[str, int], config: C
             if passage_ok is not None:
                 ok = iid in passage_ok
             else:
-                smaller = max(1, min(q.passage_count(), c.passage_count()))
+                smaller = max(1, min(q.passage_count(), c.passage_count(), config.passage_unit))
                 ok = (collided[v] >= config.passage_min_hits
                       and min(1.0, collided[v] / smaller) >= config.passage_min_containment)
         else:
@@ -141,10 +141,11 @@ def passage_verified(q: StoredSketch, stored: dict[int, StoredSketch], hits: dic
     ``passage_min_exclusive``, see :func:`collisions`) verifies when it is
     coherent (at least ``passage_min_chains`` shared chain fingerprints),
     strong (``passage_strong_evidence``) or covers ``passage_gate_containment``
-    of the smaller document (containment: shared over the smaller document's
-    fingerprints); of those, the ``passage_top_k`` best ranked (containment x
-    mean rarity ``evidence / hits``, doubled when a chain is shared; ties by
-    internal id) are kept when their containment reaches
+    of the smaller document (unit containment, as in a scan: shared over the
+    smaller document's fingerprints, at most ``passage_unit`` of them); of
+    those, the ``passage_top_k`` best ranked (containment x mean rarity
+    ``evidence / hits``, doubled when a chain is shared; ties by internal id)
+    are kept when their containment reaches
     ``passage_min_containment``.
 
     Differences from a scan: the index ranks from the new document's side
@@ -168,7 +169,7 @@ def passage_verified(q: StoredSketch, stored: dict[int, StoredSketch], hits: dic
             continue
         ev = evidence[iid]
         chains = len(np.intersect1d(q.chains, c.chains, assume_unique=True)) if len(q.chains) else 0
-        cont = min(1.0, h / max(1, min(q.passage_count(), c.passage_count())))
+        cont = min(1.0, h / max(1, min(q.passage_count(), c.passage_count(), config.passage_unit)))
         if not (chains >= config.passage_min_chains or ev >= config.passage_strong_evidence
                 or cont >= config.passage_gate_containment):
             continue

@@ -146,3 +146,28 @@ def test_frequent_keys_are_capped_and_the_first_copy_stays_findable(location):
         assert [m.doc_id for m in ix.add("c60", text)] == ["c0"]
         assert key_cap("shingle", cfg) == 50 and key_cap("passage", cfg) == 20
         assert ix.integrity_check(full=True) == []
+
+
+def test_passage_unit_as_in_scan(tmp_path):
+    """One shared passage inside two long documents: the index's candidates
+    are scan's, with the passage-sized containment unit and without it."""
+    import random
+    from dedup.candidates import CandidateConfig, find_candidates
+
+    rng = random.Random(7)
+
+    def words(k):
+        return ["".join(rng.choice("bcdfghjklmnpqrstvwz") + rng.choice("aeiou") for _ in range(4))
+                for _ in range(k)]
+
+    def text(ws):
+        return " ".join(" ".join(ws[s:s + 12]).capitalize() + "." for s in range(0, len(ws), 12))
+
+    passage = words(120)
+    a = text(words(6000) + passage + words(6000))
+    b = text(words(3000) + passage + words(9000))
+    for k, (cc, found) in enumerate(((CandidateConfig(), True), (CandidateConfig(passage_unit=10 ** 9), False))):
+        assert bool(find_candidates([a, b], cc)) is found
+        with Index(tmp_path / f"unit{k}.dedup", config=Config(candidates=cc), workers=0) as ix:
+            ix.add("a", a)
+            assert [d for d, _ in ix.candidates(b)] == (["a"] if found else [])
