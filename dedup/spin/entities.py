@@ -191,7 +191,7 @@ def _name_neighbours(side: Side, name: Name, other: Side) -> frozenset[tuple[str
 
 
 def entity_changes(src: Side, sus: Side, *, jaro_winkler: float = 0.9, window: int = 3,
-                   min_overlap: float = 0.5) -> list[EntityChange]:
+                   min_overlap: float | None = 0.5) -> list[EntityChange]:
     """Names replaced by different names.
 
     Args:
@@ -200,7 +200,7 @@ def entity_changes(src: Side, sus: Side, *, jaro_winkler: float = 0.9, window: i
         jaro_winkler: Spelling similarity above which two names are aliases.
         window: Context window (words) for comparable positions.
         min_overlap: Content overlap of the sentences needed to pair the only
-            unmatched names without a shared neighbour.
+            unmatched names without a shared neighbour; None never pairs them.
 
     Returns:
         The changes.
@@ -211,7 +211,8 @@ def entity_changes(src: Side, sus: Side, *, jaro_winkler: float = 0.9, window: i
         return []
     out: list[EntityChange] = []
     used: set[int] = set()
-    only_pair = len(a_un) == 1 and len(b_un) == 1 and _overlap(src, sus) >= min_overlap
+    only_pair = min_overlap is not None and len(a_un) == 1 and len(b_un) == 1 \
+        and _overlap(src, sus) >= min_overlap
     for a in a_un:
         ca = context(src, a.first, a.last, window)
         na = _name_neighbours(src, a, sus)

@@ -271,3 +271,15 @@ def test_inflected_hedges_and_conditional_claims():
     assert kinds("Prosecutors said Paracha, if convicted, could face 17 years in prison.",
                  "Paracha faces 17 years in prison if convicted.") == []
     assert kinds("Paracha could face 17 years in prison.", "Paracha faces 17 years in prison.") == ["hedge"]
+
+
+def test_lone_names_without_a_shared_neighbour_are_not_paired_by_default():
+    from dedup.spin import SpinConfig
+    a = "Another soldier died when their vehicle hit a land mine in Baghdad, a military statement said Tuesday."
+    b = "Also Monday, one soldier died when their vehicle hit a land mine in Baghdad."
+    assert kinds(a, b) == []
+    # the pure-substitution rule is still available as a setting
+    assert [f.kind for f in sentence_flags(a, b, config=SpinConfig(entity_min_overlap=1.0))] == ["entity"]
+    # a name replaced between shared words is still a change
+    assert kinds("The deal was signed in Paris on a rainy day.", "The deal was signed in London on a rainy day.") \
+        == ["entity"]
