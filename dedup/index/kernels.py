@@ -142,11 +142,18 @@ def _radix_argsort(keys):  # pragma: no cover - compiled
     return order
 
 
+#: Keys from which :func:`argsort_i64` radix sorts (below, the radix sort's
+#: four passes over a 65,536-entry count array cost more than numpy's sort:
+#: a one-document look-up sorts ~600 keys).
+RADIX_MIN = 1 << 14
+
+
 def argsort_i64(keys: np.ndarray) -> np.ndarray:
     """Stable argsort of int64 ``keys`` (compiled: an LSD radix sort, a few
-    times faster than numpy's stable sort of 64-bit keys)."""
+    times faster than numpy's stable sort of 64-bit keys, from
+    :data:`RADIX_MIN` keys on)."""
     keys = np.ascontiguousarray(keys, dtype=np.int64)
-    if HAVE_NUMBA and len(keys) > 1:
+    if HAVE_NUMBA and len(keys) >= RADIX_MIN:
         return _radix_argsort(keys)
     return np.argsort(keys, kind="stable")
 

@@ -74,7 +74,7 @@ from dedup.index.layout import (
     StoredSketch,
     keys_of_sketch,
 )
-from dedup.index.segments import PostingCache, decode_ids, decode_part, decode_parts, encode_ids, encode_part, encode_parts
+from dedup.index.segments import PostingCache, sorted_distinct, decode_ids, decode_part, decode_parts, encode_ids, encode_part, encode_parts
 
 MAGIC = b"dedup-index"
 _DOC_HEAD = struct.Struct("<6I")
@@ -247,7 +247,7 @@ class RedisBackend:
     # ---------------------------------------------------------- lookup ---
     def lookup(self, keys: np.ndarray, caps: np.ndarray) -> Postings:
         self._read_sync()
-        return self._cache.lookup(np.unique(np.asarray(keys, dtype=np.int64)))
+        return self._cache.lookup(sorted_distinct(keys))
 
     def add_batch(self, prep: Prepared, want_postings: bool = True) -> list[tuple[int, Postings | None]]:
         texts = prep.texts if prep.texts is not None else [None] * len(prep.doc_ids)

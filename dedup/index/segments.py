@@ -296,6 +296,15 @@ class Plan:
     gone: list[int] = field(default_factory=list)  # stored segments to delete (none: merges are in memory)
 
 
+def sorted_distinct(keys: np.ndarray) -> np.ndarray:
+    """``keys`` as sorted distinct int64 (no copy when they already are:
+    a document's keys from :func:`dedup.index.layout.batch_keys`)."""
+    k = np.asarray(keys, dtype=np.int64)
+    if len(k) < 2 or bool(np.all(k[1:] > k[:-1])):
+        return k
+    return np.unique(k)
+
+
 def _sorted_union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Sorted distinct union of sorted distinct ``a`` and any ``b`` (linear in ``a``)."""
     if not len(b):
@@ -456,9 +465,9 @@ class PostingCache:
         ks, ii, ats = [], [], []
         for s in self.segs.values():
             lo, hi = s.find(ukeys, stopped)
-            own, at = expand_ranges(lo, hi)
-            if not len(own):
+            if not (hi > lo).any():
                 continue
+            own, at = expand_ranges(lo, hi)
             ks.append(ukeys[own])
             ii.append(s.ids[at].astype(np.int64))
             ats.append(own)

@@ -65,7 +65,7 @@ from dedup.index.layout import (
     StoredSketch,
     keys_of_sketch,
 )
-from dedup.index.segments import PostingCache, decode_ids, decode_part, decode_parts, encode_ids, encode_part, encode_parts
+from dedup.index.segments import PostingCache, sorted_distinct, decode_ids, decode_part, decode_parts, encode_ids, encode_part, encode_parts
 
 MAGIC = "dedup-index"
 _CHUNK = 30000  # bound parameters per IN (...) query (SQLite >= 3.32 allows 32766)
@@ -304,7 +304,7 @@ class SQLiteBackend:
     @_guard
     def lookup(self, keys: np.ndarray, caps: np.ndarray) -> Postings:
         self._read_sync()
-        return self._cache.lookup(np.unique(np.asarray(keys, dtype=np.int64)))
+        return self._cache.lookup(sorted_distinct(keys))
 
     # -------------------------------------------------------------- add ---
     @_guard

@@ -161,9 +161,12 @@ def test_argsort_i64_is_a_stable_argsort():
     rng = np.random.default_rng(6)
     big = np.iinfo(np.int64)
     for k in (rng.integers(big.min, big.max, 5000, dtype=np.int64), rng.integers(-3, 3, 500).astype(np.int64),
+              rng.integers(-50, 50, kernels.RADIX_MIN + 3).astype(np.int64) << 40,  # radix-sorted (compiled)
               np.zeros(7, np.int64), np.array([big.min, -1, 0, 1, big.max] * 3, dtype=np.int64),
               np.empty(0, np.int64)):
         assert np.array_equal(kernels.argsort_i64(k), np.argsort(k, kind="stable"))
+        if kernels.HAVE_NUMBA and len(k) > 1:  # the radix sort itself, on small inputs too
+            assert np.array_equal(kernels._radix_argsort(k), np.argsort(k, kind="stable"))
 
 
 def test_batch_keys_agree_with_the_keys_of_each_document():

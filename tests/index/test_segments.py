@@ -218,3 +218,10 @@ def test_document_records_hold_no_passage_fingerprints(location):
         cols = [r[1] for r in c.execute("PRAGMA table_info(docs)")]
         c.close()
         assert cols == ["iid", "doc_id", "sh", "an", "se", "npf", "cf", "text"]
+
+
+def test_sorted_distinct_keeps_sorted_keys_and_sorts_others():
+    k = np.array([-3, 1, 8], dtype=np.int64)
+    assert segments.sorted_distinct(k) is k
+    assert segments.sorted_distinct(np.array([8, 1, 1, -3])).tolist() == [-3, 1, 8]
+    assert segments.sorted_distinct(np.array([5, 5])).tolist() == [5]
