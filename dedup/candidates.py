@@ -108,18 +108,7 @@ from dedup.sketch import (
     signatures_flat,
 )
 from dedup.featurise import CONTENT, LONG, NUMBER, WORD, Tokens, tokenise
-from dedup.kernels import (
-    EVIDENCE_EPS,
-    HAVE_NUMBA,
-    block_offsets,
-    member_parts,
-    passage_keys,
-    passage_pair_part,
-    runs_of_keys,
-    runs_of_sorted,
-    shingle_minhash,
-    sort_distinct_by_high_bits,
-)
+from dedup.fast import EVIDENCE_EPS, have_numba as _have_numba, kernels as _kernels
 
 __all__ = [
     "ViewConfig",
@@ -556,7 +545,7 @@ def _tokenise(texts: Sequence[str], config: "CandidateConfig", fast: bool | None
     """:func:`dedup.featurise.tokenise` over sub-batches of ``texts``, joined
     (one batch with the compiled tokeniser: its work arrays are per token,
     not per byte)."""
-    if HAVE_NUMBA if fast is None else fast:
+    if _have_numba() if fast is None else fast:
         return tokenise(texts, config.anchor_min_len, config.hash_seed, config.stem_prefix, fast=True)
     parts: list[Tokens] = []
     lo, size = 0, 0
@@ -737,7 +726,7 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
     if isinstance(texts, str):
         raise ValueError("texts must be a sequence of strings, not a single string; wrap it: [text]")
     n = len(texts)
-    use_kernels = HAVE_NUMBA if fast is None else bool(fast)
+    use_kernels = _have_numba() if fast is None else bool(fast)
     tk = _tokenise(texts, config, use_kernels)
     kind, doc = tk.kind, tk.doc
     views = config.views
@@ -746,7 +735,7 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
     if "shingle" in views:
         if use_kernels:
             a, b = permutations(config.shingle.sketch())
-            shingle_sig = shingle_minhash(tk.h64, counts(doc), int(config.shingle_k), a, b)
+            shingle_sig = _kernels().shingle_minhash(tk.h64, counts(doc), int(config.shingle_k), a, b)
         else:
             sh, sh_n = combine_shingles_flat(tk.h64, counts(doc), config.shingle_k)
             shingle_sig = signatures_flat(sh, sh_n, config.shingle.sketch())
@@ -794,10 +783,10 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
         below = np.uint32((1 << 32) // config.passage_sample)
         chain_below = _U64(((1 << 64) - 1) // config.passage_chain_sample)
         if use_kernels:
-            fk, xk = passage_keys(ck, cd.astype(np.int64, copy=False), int(config.passage_window), below,
+            fk, xk = _kernels().passage_keys(ck, cd.astype(np.int64, copy=False), int(config.passage_window), below,
                                   chain_below, int(config.passage_chain_gap), high)
-            pass_key = sort_distinct_by_high_bits(fk, _DOC_BITS)
-            reg_key = sort_distinct_by_high_bits(xk, _DOC_BITS)
+            pass_key = _kernels().sort_distinct_by_high_bits(fk, _DOC_BITS)
+            reg_key = _kernels().sort_distinct_by_high_bits(xk, _DOC_BITS)
             del fk, xk
         else:
             pass_key, reg_key = _passage_keys_numpy(ck, cd, config, below, chain_below, high)
@@ -1039,8 +1028,8 @@ def _runs(key: np.ndarray, n: int, max_df: int, fast: bool | None = None) -> Run
                          f"got {n}; scan the corpus in parts or drop 'passage' from CandidateConfig.views")
     if len(key) < 2:
         return Runs.concat([], n)
-    if HAVE_NUMBA if fast is None else fast:
-        return Runs(*runs_of_sorted(key, n, min(max_df, 63), _DOC_BITS))
+    if _have_numba() if fast is None else fast:
+        return Runs(*_kernels().runs_of_sorted(key, n, min(max_df, 63), _DOC_BITS))
     feat = key >> _U64(_DOC_BITS)
     new = np.empty(len(key), dtype=bool)
     new[0] = True
@@ -1182,7 +1171,7 @@ def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_
     cuts = [k.cuts(bounds) if isinstance(k, SpilledKeys) else np.append(np.searchsorted(part_keys(p), bounds),
                                                                         length(p))
             for p, k in enumerate(parts)]
-    use_kernel = HAVE_NUMBA if fast is None else bool(fast)
+    use_kernel = _have_numba() if fast is None else bool(fast)
     cap = min(max_df, 63)
 
     def bucket(b: int) -> Runs | None:
@@ -1201,7 +1190,7 @@ def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_
                     np.add(part_keys(p)[lo:hi], _U64(o), out=joined[at:at + hi - lo])
                 at += hi - lo
         if use_kernel:  # radix sort of the pieces (stable) and the runs in one pass
-            return Runs(*runs_of_keys(joined, n, cap, _DOC_BITS))
+            return Runs(*_kernels().runs_of_keys(joined, n, cap, _DOC_BITS))
         if len(parts) > 1:
             joined.sort(kind="stable")
         return _runs(joined, n, max_df, fast=False)
@@ -1260,9 +1249,9 @@ class _RunPairs:
         pair: "none"), made on first use."""
         dt = np.uint8 if self.parts < 255 else np.uint16
         none = np.iinfo(dt).max
-        if HAVE_NUMBA:
+        if _have_numba():
             pid = np.empty(len(self.members), dt)
-            member_parts(self.members, self.sizes, self.parts, none, pid)
+            _kernels().member_parts(self.members, self.sizes, self.parts, none, pid)
             return pid
         pid = (self.members % self.parts).astype(dt)
         if len(self.starts):
@@ -1328,7 +1317,7 @@ class PassagePairStage:
         total = _pair_occurrences(pass_runs.sizes) + _pair_occurrences(reg_runs.sizes)
         # the kernel keeps its part's occurrences as int32 records (dedup.kernels._part_streams)
         words = total + 2 * (len(pass_runs.members) + len(reg_runs.members))
-        if HAVE_NUMBA:
+        if _have_numba():
             self.parts = max(int(min_parts), 1, -(-words // _KERNEL_PART_WORDS))
         else:
             self.parts = max(int(min_parts), 1, -(-total // _PAIR_BLOCK))
@@ -1340,7 +1329,7 @@ class PassagePairStage:
         self.cruns = _RunPairs(reg_runs, n, self.parts)
         self._boff: tuple[np.ndarray, np.ndarray] | None = None
         self._boff_lock = threading.Lock()
-        if HAVE_NUMBA:  # made now, not by concurrent runs
+        if _have_numba():  # made now, not by concurrent runs
             self._block_offsets()
 
     def _block_offsets(self) -> tuple[np.ndarray, np.ndarray]:
@@ -1348,7 +1337,7 @@ class PassagePairStage:
         (:func:`dedup.kernels.block_offsets`), made once."""
         with self._boff_lock:
             if self._boff is None:
-                self._boff = tuple(block_offsets(r.members, r.pid, r.sizes, self.n, self.parts,
+                self._boff = tuple(_kernels().block_offsets(r.members, r.pid, r.sizes, self.n, self.parts,
                                                  self.block_bits) for r in (self.pruns, self.cruns))
             return self._boff
 
@@ -1370,7 +1359,7 @@ class PassagePairStage:
         """
         if not 0 <= part < self.parts:
             raise ValueError(f"part must be in [0, {self.parts}), got {part}")
-        if HAVE_NUMBA if fast is None else fast:
+        if _have_numba() if fast is None else fast:
             return self._run_kernel(part)
         return self._run_numpy(part)
 
@@ -1378,7 +1367,7 @@ class PassagePairStage:
         c = self.config
         p, r = self.pruns, self.cruns
         pb, rb = self._block_offsets()
-        return passage_pair_part(
+        return _kernels().passage_pair_part(
             p.members, p.pid, p.sizes, pb, r.members, r.pid, r.sizes, rb, self.unit_count,
             self.n, self.parts, part, self.verify, c.passage_min_hits, float(c.passage_min_score),
             c.passage_chain_alone, float(c.passage_min_exclusive), c.passage_min_chains,

@@ -64,7 +64,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from dedup.kernels import HAVE_NUMBA, tokenise_bytes
+from dedup.fast import have_numba, kernels
 from dedup.text.tokens import STOPWORDS
 
 __all__ = ["Tokens", "tokenise", "tokenise_reference", "WORD", "NUMBER", "CONTENT", "LONG"]
@@ -349,10 +349,10 @@ def tokenise(texts: Sequence[str], min_len: int = 8, seed: int = 0, stem_prefix:
     """
     n = len(texts)
     joined, dstart = _encode(texts)
-    if HAVE_NUMBA if fast is None else fast:
+    if have_numba() if fast is None else fast:
         table, bits = _stop_table(seed)
         seed_mix = _U64((seed * _SEED_MIX + 0x632BE59BD9B4E019) & _M64)
-        kind, h64, key, cap, sent, doc = tokenise_bytes(
+        kind, h64, key, cap, sent, doc = kernels().tokenise_bytes(
             np.frombuffer(joined, dtype=np.uint8), dstart, _FOLD, int(min_len), seed_mix, _U64(_P),
             int(stem_prefix), table, int(bits))
         return Tokens(n, kind, h64, key, cap, sent, doc)

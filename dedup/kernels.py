@@ -53,9 +53,7 @@ __all__ = ["HAVE_NUMBA", "passage_pair_part", "block_offsets", "member_parts", "
 #: True when numba is importable: the compiled kernels are used.
 HAVE_NUMBA = _numba is not None
 
-#: Evidence sums are compared with this tolerance (both implementations add
-#: the same weights in different orders).
-EVIDENCE_EPS = 1e-9
+from dedup.fast import EVIDENCE_EPS  # noqa: E402  (no numba there: the candidate module reads it at import)
 
 
 def _jit(fn):

@@ -35,7 +35,7 @@ from dedup.compare import Comparison, align_features, finish_comparison
 from dedup.config import Config
 from dedup.document import Document, ReadError
 from dedup.io import iter_inputs
-from dedup.kernels import HAVE_NUMBA, warm_up
+from dedup.fast import have_numba, kernels
 from dedup.store import DocumentStore, TextView
 from dedup.verdict import RELATED_VERDICTS, VERDICTS
 
@@ -344,7 +344,7 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
         ctx = _pool_context()
         forked = ctx is not None and ctx.get_start_method() == "fork"
         if forked:
-            warm_up()  # compiled kernels: load once here, inherited by the workers
+            kernels().warm_up()  # compiled kernels: load once here, inherited by the workers
         t_warm = time.perf_counter()
         n_chunks = -(-n // size)
         with ProcessPoolExecutor(max_workers=min(n_workers, n_chunks), mp_context=ctx, initializer=functools.partial(
@@ -366,7 +366,7 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
                 else:
                     keys = tuple([SpilledKeys(f"{t[3]}.{name}.npy") for t in tasks]
                                  for name in ("pass_key", "reg_key"))
-                if HAVE_NUMBA:  # the merge kernel releases the GIL: fingerprint ranges in threads
+                if have_numba():  # the merge kernel releases the GIL: fingerprint ranges in threads
                     with ThreadPoolExecutor(n_workers) as threads:
                         passage_runs = tuple(merge_runs(k, offsets, n, cfg.passage_max_df, map_fn=threads.map)
                                              for k in keys)
@@ -385,7 +385,7 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
         sk = sketch_documents(list(texts), cfg)
         anchor_sig = None
     t1 = time.perf_counter()
-    if HAVE_NUMBA:
+    if have_numba():
         parallel = n_workers > 1 and n >= PARALLEL_MIN_DOCS
         runner = _ThreadRunner(n_workers)
     else:

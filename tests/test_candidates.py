@@ -1,6 +1,5 @@
 import itertools
 import pickle
-import time
 from pathlib import Path
 
 import numpy as np
@@ -32,9 +31,7 @@ def seed_texts():
 
 
 def test_seed_corpus_rewrites_are_candidates(seed_texts):
-    t = time.perf_counter()
     cands = find_candidates(seed_texts)
-    elapsed = time.perf_counter() - t
     pairs = {(c.i, c.j): c for c in cands}
     # 001 summarises 000, 002 spins it: they share < 1% of 5-shingles, the
     # passage view must find them (and the anchor view, when on, corroborates)
@@ -51,7 +48,6 @@ def test_seed_corpus_rewrites_are_candidates(seed_texts):
             assert pairs[unrelated].views == ("passage",) and pairs[unrelated].score < 0.15
     assert cands == sorted(cands, key=lambda c: (c.i, c.j))
     assert all(c.i < c.j and 0 < c.score <= 1 for c in cands)
-    assert elapsed < 5
 
 
 def test_seed_quotations_found_by_sentence_view(seed_texts):

@@ -191,3 +191,18 @@ def test_merge_runs_from_loaders():
     assert np.array_equal(ref.members, got.members) and np.array_equal(ref.sizes, got.sizes)
     assert np.array_equal(ref.common, got.common) and len(ref.sizes) > 0
     assert len(calls) >= len(parts)
+
+
+def test_kernels_are_imported_on_first_use_only():
+    """``import dedup`` and compare() do not load the candidate kernels; the
+    candidate stage does."""
+    import subprocess
+    import sys
+    code = ("import sys, dedup\n"
+            "dedup.compare('One two three.', 'One two three.')\n"
+            "print('dedup.kernels' in sys.modules)\n"
+            "from dedup.candidates import find_candidates\n"
+            "find_candidates(['a b c d e f', 'a b c d e f'])\n"
+            "print('dedup.kernels' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True"]
