@@ -46,9 +46,18 @@ _NUMBER_WORDS = frozenset(_UNITS_WORDS) | frozenset(_TENS_WORDS) | frozenset(_SC
     _FRACTIONS) | frozenset(_DOZEN)
 
 # Cheap pre-check: a text without a digit or a number word has no quantity.
-_MAYBE_NUMBER = re.compile(
-    "[" + "".join(_VULGAR) + r"]|\d|\b(?:" + "|".join(sorted(_NUMBER_WORDS | frozenset(_ORDINALS), key=len, reverse=True)) + r")\b",
-    re.IGNORECASE)
+_MAYBE_DIGIT = re.compile("[" + "".join(_VULGAR) + r"\d]")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_NUMBER_OR_ORDINAL = _NUMBER_WORDS | frozenset(_ORDINALS)
+
+
+def _maybe_number(text: str) -> bool:
+    """Cheap pre-check: False only for a text without a digit, a written
+    fraction or a number word (a superset test: True may still find nothing)."""
+    if _MAYBE_DIGIT.search(text):
+        return True
+    return not _NUMBER_OR_ORDINAL.isdisjoint(_LETTER_RUN.findall(text.lower()))
+
 
 # Unit words -> canonical unit.
 _UNIT_MAP: dict[str, str] = {}
@@ -274,7 +283,7 @@ def find_numbers(text: str) -> list[NumberMention]:
         them") is still reported (value 1); callers comparing texts should
         treat unmatched small bare numbers with care.
     """
-    if not _MAYBE_NUMBER.search(text):
+    if not _maybe_number(text):
         return []  # fast path: no digit and no number word
     toks = _tokens(text)
     out: list[NumberMention] = []

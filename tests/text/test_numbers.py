@@ -90,3 +90,11 @@ def test_vulgar_fractions():
     assert (a.text, a.value) == ("2 ½", 2.5)
     assert numbers_match(a, one("it contains 2.5 servings"))
     assert (one("2¾ cups").value, one("¼ mile").value, one("¼ mile").unit) == (2.75, 0.25, "mile")
+
+
+def test_texts_without_digits_still_find_number_words():
+    # the cheap pre-check lets through every digit, written fraction and number word, in any case
+    assert [m.value for m in find_numbers("TWENTY-EIGHT people and a Third of them")] == [28.0, 1 / 3]
+    assert [m.value for m in find_numbers("the Fifth time in half an hour")] == [5.0, 0.5]
+    assert [m.value for m in find_numbers("about ¾ of it")] == [0.75]
+    assert find_numbers("no quantity here, only words") == []
