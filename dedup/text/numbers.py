@@ -39,6 +39,10 @@ _ORDINALS = {
     "hundredth": 100, "thousandth": 1000, "millionth": 1_000_000,
 }
 _DOZEN = {"dozen": 12, "dozens": 12}
+# before "quarter"/"half" (and after an ordinal) these make it a period of the year, not a fraction
+_PERIOD_BEFORE = frozenset({"the", "this", "that", "last", "next", "same", "fiscal", "calendar", "each", "every",
+                            "per", "its", "their", "previous", "latest", "current", "prior", "year-ago",
+                            "year-earlier", "recent"})
 # single-character fractions ("2 ½", "¾ mile")
 _VULGAR = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅕": 0.2, "⅖": 0.4, "⅗": 0.6,
            "⅘": 0.8, "⅙": 1 / 6, "⅚": 5 / 6, "⅛": 0.125, "⅜": 0.375, "⅝": 0.625, "⅞": 0.875}
@@ -340,8 +344,13 @@ def find_numbers(text: str) -> list[NumberMention]:
                     value = _FRACTIONS[t.low]
                     start_i = i - 1
             elif t.low in ("half", "halves", "quarter", "quarters"):
+                prev = toks[i - 1].low if i > 0 else ""
+                if prev in _PERIOD_BEFORE or prev in _ORDINALS or _parse_digits(prev) is not None \
+                        and prev[-2:] in ("st", "nd", "rd", "th"):
+                    i += 1  # "the first quarter", "last quarter", "the second half": a period
+                    continue
                 value = _FRACTIONS[t.low]
-                if i > 0 and toks[i - 1].low in ("a", "an"):
+                if prev in ("a", "an"):
                     start_i = i - 1
             elif t.low in _SCALES or t.low in _DOZEN:
                 prev = toks[i - 1].low if i > 0 else ""

@@ -283,3 +283,8 @@ def test_lone_names_without_a_shared_neighbour_are_not_paired_by_default():
     # a name replaced between shared words is still a change
     assert kinds("The deal was signed in Paris on a rainy day.", "The deal was signed in London on a rainy day.") \
         == ["entity"]
+
+
+def test_first_quarter_is_the_first_three_months():
+    assert kinds("In the first three months of 2003 alone, weekly earnings fell 1.5%.",
+                 "In the first quarter of this year, weekly earnings fell 1.5 percent.") == []

@@ -98,3 +98,11 @@ def test_texts_without_digits_still_find_number_words():
     assert [m.value for m in find_numbers("the Fifth time in half an hour")] == [5.0, 0.5]
     assert [m.value for m in find_numbers("about ¾ of it")] == [0.75]
     assert find_numbers("no quantity here, only words") == []
+
+
+def test_quarter_and_half_of_the_year_are_periods_not_fractions():
+    assert [(m.text, m.unit) for m in find_numbers("In the first quarter of this year")] == [("first", "ordinal")]
+    assert find_numbers("profit fell last quarter") == []
+    assert [m.text for m in find_numbers("in the 2nd half")] == ["2nd"]
+    # a fraction is still one
+    assert [m.value for m in find_numbers("a quarter of the vote and half of the seats")] == [0.25, 0.5]
