@@ -404,6 +404,45 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
     return cands
 
 
+class _Meter:
+    """Progress of a long step on stderr: done/total, rate and time left,
+    at most every ``every`` seconds (one updating line on a terminal).
+
+    Args:
+        total: Units of work.
+        verb: What is done to them ("aligned").
+        unit: What they are ("candidate pairs").
+        every: Seconds between lines.
+    """
+
+    def __init__(self, total: int, verb: str, unit: str, every: float = 2.0) -> None:
+        self.total, self.verb, self.unit, self.every = total, verb, unit, every
+        self.done_units = 0
+        self.t0 = self.last = time.perf_counter()
+        self.tty = sys.stderr.isatty()
+
+    def line(self) -> str:
+        """The current progress line."""
+        elapsed = time.perf_counter() - self.t0
+        rate = self.done_units / elapsed if elapsed > 0 else 0.0
+        left = (self.total - self.done_units) / rate if rate > 0 else float("nan")
+        eta = f", {left:.0f} s left" if self.done_units < self.total and rate > 0 else ""
+        return f"{self.verb} {self.done_units}/{self.total} {self.unit} ({rate:.0f}/s{eta})"
+
+    def advance(self, k: int) -> None:
+        """Count ``k`` more units; print when ``every`` seconds have passed."""
+        self.done_units += k
+        now = time.perf_counter()
+        if now - self.last >= self.every:
+            self.last = now
+            print(("\r" if self.tty else "") + self.line(), end="" if self.tty else "\n", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        """Print the final line."""
+        print(("\r" if self.tty else "") + self.line() + f" in {time.perf_counter() - self.t0:.1f} s",
+              file=sys.stderr, flush=True)
+
+
 class _ForkRunner:
     """Runs the parts of a :class:`~dedup.candidates.PassagePairStage` in
     ``fork`` worker processes: each worker inherits the stage (the inverted
@@ -530,19 +569,32 @@ def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = No
     docs, cands, errors = cs.documents, cs.candidates, cs.errors
     codes = [(c.i, c.j) for c in cands]
     chunks = [codes[k:k + _JUDGE_CHUNK] for k in range(0, len(codes), _JUDGE_CHUNK)]
+    meter = _Meter(len(codes), "aligned", "candidate pairs") if progress else None
     ctx = _pool_context()
+    results_list: list[PairResult] = []
     if n_workers > 1 and len(cands) > 1 and ctx is not None and ctx.get_start_method() == "fork":
         # workers inherit the documents; tasks are index pairs, in candidate
         # order, so a document's features are made once per chunk
         with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
                                  initializer=functools.partial(_init_worker, docs=docs, config=cfg)) as pool:
-            results_list = [r for part in pool.map(_judge_chunk_task, chunks) for r in part]
+            for chunk, part in zip(chunks, pool.map(_judge_chunk_task, chunks)):
+                results_list.extend(part)
+                if meter:
+                    meter.advance(len(chunk))
     elif n_workers > 1 and len(cands) > 1:
         tasks = ((docs[c.i], docs[c.j], cfg) for c in cands)
         with ProcessPoolExecutor(max_workers=n_workers) as pool:
-            results_list = list(pool.map(_judge_task, tasks, chunksize=8))
+            for r in pool.map(_judge_task, tasks, chunksize=8):
+                results_list.append(r)
+                if meter:
+                    meter.advance(1)
     else:
-        results_list = [r for chunk in chunks for r in _judge_chunk(docs, chunk, cfg)]
+        for chunk in chunks:
+            results_list.extend(_judge_chunk(docs, chunk, cfg))
+            if meter:
+                meter.advance(len(chunk))
+    if meter:
+        meter.done()
     pairs = sorted((r for r in results_list if r.verdict != "unrelated"), key=lambda p: (p.source, p.suspect))
     clusters = cluster(pairs, tuple(RELATED_VERDICTS))
     return ScanResult(pairs, clusters, errors, documents=len(docs), candidates=len(cands))

@@ -47,3 +47,26 @@ def test_scan_in_parallel_matches_in_process(seed_dir):
     one = scan(seed_dir, workers=1)
     two = scan(seed_dir, workers=2)
     assert [p.to_dict() for p in one.pairs] == [p.to_dict() for p in two.pairs]
+
+
+def test_scan_progress_reports_alignment(seed_dir, capsys):
+    import re
+    res = scan(seed_dir, workers=1, progress=True)
+    err = capsys.readouterr().err.splitlines()
+    assert err[:2] == ["read 5 documents, 0 errors", f"{res.candidates} candidate pairs"]
+    assert re.fullmatch(rf"aligned {res.candidates}/{res.candidates} candidate pairs \(\d+/s\) in \d+\.\d s", err[-1])
+
+
+def test_meter_lines(capsys):
+    from dedup.scan import _Meter
+    m = _Meter(10, "aligned", "pairs", every=0.0)
+    m.advance(4)
+    m.advance(6)
+    lines = capsys.readouterr().err.splitlines()
+    assert re_match(r"aligned 4/10 pairs \(\d+/s, \d+ s left\)", lines[0])
+    assert re_match(r"aligned 10/10 pairs \(\d+/s\)", lines[1])
+
+
+def re_match(pattern, text):
+    import re
+    return re.fullmatch(pattern, text) is not None
