@@ -121,7 +121,9 @@ _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our",
 
 _TOKEN_RE = re.compile(
     r"(?:US|A|C|NZ|HK)\$|[$€£¥%~]"
-    r"|\d+(?:,\d{3})+(?:\.\d+)?(?:st|nd|rd|th)?|\d*\.\d+|\d+(?:st|nd|rd|th)?"
+    r"|\d+(?:,\d{3})+(?:\.\d+)?(?:st|nd|rd|th)?"
+    r"|\d+,\d{1,2}(?=\s?(?:million|billion|trillion|thousand|per\s?cent|percent|%))"  # decimal comma: 1,2 million
+    r"|\d*\.\d+|\d+(?:st|nd|rd|th)?"
     r"|[^\W\d_]+(?:\.[^\W\d_]\.?)?",
     re.UNICODE,
 )
@@ -187,11 +189,19 @@ def _joined(text: str, a: _Tok, b: _Tok) -> bool:
     return g in ("", " ", "-", "‑", "–") or (g.isspace() and "\n" not in g and len(g) <= 2)
 
 
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
+# plural scale words after digits ("1.1 millions youths")
+_PLURAL_SCALES = {"thousands": 1_000, "millions": 1_000_000, "billions": 1_000_000_000,
+                  "trillions": 1_000_000_000_000}
+
+
 def _parse_digits(s: str) -> tuple[float, bool] | None:
     """Value of a digit token and whether it carried an ordinal suffix."""
     ordinal = False
     if s[-2:].lower() in ("st", "nd", "rd", "th") and s[:-2].replace(",", "").isdigit():
         s, ordinal = s[:-2], True
+    if _DECIMAL_COMMA.fullmatch(s):
+        return float(s.replace(",", ".")), ordinal
     try:
         return float(s.replace(",", "")), ordinal
     except ValueError:
@@ -267,6 +277,9 @@ def _scale_after(text: str, toks: list[_Tok], j: int) -> tuple[float, int]:
         if w in _SCALES and w != "hundred" or w in ("bn", "mn", "mln", "m") and mult == 1.0 \
                 and toks[j - 1].text[-1:].isdigit() and _gap(text, toks[j - 1], toks[j]) == "":
             mult *= _SCALES.get(w, 1e9 if w == "bn" else 1e6)
+            j += 1
+        elif w in _PLURAL_SCALES and mult == 1.0 and toks[j - 1].text[-1:].isdigit():
+            mult *= _PLURAL_SCALES[w]
             j += 1
         elif w in ("hundred",) or w in _DOZEN:
             mult *= _SCALES.get(w, 12)

@@ -106,3 +106,14 @@ def test_quarter_and_half_of_the_year_are_periods_not_fractions():
     assert [m.text for m in find_numbers("in the 2nd half")] == ["2nd"]
     # a fraction is still one
     assert [m.value for m in find_numbers("a quarter of the vote and half of the seats")] == [0.25, 0.5]
+
+
+def test_decimal_comma_before_a_scale_and_plural_scales_after_digits():
+    assert (one("1,2 million women").value, one("about 3,4 million before").value) == (1_200_000.0, 3_400_000.0)
+    assert (one("rose 4,5% today").value, one("rose 4,5% today").unit) == (4.5, "percent")
+    assert numbers_match(one("1,2 million women"), one("1.2 million women"))
+    # thousands separators and lists are unchanged
+    assert one("1,200 people").value == 1200.0
+    assert [m.value for m in find_numbers("items 1,2 and 3")] == [1.0, 2.0, 3.0]
+    assert one("with 1.1 millions youths").value == 1_100_000.0
+    assert find_numbers("millions of people") == []
