@@ -328,8 +328,8 @@ class Index:
     1.07 GB).
 
     Memory: each process keeps the posting segments it reads in memory,
-    merged there (13 bytes per posting kept with the look-up bitmap and
-    fences: ~4 KB per article at 100K articles, ~2 KB at 1M once frequent
+    merged there (13-13.5 bytes per posting kept with the look-up bitmap and
+    directory: ~4 KB per article at 100K articles, ~2 KB at 1M once frequent
     keys stopped); the first operation on a large index reads and merges
     them all. A process that bulk loads (``add_many(judge=False)``) also
     keeps a key counter (:class:`dedup.index.segments.KeyCounter`, 16 bytes

@@ -9,11 +9,12 @@ used (and bulk loads count by searching the segments);
 ``tests/index/test_pipeline.py`` checks that both give the same answers.
 
 * :func:`find_runs` -- for sorted distinct query keys, the run ``[lo, hi)``
-  of each key in one sorted segment: a merge-join that gallops forward from
-  the previous key's position (queries are sorted) in the segment's small
-  fence array (every :data:`FENCE`-th key), then searches one block,
-  skipping keys whose prefix bit is absent from the segment's bitmap without
-  touching its keys.
+  of each key in one sorted segment: keys whose prefix bit is absent from
+  the segment's bitmap are skipped without touching its keys; the others
+  are found through the segment's directory (:func:`fill_directory`: the
+  first position of each key prefix, ~16 keys a slot), a scan of one slot.
+  (Format 4's search galloped through a fence array and binary-searched a
+  block: ~15 dependent cache misses a key in a large segment, against 3.)
 * :func:`argsort_i64` -- stable argsort of posting keys (LSD radix sort).
 * :func:`fill_bitmap`, :func:`member_sorted` -- a segment's look-up bitmap;
   membership of sorted keys in a sorted set (stop keys) by galloping.
@@ -45,54 +46,51 @@ def _jit(fn):
     return _numba.njit(cache=True, nogil=True)(fn)
 
 
-#: Keys per block of a segment's fence array (every FENCE-th key).
-FENCE = 128
+#: A segment's directory has one slot per key prefix of ``log2(keys) - DIR_SHIFT``
+#: bits: about 2**DIR_SHIFT keys per slot.
+DIR_SHIFT = 4
 
 
 @_jit
-def _first_ge(keys, fence, x, j):  # pragma: no cover - compiled
-    """First position ``>= j`` in sorted ``keys`` whose key is ``>= x`` (``x``
-    not below ``keys[j - 1]``): the block is found by galloping in the small
-    ``fence`` array (every FENCE-th key; stays in cache) from ``j``'s block,
-    then a binary search inside the block. Few cache misses for sparse
-    queries (one document) and dense ones (a batch) alike."""
+def fill_directory(keys, dbits, dirx):  # pragma: no cover - compiled
+    """``dirx[p]``: the first position of sorted ``keys`` whose top ``dbits``
+    bits (sign flipped) are ``>= p``, for ``p`` in ``0 .. 2**dbits`` (the last
+    entry is ``len(keys)``)."""
     n = keys.shape[0]
-    if j >= n or keys[j] >= x:
-        return j
-    nf = fence.shape[0]
-    b = j // FENCE  # fence[b] <= keys[j] < x
-    step = 1
-    c = b + 1
-    while c < nf and fence[c] < x:
-        b = c
-        step *= 2
-        c = b + step
-    if c > nf:
-        c = nf
-    while c - b > 1:  # fence[b] < x, and fence[c] >= x or c == nf
-        m = (b + c) >> 1
-        if fence[m] < x:
-            b = m
-        else:
-            c = m
-    lo = max(b * FENCE, j)  # keys[lo] < x
-    hi = min(c * FENCE, n)  # keys[hi] >= x or hi == n
-    while hi - lo > 1:
-        m = (lo + hi) >> 1
-        if keys[m] < x:
-            lo = m
-        else:
-            hi = m
-    return hi
+    shift = np.uint64(64 - dbits)
+    sign = np.uint64(1) << np.uint64(63)
+    p = 0
+    for i in range(n):
+        h = np.int64((np.uint64(keys[i]) ^ sign) >> shift)
+        while p <= h:
+            dirx[p] = i
+            p += 1
+    while p < dirx.shape[0]:
+        dirx[p] = n
+        p += 1
 
 
 @_jit
-def find_runs(keys, fence, present, bits, q, skip, lo, hi):  # pragma: no cover - compiled
+def _first_ge(keys, dirx, dbits, x):  # pragma: no cover - compiled
+    """First position in sorted ``keys`` whose key is ``>= x``: the keys of
+    ``x``'s prefix are ``keys[dirx[p]:dirx[p + 1]]`` (about 2**DIR_SHIFT,
+    two cache lines), scanned in order. Keys are uniform hashes, so a
+    look-up costs a few cache misses however large the segment."""
+    h = np.int64((np.uint64(x) ^ (np.uint64(1) << np.uint64(63))) >> np.uint64(64 - dbits))
+    lo = np.int64(dirx[h])
+    hi = np.int64(dirx[h + 1])
+    while lo < hi and keys[lo] < x:
+        lo += 1
+    return lo
+
+
+@_jit
+def find_runs(keys, dirx, dbits, present, bits, q, skip, lo, hi):  # pragma: no cover - compiled
     """Fill ``lo[i], hi[i]`` with the run of ``q[i]`` in sorted ``keys``
     (``lo == hi``: absent). ``q`` sorted distinct; ``lo``/``hi`` preset to 0;
-    keys where ``skip`` is True are not searched."""
+    keys where ``skip`` is True are not searched. ``dirx``/``dbits``: the
+    segment's directory (:func:`fill_directory`)."""
     n = keys.shape[0]
-    j = 0
     shift = np.uint64(64 - bits)
     sign = np.uint64(1) << np.uint64(63)
     for i in range(q.shape[0]):
@@ -102,16 +100,13 @@ def find_runs(keys, fence, present, bits, q, skip, lo, hi):  # pragma: no cover 
         h = (np.uint64(x) ^ sign) >> shift
         if (present[h >> np.uint64(3)] >> (h & np.uint64(7))) & np.uint8(1) == 0:
             continue
-        j = _first_ge(keys, fence, x, j)
-        if j >= n:
-            break
-        if keys[j] == x:
+        j = _first_ge(keys, dirx, dbits, x)
+        if j < n and keys[j] == x:
             e = j + 1
             while e < n and keys[e] == x:
                 e += 1
             lo[i] = j
             hi[i] = e
-            j = e
 
 
 @_jit

@@ -22,7 +22,8 @@ Next to the segments:
   their postings are ignored (and dropped by merges in memory).
 
 A process keeps the segments it has read in memory (:class:`PostingCache`,
-12 bytes per posting plus a 1-byte look-up bitmap; ~290-410 postings per
+12 bytes per posting plus a 1-byte look-up bitmap and a directory of
+0.25-0.5 bytes; ~290-410 postings per
 news article after stop keys, about 4-6 KB) and, before each
 operation, reads only what other writers committed since (segment ids are
 never reused, so a listing tells what is new); opening an index reads and
@@ -55,13 +56,14 @@ import numpy as np
 from dedup.index.base import _E, Postings, Prepared, expand_ranges, per_entry
 from dedup.index.kernels import (
     COUNTER_MAX,
-    FENCE,
+    DIR_SHIFT,
     HAVE_NUMBA,
     counter_add,
     counter_get,
     counter_grow,
     counter_stop,
     fill_bitmap,
+    fill_directory,
     find_runs,
     member_sorted,
     merge_runs,
@@ -159,12 +161,20 @@ class Segment:
     present: np.ndarray | None = None
     bits: int = 0
     members: tuple[int, ...] = ()  # stored segments merged into this one (in memory)
-    fence: np.ndarray | None = None  # every FENCE-th key (compiled look-ups)
+    dirx: np.ndarray | None = None  # first position of each key prefix (compiled look-ups)
+    dbits: int = 0
 
-    def fences(self) -> np.ndarray:
-        if self.fence is None:
-            self.fence = self.keys[::FENCE].copy()
-        return self.fence
+    def directory(self) -> tuple[np.ndarray, int]:
+        """The segment's directory (built once): ``dirx[p]`` is the first
+        position whose key has the ``dbits``-bit prefix ``p`` or a larger one
+        (:func:`dedup.index.kernels.fill_directory`; 0.25-0.5 bytes per posting)."""
+        if self.dirx is None:
+            n = len(self.keys)
+            self.dbits = max(1, int(np.ceil(np.log2(max(n, 1)))) - DIR_SHIFT)
+            dirx = np.empty((1 << self.dbits) + 1, dtype=np.uint32 if n < 1 << 32 else np.int64)
+            fill_directory(self.keys, self.dbits, dirx)
+            self.dirx = dirx
+        return self.dirx, self.dbits
 
     def bitmap(self) -> np.ndarray:
         """The look-up bitmap (built once; :meth:`PostingCache.apply` builds it
@@ -202,7 +212,8 @@ class Segment:
         if not n or not len(q):
             return lo, hi
         if HAVE_NUMBA:
-            find_runs(self.keys, self.fences(), self.bitmap(), self.bits, q,
+            dirx, dbits = self.directory()
+            find_runs(self.keys, dirx, dbits, self.bitmap(), self.bits, q,
                       np.zeros(len(q), dtype=bool) if skip is None else skip, lo, hi)
             return lo, hi
         qi = np.arange(len(q)) if skip is None else np.flatnonzero(~skip)
@@ -412,7 +423,8 @@ class PostingCache:
         self._local += 1
         seg = Segment(self._local, level, keys, ids, members=members)
         seg.bitmap()  # built now, not in the next (maybe latency-bound) look-up
-        seg.fences()
+        if HAVE_NUMBA:
+            seg.directory()
         self.segs[self._local] = seg
         self.loaded.update(members)
 
@@ -458,7 +470,7 @@ class PostingCache:
         not stopped, plus one flagged ``(key, first)`` row per stop key."""
         ukeys = np.asarray(ukeys, dtype=np.int64)
         dead = _sorted_union(self.dead, np.asarray(extra_dead, dtype=np.int64))
-        if self._stop_seg is None:  # searched like a segment: its bitmap and fences stay in cache
+        if self._stop_seg is None:  # searched like a segment (bitmap, directory)
             self._stop_seg = Segment(0, 0, self.stop_keys, self.stop_first)
         s_lo, s_hi = self._stop_seg.find(ukeys)
         stopped = s_hi > s_lo

@@ -79,3 +79,19 @@ def test_counts_search_the_segments_while_ids_are_retired():
     cache.add_dead([np.array([5])])
     stopped, count, first = cache.counts(k)
     assert count.tolist() == [1, 1, 0] and first.tolist() == [6, 6, np.iinfo(np.int64).max]
+
+
+
+def test_segment_directory_gives_the_first_position_of_each_key_prefix():
+    rnd = np.random.default_rng(2)
+    keys = np.sort(np.r_[rnd.integers(-2**63, 2**63 - 1, 3000, dtype=np.int64), [-2**63, 2**63 - 1] * 3])
+    seg = segments.Segment(1, 0, keys, np.zeros(len(keys), np.uint32))
+    dirx, dbits = seg.directory()
+    assert dbits == 12 - kernels.DIR_SHIFT and len(dirx) == (1 << dbits) + 1
+    prefix = ((keys.view(np.uint64) ^ np.uint64(1 << 63)) >> np.uint64(64 - dbits)).astype(np.int64)
+    assert np.array_equal(dirx, np.searchsorted(prefix, np.arange((1 << dbits) + 1), "left"))
+    q = np.unique(np.r_[keys[::7], rnd.integers(-2**63, 2**63 - 1, 500, dtype=np.int64)])
+    lo, hi = seg.find(q)
+    assert np.array_equal(lo, np.where(hi > lo, np.searchsorted(keys, q, "left"), 0))
+    assert np.array_equal(hi, np.where(hi > lo, np.searchsorted(keys, q, "right"), 0))
+    assert (hi - lo)[np.isin(q, [-2**63, 2**63 - 1])].tolist() == [3, 3]
