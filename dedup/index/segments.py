@@ -46,6 +46,7 @@ ids only.)
 """
 from __future__ import annotations
 
+import mmap
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -238,6 +239,21 @@ class Segment:
         return lo, hi
 
 
+def _zeros_table(slots: int) -> np.ndarray:
+    """A zeroed ``(slots, 2)`` uint64 table; from 32 MB on in anonymous memory
+    the kernel may back with huge pages (first-touch page faults of a fresh
+    1 GB table cost seconds on a machine short of free memory)."""
+    size = slots * 16
+    if size < 1 << 25 or not hasattr(mmap, "MADV_HUGEPAGE"):
+        return np.zeros((slots, 2), dtype=np.uint64)
+    m = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    try:
+        m.madvise(mmap.MADV_HUGEPAGE)
+    except OSError:  # pragma: no cover - kernel without transparent huge pages
+        pass
+    return np.frombuffer(m, dtype=np.uint64).reshape(slots, 2)  # the array keeps the map alive
+
+
 class KeyCounter:
     """Live stored postings, first document and stop state of every key the
     cache holds, in one open-addressing table (compiled kernels only): what
@@ -256,14 +272,14 @@ class KeyCounter:
 
     def __init__(self, expect: int = 0) -> None:
         self.bits = max(10, int(np.ceil(np.log2(max(expect, 1) / self.LOAD + 1))))
-        self.table = np.zeros((1 << self.bits, 2), dtype=np.uint64)
+        self.table = _zeros_table(1 << self.bits)
         self.used = 0
 
     def _room(self, more: int) -> None:
         while self.used + more > self.LOAD * len(self.table):
             old = self.table
             self.bits += 1
-            self.table = np.zeros((1 << self.bits, 2), dtype=np.uint64)
+            self.table = _zeros_table(1 << self.bits)
             counter_grow(old, self.bits, self.table)
             del old
 

@@ -95,3 +95,18 @@ def test_segment_directory_gives_the_first_position_of_each_key_prefix():
     assert np.array_equal(lo, np.where(hi > lo, np.searchsorted(keys, q, "left"), 0))
     assert np.array_equal(hi, np.where(hi > lo, np.searchsorted(keys, q, "right"), 0))
     assert (hi - lo)[np.isin(q, [-2**63, 2**63 - 1])].tolist() == [3, 3]
+
+
+def test_large_counter_tables_work_like_small_ones():
+    """Tables from 32 MB on are mapped anonymous memory (huge pages where the kernel allows)."""
+    big = segments.KeyCounter(2_000_000)
+    assert big.table.nbytes >= 1 << 25 and not big.table.any()
+    small = segments.KeyCounter()
+    rnd = np.random.default_rng(8)
+    keys = np.sort(rnd.integers(-2**63, 2**63 - 1, 20000, dtype=np.int64))
+    for c in (big, small):
+        c.add(keys, np.arange(20000, dtype=np.uint32))
+        c.add(keys[::3], np.zeros(len(keys[::3]), dtype=np.uint32))
+        c.stop(keys[::5], np.full(len(keys[::5]), 7, dtype=np.uint32))
+    for a, b in zip(big.get(keys), small.get(keys)):
+        assert np.array_equal(a, b)
