@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dedup.align.features import SentenceFeatures, TextFeatures, _merge_sentences
+from dedup.align.features import _TOKEN_RE, SentenceFeatures, TextFeatures, _merge_sentences, _word_info
 from dedup.align.scorer import LexicalScorer, ScoreMatrices, SentenceScorer
 from dedup.text.sentences import Sentence
 
@@ -135,6 +135,14 @@ class AlignConfig:
         source_edge_new_share: ... with at least this share of its terms
             among the suspect side's (random obfuscation deletes words, so a
             reused source sentence keeps few of its terms in the suspect).
+        edge_trim_chars: A reworded passage's edge sentence (on either side)
+            that holds the other side's terms only in part is cut where they
+            end, when that drops at least this many characters (0: off): the
+            sentence splitter joins text around a reuse (lines without
+            punctuation) into one long sentence.
+        edge_trim_miss: Where to cut: the end (start) of the edge sentence's
+            prefix (suffix) maximising +1 per word whose term the other side
+            holds and -``edge_trim_miss`` per other content word.
         suspect_edge_share: ... and then its suspect side over a neighbouring
             suspect sentence with this share of its terms among the terms of
             the (grown) source side (0: off).
@@ -211,6 +219,8 @@ class AlignConfig:
     trim_weak_edges: bool = False
     source_edge_new_terms: int = 2
     source_edge_new_share: float = 0.3
+    edge_trim_chars: int = 100
+    edge_trim_miss: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -666,7 +676,7 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
             passages.append(p if whole_source else  # a summary keeps the whole source
                             _trim_verbatim(p, source.text, suspect.text, cfg, sus_bounds, src_bounds))
     if rewrite:
-        return passages
+        return [_trim_loose_edges(p, source, suspect, cfg) for p in passages]
     if cfg.verbatim_run_words > 0:
         passages = _add_verbatim_runs(passages, source, suspect, cfg)
     if cfg.chunk_similarity > 0 and _chunk_pass_due(passages, sus_s, m, cfg):
@@ -680,7 +690,63 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
                 if p.suspect_end - p.suspect_start <= cfg.max_expansion * (p.source_end - p.source_start)]
     if cfg.source_edge_share > 0:
         passages = [_grow_source_edges(p, source, suspect, cfg) for p in passages]
+    passages = [_trim_loose_edges(p, source, suspect, cfg) for p in passages]
     return _one_use_of_source(passages, cfg)
+
+
+def _span_terms(tf: TextFeatures, start: int, end: int) -> frozenset[str]:
+    """Terms of the sentences of ``tf`` overlapping ``[start, end)``."""
+    return frozenset().union(*(s.terms for s in tf.sentences if start < s.sentence.end and s.sentence.start < end))
+
+
+def _cut_edges(tf: TextFeatures, start: int, end: int, held: frozenset[str], cfg: AlignConfig) -> tuple[int, int]:
+    """``[start, end)`` with the edge sentences cut where the terms in
+    ``held`` end (see ``AlignConfig.edge_trim_chars``)."""
+    inside = [s.sentence for s in tf.sentences if start < s.sentence.end and s.sentence.start < end]
+    if not inside:
+        return start, end
+
+    def content(a: int, b: int) -> list[tuple[int, int, bool]]:
+        out = []
+        for m in _TOKEN_RE.finditer(tf.text, a, b):
+            info = _word_info(m.group())
+            if info is not None:
+                out.append((m.start(), m.end(), info[0] in held))
+        return out
+
+    def best_cut(words: list[tuple[int, int, bool]]) -> int:
+        """Index of the word ending the best-scoring run from the first word (-1: none)."""
+        best, at, run = 0.0, -1, 0.0
+        for k, (_, _, hit) in enumerate(words):
+            run += 1.0 if hit else -cfg.edge_trim_miss
+            if run > best:
+                best, at = run, k
+        return at
+
+    words = content(max(start, inside[-1].start), end)
+    k = best_cut(words)
+    if k >= 0 and end - words[k][1] >= cfg.edge_trim_chars:
+        end = _widen_end(tf.text, words[k][1], end)
+    words = content(start, min(end, inside[0].end))[::-1]
+    k = best_cut(words)
+    if k >= 0 and words[k][0] - start >= cfg.edge_trim_chars:
+        start = _widen_start(tf.text, words[k][0], start)
+    return start, end
+
+
+def _trim_loose_edges(p: Passage, source: TextFeatures, suspect: TextFeatures, cfg: AlignConfig) -> Passage:
+    """Cut a reworded passage's edge sentences, on both sides, where the
+    other side's terms end (see ``AlignConfig.edge_trim_chars``); a
+    near-verbatim passage's edges are cut by its shared trigrams instead, and
+    a summary names a source region, not the words it reuses."""
+    if (cfg.edge_trim_chars <= 0 or p.score >= cfg.verbatim_similarity
+            or p.source_end - p.source_start >= cfg.summary_ratio * (p.suspect_end - p.suspect_start)):
+        return p
+    src_terms = _span_terms(source, p.source_start, p.source_end)
+    sus_terms = _span_terms(suspect, p.suspect_start, p.suspect_end)
+    sus_start, sus_end = _cut_edges(suspect, p.suspect_start, p.suspect_end, src_terms, cfg)
+    src_start, src_end = _cut_edges(source, p.source_start, p.source_end, sus_terms, cfg)
+    return replace(p, source_start=src_start, source_end=src_end, suspect_start=sus_start, suspect_end=sus_end)
 
 
 def _grow_source_edges(p: Passage, source: TextFeatures, suspect: TextFeatures, cfg: AlignConfig) -> Passage:

@@ -1,6 +1,8 @@
 """Alignment: sentences, passages and the lexical scorer."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dedup.align import AlignConfig, LexicalScorer, align_sentences, align_texts, build_passages, text_features
 
 SOURCE = ("The central bank raised interest rates by half a point on Tuesday. "
@@ -358,3 +360,40 @@ def test_source_side_grows_over_a_shortened_neighbour_holding_terms_it_lacks():
     # asking for 3 such terms, or switched off, it stays
     for cfg in (AlignConfig(source_edge_new_terms=3), AlignConfig(source_edge_new_terms=0)):
         assert _grow_source_edges(p, src, sus, cfg) == p
+
+
+def test_long_edge_sentence_is_cut_where_the_source_terms_end():
+    from dedup.align.align import Passage, _trim_loose_edges
+    source = ("Farmers in the valley harvest apples in late September. "
+              "Engineers tested the prototype turbine near the harbour during strong winter gales. "
+              "The blades survived gusts above ninety knots without cracking.")
+    reused = ("Gales in winter: engineers tested a prototype turbine near the harbour, its blades survived "
+              "gusts of ninety knots")
+    # one sentence for the splitter: the reuse runs on into unrelated text
+    suspect = reused + (" and then the bakery on Elm Street won a regional award for its rye bread "
+                        "while snowfall closed the mountain pass for three days in January")
+    src, sus = text_features(source), text_features(suspect)
+    p = Passage(source.index("Engineers"), len(source), 0, len(suspect), 0.5, (0,))
+    q = _trim_loose_edges(p, src, sus, AlignConfig())
+    assert (q.suspect_start, q.suspect_end) == (0, len(reused))
+    # the source side holds suspect terms to its edges: unchanged
+    assert (q.source_start, q.source_end) == (p.source_start, p.source_end)
+    # the cut must drop edge_trim_chars; near-verbatim passages and summaries keep their edges
+    assert _trim_loose_edges(p, src, sus, AlignConfig(edge_trim_chars=200)) == p
+    assert _trim_loose_edges(p, src, sus, AlignConfig(edge_trim_chars=0)) == p
+    assert _trim_loose_edges(replace(p, score=0.9), src, sus, AlignConfig()) == replace(p, score=0.9)
+    summary = replace(p, source_start=0, suspect_end=60)
+    assert _trim_loose_edges(summary, src, sus, AlignConfig()) == summary
+
+
+def test_source_edge_sentence_is_cut_at_the_start_where_the_suspect_terms_begin():
+    from dedup.align.align import Passage, _trim_loose_edges
+    unrelated = ("Snowfall closed the mountain pass for three days in January while the bakery on Elm Street "
+                 "won a regional award for its rye bread and ")
+    source = unrelated + "engineers tested the prototype turbine near the harbour during strong winter gales."
+    suspect = "Near the harbour, engineers tested a prototype turbine in strong gales of winter."
+    src, sus = text_features(source), text_features(suspect)
+    p = Passage(0, len(source), 0, len(suspect), 0.5, (0,))
+    q = _trim_loose_edges(p, src, sus, AlignConfig())
+    assert (q.source_start, q.source_end) == (len(unrelated), len(source))
+    assert (q.suspect_start, q.suspect_end) == (0, len(suspect))
