@@ -741,7 +741,6 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
             shingle_sig = signatures_flat(sh, sh_n, config.shingle.sketch())
     else:
         shingle_sig = np.empty((n, 0), dtype=np.uint32)
-    content = kind >= _NUMBER
     # sentence ids: a new sentence at each document start and after a sentence end
     new_sent = tk.sent_start
     sid = np.cumsum(new_sent) - 1 if "sentence" in views else None
@@ -754,7 +753,8 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
         anchor_count = counts(a_doc)
     else:
         anchor_keys, anchor_count = np.empty(0, np.uint32), np.zeros(n, np.int64)
-    cpos = np.flatnonzero(content)
+    # content words: numbers and content words (not stopwords)
+    cpos = np.flatnonzero(kind >= _NUMBER) if ("sentence" in views or not use_kernels) else None
     # sentences: distinct content keys per sentence, enough of them
     if "sentence" in views:
         s_id, s_key = _group_unique(sid[cpos], tk.key[cpos], 32)
@@ -770,8 +770,6 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
         sent_doc, sent_count = np.empty(0, np.int64), np.zeros(n, np.int64)
     # passages: unordered pairs of content keys at most ``passage_window`` apart, sampled
     if "passage" in views:
-        ck = tk.key[cpos]
-        cd = doc[cpos]
         if n > _DOC_MASK + 1:
             raise ValueError(f"sketch_documents handles at most {_DOC_MASK + 1} documents per call "
                              f"with the passage view, got {n}; sketch the corpus in partitions")
@@ -783,14 +781,18 @@ def sketch_documents(texts: Sequence[str], config: CandidateConfig | None = None
         below = np.uint32((1 << 32) // config.passage_sample)
         chain_below = _U64(((1 << 64) - 1) // config.passage_chain_sample)
         if use_kernels:
-            fk, xk = _kernels().passage_keys(ck, cd.astype(np.int64, copy=False), int(config.passage_window), below,
-                                  chain_below, int(config.passage_chain_gap), high)
-            pass_key = _kernels().sort_distinct_by_high_bits(fk, _DOC_BITS)
-            reg_key = _kernels().sort_distinct_by_high_bits(xk, _DOC_BITS)
+            k = _kernels()
+            ck, cd = k.content_words(tk.key, doc.astype(np.int64, copy=False), kind, _NUMBER)
+            fk, xk = k.passage_keys(ck, cd, int(config.passage_window), below,
+                                    chain_below, int(config.passage_chain_gap), high)
+            del ck, cd
+            pass_key = k.sort_distinct_by_high_bits(fk, _DOC_BITS)
+            reg_key = k.sort_distinct_by_high_bits(xk, _DOC_BITS)
             del fk, xk
+            pass_count = k.doc_counts(pass_key, _U64(_DOC_MASK), n)
         else:
-            pass_key, reg_key = _passage_keys_numpy(ck, cd, config, below, chain_below, high)
-        pass_count = counts((pass_key & _U64(_DOC_MASK)).view(np.int64))
+            pass_key, reg_key = _passage_keys_numpy(tk.key[cpos], doc[cpos], config, below, chain_below, high)
+            pass_count = counts((pass_key & _U64(_DOC_MASK)).view(np.int64))
     else:
         pass_key, pass_count = np.empty(0, np.uint64), np.zeros(n, np.int64)
         reg_key = np.empty(0, np.uint64)

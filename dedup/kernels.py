@@ -47,7 +47,7 @@ try:  # optional dependency: the ``fast`` extra
 except ImportError:  # pragma: no cover - depends on the environment
     _numba = None
 
-__all__ = ["HAVE_NUMBA", "passage_pair_part", "block_offsets", "member_parts", "passage_keys", "sort_distinct_by_high_bits", "tokenise_bytes",
+__all__ = ["HAVE_NUMBA", "content_words", "doc_counts", "passage_pair_part", "block_offsets", "member_parts", "passage_keys", "sort_distinct_by_high_bits", "tokenise_bytes",
            "shingle_minhash", "runs_of_keys", "runs_of_sorted", "EVIDENCE_EPS", "warm_up"]
 
 #: True when numba is importable: the compiled kernels are used.
@@ -404,6 +404,51 @@ def passage_keys(ck, cd, window, below, chain_below, chain_gap, high):
             f1[dist] = fp
             d1[dist] = d
     return fk[:nf], xk[:nx]
+
+
+@_jit
+def content_words(key, doc, kind, min_kind):
+    """Keys and documents of the tokens of kind ``min_kind`` or more, in
+    order (``key[kind >= min_kind]``, ``doc[kind >= min_kind]`` in one pass).
+
+    Args:
+        key: uint32 stem key of every token.
+        doc: int64 document of every token.
+        kind: int8 kind of every token (:mod:`dedup.featurise`).
+        min_kind: Smallest kind kept.
+
+    Returns:
+        ``(keys, docs)``: uint32 and int64 arrays.
+    """
+    n = len(kind)
+    ck = np.empty(n, np.uint32)
+    cd = np.empty(n, np.int64)
+    m = 0
+    for i in range(n):
+        if kind[i] >= min_kind:
+            ck[m] = key[i]
+            cd[m] = doc[i]
+            m += 1
+    return ck[:m].copy(), cd[:m].copy()
+
+
+@_jit
+def doc_counts(keys, low_mask, n):
+    """Keys per document, the document being ``key & low_mask``
+    (``np.bincount(keys & low_mask, minlength=n)`` without the temporaries).
+
+    Args:
+        keys: uint64 keys.
+        low_mask: uint64 mask of the document bits.
+        n: Documents.
+
+    Returns:
+        int64 counts, one per document.
+    """
+    out = np.zeros(n, np.int64)
+    for x in keys:
+        out[np.intp(x & low_mask)] += 1
+    return out
 
 
 @_jit

@@ -207,3 +207,20 @@ def test_kernels_are_imported_on_first_use_only():
             "print(dedup.Index.__name__, 'dedup.index' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False", "False", "True", "Index", "True"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 2 ** 32 - 1)), max_size=200), st.integers(0, 4))
+def test_content_words_and_doc_counts_equal_numpy(tokens, min_kind):
+    from dedup.kernels import content_words, doc_counts
+    kind = np.array([t[0] for t in tokens], dtype=np.int8)
+    key = np.array([t[1] for t in tokens], dtype=np.uint32)
+    doc = np.arange(len(tokens), dtype=np.int64) // 3
+    ck, cd = content_words(key, doc, kind, min_kind)
+    keep = kind >= min_kind
+    assert np.array_equal(ck, key[keep]) and np.array_equal(cd, doc[keep])
+    assert ck.dtype == np.uint32 and cd.dtype == np.int64
+    keys = (key.astype(np.uint64) << np.uint64(24)) | doc.astype(np.uint64)
+    n = int(doc[-1]) + 2 if len(doc) else 1
+    want = np.bincount((keys & np.uint64(0xFFFFFF)).view(np.int64), minlength=n)
+    assert np.array_equal(doc_counts(keys, np.uint64(0xFFFFFF), n), want)
