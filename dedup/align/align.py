@@ -64,6 +64,10 @@ class AlignConfig:
             source above which it is near-verbatim, and its edges are cut to
             the first and last shared trigram (reuse may start or end inside
             a sentence).
+        gap_extend_similarity: Similarity a sentence needs to extend a
+            passage past unaligned sentences (a weak match beyond a gap is
+            the passage's topic, not more reuse); not in a whole-text
+            rewrite, whose every aligned sentence extends its passages.
         extend_window: How many source sentences beyond a passage's source
             range an extension may reach.
         merge_chars: Passages at most this many suspect characters apart
@@ -220,6 +224,7 @@ class AlignConfig:
     source_edge_new_terms: int = 2
     source_edge_new_share: float = 0.3
     edge_trim_chars: int = 100
+    gap_extend_similarity: float = 0.3
     edge_trim_miss: float = 0.3
 
 
@@ -601,6 +606,8 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
                     j += step
                     continue
                 ext = extension(g, j)
+                if ext is not None and misses and not rewrite and ext[1] < cfg.gap_extend_similarity:
+                    ext = None  # past unaligned sentences, a weak match is the topic
                 if ext is None:
                     misses += 1
                 else:

@@ -397,3 +397,22 @@ def test_source_edge_sentence_is_cut_at_the_start_where_the_suspect_terms_begin(
     q = _trim_loose_edges(p, src, sus, AlignConfig())
     assert (q.source_start, q.source_end) == (len(unrelated), len(source))
     assert (q.suspect_start, q.suspect_end) == (0, len(suspect))
+
+
+def test_weak_match_past_an_unaligned_sentence_does_not_extend_a_passage():
+    source = _PAD_SOURCE + _TURBINE_SOURCE + " " + _PAD_SOURCE
+    reworded = ("Near the harbour, engineers tried out a prototype turbine during bad storms. "
+                "Its blades held firm against ninety knot gusts. "
+                "Money for a second array came from Norway.")
+    # an unrelated sentence, then one loosely like the source sentence before the
+    # turbine ("A storm knocked down power lines across the county.": similarity 0.25)
+    tail = (" Local elections drew a record turnout among young voters."
+            " Storm damage to the county roads cost the island a lot of money this spring.")
+    suspect = _PAD_SUSPECT + reworded + tail + " " + _PAD_SUSPECT
+    src, sus = text_features(source), text_features(suspect)
+    start = suspect.index(reworded)
+    loose, = align_texts(src, sus, AlignConfig(gap_extend_similarity=0))[1]
+    assert (loose.suspect_start, loose.suspect_end) == (start, start + len(reworded + tail))
+    # past the unaligned sentence it needs gap_extend_similarity (0.3)
+    p, = align_texts(src, sus)[1]
+    assert (p.suspect_start, p.suspect_end) == (start, start + len(reworded))
