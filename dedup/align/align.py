@@ -214,18 +214,16 @@ class AlignConfig:
     region_similarity: float = 0.4
     region_weight: float = 5.0
     region_contained: float = 0.5
-    region_source_contained: float = 0.0
     source_edge_share: float = 0.6
     suspect_edge_share: float = 0.75
     summary_copied_share: float = 0.7
     summary_local_members: int = 3
     reuse_source_once: bool = True
-    trim_weak_edges: bool = False
     source_edge_new_terms: int = 2
     source_edge_new_share: float = 0.3
     edge_trim_chars: int = 100
-    gap_extend_similarity: float = 0.3
     edge_trim_miss: float = 0.3
+    gap_extend_similarity: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -644,13 +642,6 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
                 if min(abs(i - o) for i in srcs for o in others) <= cfg.max_source_jump // 2 + 1:
                     keep.append((j, (srcs, sim, w)))
             members = keep or members
-        if cfg.trim_weak_edges:
-            # a passage ends where its evidence ends: edge members weaker than
-            # an extension needs (a whole-text rewrite's loose alignments) go
-            while len(members) > 1 and members[0][1][1] < cfg.extend_similarity:
-                members = members[1:]
-            while len(members) > 1 and members[-1][1][1] < cfg.extend_similarity:
-                members = members[:-1]
         first, last = members[0][0], members[-1][0]
         s_idx = [i for _, (srcs, _, _) in members for i in srcs]
         whole_source = summary and src_len(min(s_idx), max(s_idx)) >= 0.3 * src_len(0, ns - 1)
@@ -690,7 +681,7 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
         passages = _add_chunk_passages(passages, source, suspect, scorer or LexicalScorer(), cfg)
     if cfg.region_similarity > 0:
         passages = _add_region_passages(passages, source, suspect, col, matched, quoted,
-                                        scorer or LexicalScorer(), cfg, m.source_weight)
+                                        scorer or LexicalScorer(), cfg)
     # a reuse does not grow its source text many times over: such a passage
     # is mostly unrelated suspect text around a few shared words
     passages = [p for p in passages
@@ -830,8 +821,7 @@ def _grow_source_edges(p: Passage, source: TextFeatures, suspect: TextFeatures, 
 
 def _add_region_passages(passages: list[Passage], source: TextFeatures, suspect: TextFeatures,
                          col: np.ndarray, matched: np.ndarray, quoted: list[bool],
-                         scorer: SentenceScorer, cfg: AlignConfig,
-                         source_weight: np.ndarray | None = None) -> list[Passage]:
+                         scorer: SentenceScorer, cfg: AlignConfig) -> list[Passage]:
     """Region pass (see ``AlignConfig.region_similarity``): runs of weakly
     aligned suspect sentences outside the passages, close on both sides,
     become passages when their suspect and source regions as wholes are
@@ -840,32 +830,18 @@ def _add_region_passages(passages: list[Passage], source: TextFeatures, suspect:
     covered = [(p.suspect_start, p.suspect_end) for p in passages]
     best = col.argmax(axis=0)
     groups: list[list[tuple[int, int]]] = []
-    anchors: dict[int, list[int]] = {}
     for j in np.nonzero(col.max(axis=0) >= cfg.region_anchor_similarity)[0].tolist():
-        anchors[j] = [int(best[j])]
-    if cfg.region_source_contained > 0 and source_weight is not None:
-        # a long suspect sentence restating several source sentences: each
-        # source sentence mostly found in it (sharing ``region_weight`` /
-        # 2 of term weight) anchors it too
-        with np.errstate(divide="ignore", invalid="ignore"):
-            held = np.nan_to_num(matched / source_weight[:, None])
-        for i, j in np.argwhere((held >= cfg.region_source_contained)
-                                & (matched >= 0.5 * cfg.region_weight)).tolist():
-            if i not in anchors.setdefault(j, []):
-                anchors[j].append(i)
-    for j in sorted(anchors):
+        i = int(best[j])
         x = sus_f[j].sentence
-        if quoted[j] or any(min(b, x.end) > max(a, x.start) for a, b in covered):
+        if (quoted[j] or matched[i, j] < cfg.extend_weight
+                or any(min(b, x.end) > max(a, x.start) for a, b in covered)):
             continue
-        for i in sorted(anchors[j]):
-            if matched[i, j] < cfg.extend_weight:
-                continue
-            g = groups[-1] if groups else None
-            if (g and j - g[-1][0] - 1 <= cfg.max_gap
-                    and min(abs(i - k) for _, k in g) <= cfg.max_source_jump):
-                g.append((j, i))
-            else:
-                groups.append([(j, i)])
+        g = groups[-1] if groups else None
+        if (g and j - g[-1][0] - 1 <= cfg.max_gap
+                and min(abs(i - k) for _, k in g) <= cfg.max_source_jump):
+            g.append((j, i))
+        else:
+            groups.append([(j, i)])
     groups = [g for g in groups if len(g) >= cfg.region_min_anchors]
     if not groups:
         return passages
