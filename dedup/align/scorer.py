@@ -25,6 +25,11 @@ except ImportError:  # pragma: no cover
 
 from dedup.align.features import SentenceFeatures
 
+# incidence matrices up to this many cells are built dense: for the few
+# sentences of a short text, building scipy matrices costs far more than the
+# product (a sentence pair: 4 CSR constructions and 2 sparse products)
+_DENSE_CELLS = 256
+
 
 @dataclass(frozen=True)
 class ScoreMatrices:
@@ -196,7 +201,7 @@ class LexicalScorer:
             ptr = np.zeros(n + 1, dtype=np.int32)
             np.cumsum(np.bincount(f.rows[keep], minlength=n), out=ptr[1:])
             vals = wv[idx] if weighted else np.ones(len(idx))
-            if _sparse is not None:
+            if _sparse is not None and n * v > _DENSE_CELLS:
                 return _sparse.csr_matrix((vals, idx, ptr), shape=(n, v))
             x = np.zeros((n, v))
             x[f.rows[keep], idx] = vals
@@ -204,7 +209,7 @@ class LexicalScorer:
 
         def product(a: Any, b: Any) -> np.ndarray:
             r = a @ b.T
-            return r.toarray() if _sparse is not None else r
+            return r.toarray() if hasattr(r, "toarray") else np.asarray(r)
 
         m = product(incidence(fs, ns, True), incidence(ft, nt, False))
         if fsf is fs and ftf is ft:  # no quotations

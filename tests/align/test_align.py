@@ -416,3 +416,24 @@ def test_weak_match_past_an_unaligned_sentence_does_not_extend_a_passage():
     # past the unaligned sentence it needs gap_extend_similarity (0.3)
     p, = align_texts(src, sus)[1]
     assert (p.suspect_start, p.suspect_end) == (start, start + len(reworded))
+
+
+def test_dense_and_sparse_scoring_agree(seed_dir, monkeypatch):
+    """Small incidence matrices are built dense (cheaper for a few sentences);
+    the scores equal the sparse ones."""
+    import numpy as np
+    from dedup.align import scorer as scorer_module
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seed_dir.glob("*.txt"))]
+    feats = [text_features(t) for t in texts[:3]] + [text_features("The minister resigned on Friday."),
+                                                     text_features("On Friday the minister quit.")]
+    pairs = [(feats[0].sentences, feats[1].sentences), (feats[0].sentences[:2], feats[2].sentences[:3]),
+             (feats[3].sentences, feats[4].sentences)]
+    sc = LexicalScorer()
+    results = {}
+    for cells in (0, 10 ** 9):  # all sparse, all dense
+        monkeypatch.setattr(scorer_module, "_DENSE_CELLS", cells)
+        results[cells] = [sc.score(a, b) for a, b in pairs]
+    for sparse, dense in zip(results[0], results[10 ** 9]):
+        for field in ("dice", "contained", "free_dice", "suspect_weight", "free_suspect_weight", "source_weight"):
+            np.testing.assert_allclose(getattr(sparse, field), getattr(dense, field), rtol=1e-6, atol=1e-7)
+    assert results[0][2].dice[0, 0] > 0.3  # the two short sentences do overlap
