@@ -145,17 +145,27 @@ def judge_pair(a: Document, b: Document, config: Config) -> PairResult:
     Returns:
         The pair with its source, suspect and comparison.
     """
-    return _judge(a, b, text_features(a.text), text_features(b.text), config)
+    return judge_features(a, b, text_features(a.text), text_features(b.text), config)
 
 
-def _judge(a: Document, b: Document, fa: TextFeatures, fb: TextFeatures, config: Config,
-           drop_unrelated: bool = False) -> PairResult | None:
-    """:func:`judge_pair` with both texts' features already made.
+def judge_features(a: Document, b: Document, fa: TextFeatures, fb: TextFeatures, config: Config,
+                   drop_unrelated: bool = False) -> PairResult | None:
+    """:func:`judge_pair` with both texts' features already made
+    (:func:`~dedup.align.text_features`; make a document's once when it is
+    judged against several others).
 
-    With ``drop_unrelated``, a pair whose verdict is ``unrelated`` in both
-    directions returns None before any sentence flags are made (flags never
-    change an ``unrelated`` verdict, see :class:`~dedup.compare.AlignedPair`);
-    a scan drops such pairs anyway, and they are most of its candidates.
+    Args:
+        a, b: The documents.
+        fa, fb: Their features.
+        config: Settings.
+        drop_unrelated: Return None for a pair whose verdict is
+            ``unrelated`` in both directions, before any sentence flags are
+            made (flags never change an ``unrelated`` verdict, see
+            :class:`~dedup.compare.AlignedPair`). A scan or an index drops
+            such pairs anyway, and they are most of their candidates.
+
+    Returns:
+        The pair, as :func:`judge_pair` gives it (or None, see above).
     """
     xab = align_features(fa, fb, config)   # b judged against a
     xba = align_features(fb, fa, config)   # a judged against b
@@ -538,7 +548,7 @@ def _judge_chunk(docs: Sequence[Document], pairs: Sequence[tuple[int, int]], con
 
     out = []
     for i, j in pairs:
-        r = _judge(docs[i], docs[j], f(i), f(j), config, drop_unrelated=True)
+        r = judge_features(docs[i], docs[j], f(i), f(j), config, drop_unrelated=True)
         if r is not None:
             out.append(r)
     return out

@@ -6,7 +6,7 @@ from dedup.align import text_features
 from dedup.compare import align_features, compare_features, finish_comparison
 from dedup.config import Config
 from dedup.document import Document
-from dedup.scan import _judge, _judge_chunk, judge_pair
+from dedup.scan import _judge_chunk, judge_features, judge_pair
 
 
 def _seeds(seed_dir):
@@ -47,5 +47,5 @@ def test_scan_judge_drops_pairs_unrelated_both_ways(seed_dir):
     assert kept == [r for r in full if r.verdict != "unrelated"]
     assert any(r.verdict == "unrelated" for r in full)
     fa, fb = text_features(docs[0].text), text_features(unrelated.text)
-    assert _judge(docs[0], unrelated, fa, fb, cfg, drop_unrelated=True) is None
-    assert _judge(docs[0], unrelated, fa, fb, cfg).verdict == "unrelated"
+    assert judge_features(docs[0], unrelated, fa, fb, cfg, drop_unrelated=True) is None
+    assert judge_features(docs[0], unrelated, fa, fb, cfg).verdict == "unrelated"

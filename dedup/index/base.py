@@ -610,7 +610,8 @@ class Index:
         return out
 
     def _judge(self, entry: Entry, text: str, post: Postings, self_iid: int | None) -> list[Match]:
-        from dedup.scan import judge_pair  # local: scan imports much of dedup
+        from dedup.align import text_features
+        from dedup.scan import judge_features  # local: scan imports much of dedup
 
         cands = self._verified(entry, post, self_iid)
         if not cands:
@@ -618,12 +619,14 @@ class Index:
         texts = self._backend.texts([iid for iid, _, _ in cands])
         matches = []
         new_doc = Document(entry.doc_id, text)
+        new_feats = text_features(text)  # once, not once per candidate
         for iid, doc_id, views in cands:
             t = texts.get(iid)
             if t is None:
                 t = self._load(doc_id)
-            pr = judge_pair(Document(doc_id, t), new_doc, self.config)
-            if pr.verdict == "unrelated":
+            pr = judge_features(Document(doc_id, t), new_doc, text_features(t), new_feats, self.config,
+                                drop_unrelated=True)
+            if pr is None or pr.verdict == "unrelated":
                 continue
             matches.append(Match(doc_id, pr.verdict, pr.comparison.scores, pr.source, pr.suspect, views,
                                  pr.comparison))
