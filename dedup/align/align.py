@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Callable
 
 import numpy as np
 
@@ -747,6 +748,29 @@ def _trim_loose_edges(p: Passage, source: TextFeatures, suspect: TextFeatures, c
     return replace(p, source_start=src_start, source_end=src_end, suspect_start=sus_start, suspect_end=sus_end)
 
 
+def _grow_range(lo: int, hi: int, n: int, ok: Callable[[int], bool], steps: int,
+                take: Callable[[int], object] | None = None) -> tuple[int, int]:
+    """Grow the index range ``[lo, hi]`` (of ``n`` sentences) by up to
+    ``steps`` sentences each way while ``ok`` accepts the next one: first
+    leftwards, then rightwards; ``take`` is called on each sentence taken
+    (before the next is tested)."""
+    for _ in range(steps):
+        if lo > 0 and ok(lo - 1):
+            lo -= 1
+            if take is not None:
+                take(lo)
+        else:
+            break
+    for _ in range(steps):
+        if hi + 1 < n and ok(hi + 1):
+            hi += 1
+            if take is not None:
+                take(hi)
+        else:
+            break
+    return lo, hi
+
+
 def _grow_source_edges(p: Passage, source: TextFeatures, suspect: TextFeatures, cfg: AlignConfig) -> Passage:
     """Grow a reworded passage's source side over the neighbouring source
     sentences (up to ``max_gap`` each way) whose terms are mostly
@@ -778,18 +802,8 @@ def _grow_source_edges(p: Passage, source: TextFeatures, suspect: TextFeatures, 
         return (cfg.source_edge_new_terms > 0 and held >= cfg.source_edge_new_share * len(t)
                 and len(t & unexplained) >= cfg.source_edge_new_terms)
 
-    for _ in range(cfg.max_gap):
-        if lo > 0 and shared(lo - 1):
-            lo -= 1
-            unexplained -= src[lo].terms
-        else:
-            break
-    for _ in range(cfg.max_gap):
-        if hi + 1 < len(src) and shared(hi + 1):
-            hi += 1
-            unexplained -= src[hi].terms
-        else:
-            break
+    lo, hi = _grow_range(lo, hi, len(src), shared, cfg.max_gap,
+                         take=lambda k: unexplained.difference_update(src[k].terms))
     p = replace(p, source_start=min(p.source_start, src[lo].sentence.start),
                 source_end=max(p.source_end, src[hi].sentence.end))
     if cfg.suspect_edge_share <= 0:
@@ -805,16 +819,7 @@ def _grow_source_edges(p: Passage, source: TextFeatures, suspect: TextFeatures, 
         t = sus[k].terms
         return bool(t) and len(t & vocab) >= cfg.suspect_edge_share * len(t)
 
-    for _ in range(cfg.max_gap):
-        if lo > 0 and held(lo - 1):
-            lo -= 1
-        else:
-            break
-    for _ in range(cfg.max_gap):
-        if hi + 1 < len(sus) and held(hi + 1):
-            hi += 1
-        else:
-            break
+    lo, hi = _grow_range(lo, hi, len(sus), held, cfg.max_gap)
     return replace(p, suspect_start=min(p.suspect_start, sus[lo].sentence.start),
                    suspect_end=max(p.suspect_end, sus[hi].sentence.end))
 
