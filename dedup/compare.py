@@ -186,13 +186,11 @@ def align_features(src: TextFeatures, sus: TextFeatures, cfg: Config) -> Aligned
     mean_sim = float(np.average([a.similarity for a in reused], weights=lengths)) if reused else 0.0
     # a lone suspect sentence aligned to the whole source (one sentence, or two it merges)
     single = None
-    if len(sus.sentences) == 1 and src.sentences:
-        spans = [(min(src.sentences[i].sentence.start for i in a.source_indices),
-                  max(src.sentences[i].sentence.end for i in a.source_indices), a.similarity)
-                 for a in alignments if a.source_indices]
-        if (spans and spans[0][0] == src.sentences[0].sentence.start
-                and spans[0][1] == src.sentences[-1].sentence.end):
-            single = float(round(float(spans[0][2]), 4))
+    first = next((a for a in alignments if a.source_indices), None)
+    if len(sus.sentences) == 1 and first is not None:
+        if _source_span(src, first.source_indices) == (src.sentences[0].sentence.start,
+                                                       src.sentences[-1].sentence.end):
+            single = float(round(float(first.similarity), 4))
     base = decide(coverage, source_coverage, mean_sim, 0, len(shared), cfg.verdict,
                   single_sentence_similarity=single)
     return AlignedPair(src, sus, tuple(alignments), tuple(passages), tuple(shared), coverage,
@@ -233,9 +231,8 @@ def _sentence_results(src: TextFeatures, sus: TextFeatures, alignments: list[Sen
         if not a.source_indices:
             out.append(SentenceResult(sf.sentence.start, sf.sentence.end, None, None, sim, 1.0, quoted))
             continue
-        srcs = [src.sentences[i].sentence for i in a.source_indices]
-        s0, s1 = min(s.start for s in srcs), max(s.end for s in srcs)
-        source_text = " ".join(s.text for s in srcs)
+        s0, s1 = _source_span(src, a.source_indices)
+        source_text = " ".join(src.sentences[i].sentence.text for i in a.source_indices)
         flags = tuple(document_filter(sentence_flags(source_text, sf.sentence.text, config=cfg.spin),
                                       src.text, sus.text)) if cfg.spin.kinds else ()
         # the word-order evidence only matters to drift through its weight
@@ -244,6 +241,12 @@ def _sentence_results(src: TextFeatures, sus: TextFeatures, alignments: list[Sen
                                            source=source_text, suspect=sf.sentence.text)), 4)
         out.append(SentenceResult(sf.sentence.start, sf.sentence.end, s0, s1, sim, drift, quoted, flags))
     return out
+
+
+def _source_span(src: TextFeatures, indices: tuple[int, ...]) -> tuple[int, int]:
+    """Start and end offsets of the source sentences ``indices`` together."""
+    return (min(src.sentences[i].sentence.start for i in indices),
+            max(src.sentences[i].sentence.end for i in indices))
 
 
 def _covered_share(tf: TextFeatures, ranges: list[tuple[int, int]], acfg: AlignConfig) -> float:
