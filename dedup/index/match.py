@@ -114,9 +114,8 @@ def verify(q: StoredSketch, c: StoredSketch, collided: dict[str, int], config: C
             if passage_ok is not None:
                 ok = iid in passage_ok
             else:
-                smaller = max(1, min(q.passage_count(), c.passage_count(), config.passage_unit))
                 ok = (collided[v] >= config.passage_min_hits
-                      and min(1.0, collided[v] / smaller) >= config.passage_min_containment)
+                      and _unit_containment(collided[v], q, c, config) >= config.passage_min_containment)
         else:
             j = est[v].get(iid) if est is not None and v in est else None
             if j is None:
@@ -129,6 +128,12 @@ def verify(q: StoredSketch, c: StoredSketch, collided: dict[str, int], config: C
     if out == ["anchor"] and not (config.anchor_alone and anchor_j >= config.anchor_alone_floor):
         return ()
     return tuple(out)
+
+
+def _unit_containment(hits: int, q: StoredSketch, c: StoredSketch, config: CandidateConfig) -> float:
+    """Shared passage fingerprints over the smaller document's, at most
+    ``passage_unit`` of them (scan's unit containment)."""
+    return min(1.0, hits / max(1, min(q.passage_count(), c.passage_count(), config.passage_unit)))
 
 
 def passage_verified(q: StoredSketch, stored: dict[int, StoredSketch], hits: dict[int, int],
@@ -169,7 +174,7 @@ def passage_verified(q: StoredSketch, stored: dict[int, StoredSketch], hits: dic
             continue
         ev = evidence[iid]
         chains = len(np.intersect1d(q.chains, c.chains, assume_unique=True)) if len(q.chains) else 0
-        cont = min(1.0, h / max(1, min(q.passage_count(), c.passage_count(), config.passage_unit)))
+        cont = _unit_containment(h, q, c, config)
         if not (chains >= config.passage_min_chains or ev >= config.passage_strong_evidence
                 or cont >= config.passage_gate_containment):
             continue
