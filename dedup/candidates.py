@@ -1207,7 +1207,7 @@ def merge_runs(parts: Sequence[np.ndarray], offsets: Sequence[int], n: int, max_
 
 
 def _open_file_budget() -> int:
-    """How many memory-mapped key files :func:`merge_runs` may keep open at
+    """How many spilled key files :func:`merge_runs` may keep open at
     once (a quarter of the process's open-file limit)."""
     try:
         import resource
