@@ -103,12 +103,13 @@ def prepare(items: Sequence[tuple[str, str]], config: CandidateConfig, with_entr
     return Prepared([d_ for d_, _ in items], rows, k, d, caps, entries)
 
 
-def _serve(conn: Any, parent: int, config: CandidateConfig, inherited: list[Any]) -> None:
-    """Loop of a sketch worker process: ``(items, with_entries)`` in,
-    ``("ok", Prepared)`` or ``("error", exception)`` out; exits on ``None``,
-    a closed pipe, or when its parent is gone (killed).
+def _serve(tasks: Any, results: Any, parent: int, config: CandidateConfig, inherited: list[Any]) -> None:
+    """Loop of a sketch worker process: ``(seq, items, with_entries)`` in on
+    ``tasks``, ``(seq, "ok", Prepared)`` or ``(seq, "error", exception)`` out
+    on ``results``; exits on ``None``, a closed pipe, or when its parent is
+    gone (killed).
 
-    ``inherited``: the parent's ends of this worker's pipe and of the
+    ``inherited``: the parent's ends of this worker's pipes and of the
     workers forked before it, closed at once: otherwise a worker blocked
     sending a result to a killed parent would wait forever (the pipe still
     has a reader: itself or a sibling)."""
@@ -116,44 +117,80 @@ def _serve(conn: Any, parent: int, config: CandidateConfig, inherited: list[Any]
         c.close()
     while True:
         try:
-            if not conn.poll(1.0):
+            if not tasks.poll(1.0):
                 if os.getppid() != parent:
                     return
                 continue
-            task = conn.recv()
+            task = tasks.recv()
         except (EOFError, OSError):
             return
         if task is None:
             return
+        seq, items, with_entries = task
         try:
-            out: tuple[str, Any] = ("ok", prepare(task[0], config, task[1]))
+            out: tuple[int, str, Any] = (seq, "ok", prepare(items, config, with_entries))
         except Exception as e:  # noqa: BLE001 - sent back and raised in the index's process
-            out = ("error", e)
+            out = (seq, "error", e)
         try:
-            conn.send(out)
+            results.send(out)
         except (OSError, EOFError):
             return
 
 
 class SketchPool:
     """Forked processes that sketch batches for :meth:`Index.add_many` while
-    the index's process looks up and writes the previous ones. The caller
-    gives each worker at most one batch at a time (so no pipe can deadlock)
-    and collects the results in its own order."""
+    the index's process looks up and writes the earlier ones.
 
-    def __init__(self, workers: int, config: CandidateConfig) -> None:
+    Each worker has a task pipe and a result pipe, served in this process by
+    a sender thread (which blocks while the worker is busy, not the caller)
+    and a reader thread (which takes results as soon as they are sent, so a
+    worker never blocks on a full result pipe): the index's process can
+    queue several batches per worker (``depth``) without any pipe
+    deadlocking. The queue absorbs the index's slow batches (in-memory
+    merges, checkpoints): the workers keep sketching meanwhile.
+
+    Args:
+        workers: Worker processes (forked now).
+        config: Candidate parameters the workers sketch with.
+        depth: Batches in flight (submitted, result not yet taken) at most
+            per worker.
+    """
+
+    def __init__(self, workers: int, config: CandidateConfig, depth: int = 4) -> None:
         import multiprocessing as mp
+        import queue
+        import threading
         ctx = mp.get_context("fork")
-        self.procs, self.conns = [], []
+        self.depth = max(1, int(depth))
+        self.procs: list[Any] = []
+        self.tasks: list[Any] = []      # our (sending) ends of the task pipes
+        self.results: list[Any] = []    # our (receiving) ends of the result pipes
+        self._done: dict[int, tuple[str, Any]] = {}
+        self._owner: dict[int, int] = {}  # seq -> worker, while in flight
+        self._dead: dict[int, str] = {}   # worker -> why its reader stopped
+        self._cv = threading.Condition()
+        self._seq = 0
+        self._threads: list[Any] = []
+        self._outbox: list[Any] = []    # per worker: tasks for its sender thread
         try:
             for _ in range(workers):
-                mine, theirs = ctx.Pipe()
-                p = ctx.Process(target=_serve, args=(theirs, os.getpid(), config, self.conns + [mine]),
+                t_recv, t_send = ctx.Pipe(duplex=False)
+                r_recv, r_send = ctx.Pipe(duplex=False)
+                mine = self.tasks + self.results + [t_send, r_recv]
+                p = ctx.Process(target=_serve, args=(t_recv, r_send, os.getpid(), config, mine),
                                 daemon=True, name="dedup-index-sketch")
                 p.start()
-                theirs.close()
+                t_recv.close()
+                r_send.close()
                 self.procs.append(p)
-                self.conns.append(mine)
+                self.tasks.append(t_send)
+                self.results.append(r_recv)
+            for w in range(workers):  # after every fork: no child inherits a running thread
+                self._outbox.append(queue.SimpleQueue())
+                for fn, name in ((self._read, "results"), (self._send, "tasks")):
+                    th = threading.Thread(target=fn, args=(w,), daemon=True, name=f"dedup-index-{name}")
+                    th.start()
+                    self._threads.append(th)
         except BaseException:
             self.close(kill=True)
             raise
@@ -161,35 +198,91 @@ class SketchPool:
     def __len__(self) -> int:
         return len(self.procs)
 
-    def submit(self, w: int, items: list[tuple[str, str]], with_entries: bool) -> None:
-        """Give worker ``w`` (idle) a batch to prepare."""
-        self.conns[w].send((items, with_entries))
+    def _send(self, w: int) -> None:
+        box, conn = self._outbox[w], self.tasks[w]
+        while True:
+            task = box.get()
+            try:
+                conn.send(task)
+            except (OSError, ValueError) as e:  # worker gone, or pipe closed by close()
+                with self._cv:
+                    self._dead.setdefault(w, str(e) or type(e).__name__)
+                    self._cv.notify_all()
+                return
+            if task is None:
+                return
 
-    def result(self, w: int) -> Prepared:
-        """The batch worker ``w`` was given (waits for it)."""
-        try:
-            status, value = self.conns[w].recv()
-        except (EOFError, OSError) as e:
-            raise DedupIndexError(f"a sketch worker process died ({e}); the batches not returned "
-                                  "were not added") from None
+    def _read(self, w: int) -> None:
+        conn = self.results[w]
+        while True:
+            try:
+                seq, status, value = conn.recv()
+            except (EOFError, OSError) as e:
+                with self._cv:
+                    self._dead[w] = str(e) or type(e).__name__
+                    self._cv.notify_all()
+                return
+            with self._cv:
+                self._done[seq] = (status, value)
+                self._cv.notify_all()
+
+    def in_flight(self) -> int:
+        """Batches submitted whose result was not taken yet."""
+        return len(self._owner)
+
+    def has_room(self) -> bool:
+        return len(self._owner) < self.depth * len(self.procs)
+
+    def submit(self, items: list[tuple[str, str]], with_entries: bool) -> int:
+        """Queue a batch on the least loaded worker; returns its ticket for :meth:`result`."""
+        load = [0] * len(self.procs)
+        for w in self._owner.values():
+            load[w] += 1
+        w = min(range(len(load)), key=load.__getitem__)
+        seq = self._seq
+        self._seq += 1
+        self._owner[seq] = w
+        self._outbox[w].put((seq, items, with_entries))
+        return seq
+
+    def result(self, seq: int) -> Prepared:
+        """The batch of ticket ``seq`` (waits for it)."""
+        w = self._owner[seq]
+        with self._cv:
+            while seq not in self._done and w not in self._dead:
+                self._cv.wait()
+            got = self._done.pop(seq, None)
+            why = self._dead.get(w)
+        if got is None:
+            raise DedupIndexError(f"a sketch worker process died ({why}); the batches not returned "
+                                  "were not added")
+        del self._owner[seq]
+        status, value = got
         if status != "ok":
             raise value
         return value
 
     def close(self, kill: bool = False) -> None:
-        for c, p in zip(self.conns, self.procs):
-            try:
-                if not kill and p.is_alive():
-                    c.send(None)
-            except OSError:
-                pass
-        for c, p in zip(self.conns, self.procs):
+        if not kill:
+            for box in self._outbox:  # after the tasks queued: the worker then exits
+                box.put(None)
+        for p in self.procs:
+            if kill and p.is_alive():
+                p.kill()
+        for p in self.procs:
             p.join(timeout=0 if kill else 5)
             if p.is_alive():
                 p.kill()
                 p.join()
+        for box in self._outbox:
+            box.put(None)  # a sender still waiting for a task stops
+        for th in self._threads:  # the workers are gone: readers see EOF, senders a broken pipe
+            th.join(timeout=5)
+        for c in self.tasks + self.results:
             c.close()
-        self.procs, self.conns = [], []
+        self.procs, self.tasks, self.results, self._threads, self._outbox = [], [], [], [], []
+        self._owner.clear()
+        self._done.clear()
 
 
 @dataclass
@@ -478,14 +571,13 @@ class Index:
                 out.extend(self._add_batch(b, judge))
             return out
         pool = self._sketch_pool()
-        free = list(range(len(pool)))           # idle workers
-        pending: deque = deque()                # (batch, worker, error), oldest first
+        pending: deque = deque()                # (batch, ticket, error), oldest first
         feed = itertools.chain([first, second], batches)
         more = True
 
-        def fill() -> None:  # one batch in flight per worker (no pipe can deadlock)
+        def fill() -> None:  # up to pool.depth batches in flight per worker
             nonlocal more
-            while free and more:
+            while more and pool.has_room():
                 b = next(feed, None)
                 if b is None:
                     more = False
@@ -496,22 +588,19 @@ class Index:
                     pending.append((b, None, e))
                     more = False
                     break
-                w = free.pop(0)
-                pool.submit(w, b, judge)
-                pending.append((b, w, None))
+                pending.append((b, pool.submit(b, judge), None))
 
         try:
             fill()
             while pending:
-                b, w, err = pending.popleft()
+                b, seq, err = pending.popleft()
                 if err is not None:
                     raise err
-                prep = pool.result(w)
-                free.append(w)
+                prep = pool.result(seq)
                 fill()  # the next batches are sketched while this one is written
                 out.extend(self._write_batch(b, prep, judge))
         except BaseException:
-            if len(free) < len(pool):
+            if pool.in_flight():
                 self._close_pool(kill=True)  # batches in flight are abandoned (not added)
             raise
         return out

@@ -410,8 +410,9 @@ class PostingCache:
         self.segs: dict[int, Segment] = {}   # in-memory segments by a local number
         self.loaded: set[int] = set()         # stored segments they hold
         self._local = 0
-        self.stop_keys = _E
-        self.stop_first = _E
+        self._stop_keys = _E
+        self._stop_first = _E
+        self._stop_pending: list[tuple[np.ndarray, np.ndarray]] = []  # records not yet in the arrays
         self.stops_seen = 0     # stop records read
         self.dead = _E          # sorted
         self.dead_seen = 0      # dead records read
@@ -462,18 +463,44 @@ class PostingCache:
             self._install(full[0] + 1, k, i, tuple(sorted(m for s in group for m in s.members)))
 
     def add_stops(self, records: Iterable[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Record stop records (keys, first documents), oldest first. They
+        join the sorted stop arrays when those are next read (one insertion
+        for many records: a bulk load reads them only when it merges)."""
         for k, f in records:
             self.stops_seen += 1
-            k, first = np.unique(np.asarray(k, dtype=np.int64), return_index=True)
-            f = np.asarray(f, dtype=np.int64)[first]
-            new = ~_member(self.stop_keys, k)  # a key stopped twice: its first record counts
-            k, f = k[new], f[new]
-            if len(k):  # insert into the sorted arrays: linear, no re-sort of what is there
-                at = np.searchsorted(self.stop_keys, k)
-                self.stop_keys, self.stop_first = np.insert(self.stop_keys, at, k), np.insert(self.stop_first, at, f)
-                self._stop_seg = None
+            k = np.asarray(k, dtype=np.int64)
+            f = np.asarray(f, dtype=np.int64)
+            if len(k):
+                self._stop_pending.append((k, f))
                 if self.counter is not None:
-                    self.counter.stop(k, f)
+                    self.counter.stop(k, f)  # a key stopped twice keeps its first
+
+    def _flush_stops(self) -> None:
+        if not self._stop_pending:
+            return
+        k = np.concatenate([r[0] for r in self._stop_pending])
+        f = np.concatenate([r[1] for r in self._stop_pending])
+        self._stop_pending = []
+        k, first = np.unique(k, return_index=True)  # a key stopped twice: its first record counts
+        f = f[first]
+        new = ~_member(self._stop_keys, k, x_sorted=True)
+        k, f = k[new], f[new]
+        if len(k):  # insert into the sorted arrays: linear, no re-sort of what is there
+            at = np.searchsorted(self._stop_keys, k)
+            self._stop_keys, self._stop_first = np.insert(self._stop_keys, at, k), np.insert(self._stop_first, at, f)
+            self._stop_seg = None
+
+    @property
+    def stop_keys(self) -> np.ndarray:
+        """Sorted stop keys."""
+        self._flush_stops()
+        return self._stop_keys
+
+    @property
+    def stop_first(self) -> np.ndarray:
+        """The first document of each stop key (parallel to :attr:`stop_keys`)."""
+        self._flush_stops()
+        return self._stop_first
 
     def add_dead(self, records: Iterable[np.ndarray]) -> None:
         for d in records:
@@ -486,8 +513,9 @@ class PostingCache:
         not stopped, plus one flagged ``(key, first)`` row per stop key."""
         ukeys = np.asarray(ukeys, dtype=np.int64)
         dead = _sorted_union(self.dead, np.asarray(extra_dead, dtype=np.int64))
+        self._flush_stops()
         if self._stop_seg is None:  # searched like a segment (bitmap, directory)
-            self._stop_seg = Segment(0, 0, self.stop_keys, self.stop_first)
+            self._stop_seg = Segment(0, 0, self._stop_keys, self._stop_first)
         s_lo, s_hi = self._stop_seg.find(ukeys)
         stopped = s_hi > s_lo
         ks, ii, ats = [], [], []

@@ -41,14 +41,19 @@ committed, look up and write a batch under one lock, so concurrent writers
 see each other in a serial order) and wait up to ``busy_timeout`` for each
 other. WAL with ``synchronous=NORMAL``: a committed batch survives a crash of
 the process (SIGKILL); after a power loss the last batches may be lost but
-the file stays consistent.
+the file stays consistent. A writer copies the WAL into the main file
+(checkpoint, the only step that syncs) from a thread of its own, with a
+second connection, so its batches go on meanwhile (SQLite releases the GIL
+while it writes and syncs).
 """
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import sqlite3
 import struct
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
@@ -73,8 +78,12 @@ _HEADER = b"SQLite format 3\x00"
 #: Page size of new index files: a news article's row (text and sketches,
 #: ~10 KB) fits one page, so no row spills into a chain of overflow pages.
 PAGE_SIZE = 65536
-#: WAL size at which SQLite checkpoints (and syncs) into the main file.
+#: WAL size at which a writer asks its checkpoint thread (:class:`_Checkpointer`)
+#: to copy the WAL into the main file (and sync it).
 CHECKPOINT_BYTES = 64 << 20
+#: WAL size at which the writing connection checkpoints by itself (SQLite's
+#: autocheckpoint, the fallback when the checkpoint thread falls behind).
+AUTOCHECKPOINT_BYTES = 4 * CHECKPOINT_BYTES
 
 T = TypeVar("T")
 
@@ -161,6 +170,42 @@ def check_file(path: Path) -> None:
                                 f"{n_pages * page_size}); restore it from a backup or rebuild it")
 
 
+class _Checkpointer:
+    """A thread with its own connection that runs ``PRAGMA
+    wal_checkpoint(PASSIVE)`` when :meth:`poke` d: a passive checkpoint
+    waits for no reader or writer, and copies and syncs while the writer
+    goes on. Started by the first batch a backend writes, stopped by its
+    :meth:`close`."""
+
+    def __init__(self, location: str) -> None:
+        self._conn = sqlite3.connect(location, isolation_level=None, check_same_thread=False)
+        self._conn.execute("PRAGMA busy_timeout=0")  # never wait: the next poke retries
+        self._wake = threading.Event()
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, daemon=True, name="dedup-index-checkpoint")
+        self._thread.start()
+
+    def poke(self) -> None:
+        self._wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._stop:
+                return
+            try:
+                self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.Error:  # busy (another checkpoint) or closing: the next poke retries
+                pass
+
+    def close(self) -> None:
+        self._stop = True
+        self._wake.set()
+        self._thread.join()
+        self._conn.close()
+
+
 class SQLiteBackend:
     """Embedded single-file backend."""
 
@@ -170,6 +215,8 @@ class SQLiteBackend:
         self._conn: sqlite3.Connection | None = None
         self._params: IndexParams | None = None
         self._cache = PostingCache()
+        self._checkpointer: _Checkpointer | None = None
+        self._unchecked = 0  # bytes committed since the checkpoint thread was last woken
         path = Path(location)
         if path.is_dir():
             raise DedupIndexError(f"{location}: is a directory; give a file path for the index")
@@ -201,7 +248,7 @@ class SQLiteBackend:
             raise DedupIndexError(f"{self.location}: cannot switch the index to WAL mode (got {mode})")
         c.execute("PRAGMA synchronous=NORMAL")
         page = int(c.execute("PRAGMA page_size").fetchone()[0])
-        c.execute(f"PRAGMA wal_autocheckpoint={max(64, CHECKPOINT_BYTES // page)}")  # not every batch
+        c.execute(f"PRAGMA wal_autocheckpoint={max(64, AUTOCHECKPOINT_BYTES // page)}")  # see _after_commit
         c.execute("PRAGMA cache_size=-65536")
         c.execute("PRAGMA temp_store=MEMORY")
         c.execute("PRAGMA mmap_size=17179869184")  # reads through the OS page cache (capped by the build)
@@ -346,6 +393,8 @@ class SQLiteBackend:
         except BaseException:
             self._rollback()
             raise
+        self._after_commit(sum(len(t) for t in texts if t) + sum(map(len, itertools.chain.from_iterable(
+            (r[0], r[1], r[2], r[4]) for r in prep.rows))) + sum(10 * len(k) for _, k, _ in plan.new_segs))
         self._cache.apply(plan, seg_ids)
         iids = plan.iids.tolist()
         if plan.posts is None:
@@ -479,9 +528,24 @@ class SQLiteBackend:
         cache.version = None
         return problems
 
+    def _after_commit(self, written: int) -> None:
+        """Have the checkpoint thread copy the WAL once about ``CHECKPOINT_BYTES``
+        were committed since it last did (``written``: this commit's payload)."""
+        self._unchecked += written
+        if self._unchecked >= CHECKPOINT_BYTES:
+            self._unchecked = 0
+            if self._checkpointer is None:
+                self._checkpointer = _Checkpointer(self.location)
+            self._checkpointer.poke()
+
     def close(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            finally:
-                self._conn = None
+        try:
+            if self._checkpointer is not None:
+                self._checkpointer.close()
+        finally:
+            self._checkpointer = None
+            if self._conn is not None:
+                try:
+                    self._conn.close()
+                finally:
+                    self._conn = None

@@ -120,7 +120,7 @@ def test_kernels_agree_with_numpy(monkeypatch):
         merged_none = segments.merge_segments([(s.keys, s.ids) for s in segs], segments._E, segments._E)
         cache = segments.PostingCache()
         cache.segs = {s.seg: s for s in segs}
-        cache.stop_keys, cache.stop_first = stop, stop.copy()
+        cache.add_stops([(stop, stop.copy())])
         counts = cache.counts(q)
         post = cache.lookup(q)
         return found, merged, merged_none, counts, post, bitmaps, member
@@ -184,3 +184,70 @@ def test_batch_keys_agree_with_the_keys_of_each_document():
         assert np.array_equal(k, kk[o]) and np.array_equal(d, dk[o]) and np.array_equal(v, vk[o])
         for i, dkeys in enumerate(doc_keys(sk, cfg)):
             assert np.array_equal(k[d == i], np.unique(dkeys.all()))
+
+
+def _same_prepared(a, b) -> bool:
+    return (a.doc_ids == b.doc_ids and a.rows == b.rows and np.array_equal(a.keys, b.keys)
+            and np.array_equal(a.pos, b.pos) and np.array_equal(a.caps, b.caps))
+
+
+def test_sketch_pool_queues_several_batches_per_worker():
+    """One worker, eight batches queued at once (each 40 texts: more than a
+    pipe buffer): no deadlock, and every result is the serial one."""
+    from dedup.candidates import CandidateConfig
+    from dedup.index.base import SketchPool
+    cfg = CandidateConfig()
+    texts = synthetic_texts(320, 11)
+    batches = [[(f"b{k}-{i}", t) for i, t in enumerate(texts[40 * k:40 * (k + 1)])] for k in range(8)]
+    pool = SketchPool(1, cfg, depth=8)
+    try:
+        tickets = []
+        for b in batches:
+            assert pool.has_room()
+            tickets.append(pool.submit(b, False))
+        assert not pool.has_room() and pool.in_flight() == 8
+        for b, t in zip(batches, tickets):
+            assert _same_prepared(pool.result(t), prepare(b, cfg, False))
+        assert pool.in_flight() == 0
+    finally:
+        pool.close()
+    assert len(pool) == 0
+
+
+def test_sketch_pool_reports_a_killed_worker_instead_of_waiting():
+    import os
+    import signal
+    from dedup.candidates import CandidateConfig
+    from dedup.index import DedupIndexError
+    from dedup.index.base import SketchPool
+    pool = SketchPool(1, CandidateConfig(), depth=2)
+    try:
+        os.kill(pool.procs[0].pid, signal.SIGKILL)
+        pool.procs[0].join(10)
+        seq = pool.submit([("a", "some text here for a sketch")], False)
+        with pytest.raises(DedupIndexError, match="sketch worker process died"):
+            pool.result(seq)
+    finally:
+        pool.close(kill=True)
+
+
+def test_checkpoint_thread_copies_the_wal_and_stops_on_close(tmp_path, monkeypatch):
+    """With a tiny checkpoint size every batch wakes the checkpoint thread;
+    the index stays whole and the thread ends with the index."""
+    import sqlite3
+    from dedup.index import sqlite as backend
+    monkeypatch.setattr(backend, "CHECKPOINT_BYTES", 1)
+    items = _corpus(60, 4)
+    loc = tmp_path / "ck.dedup"
+    with Index(loc, batch_size=16, workers=0) as ix:
+        ix.add_many(items, judge=False)
+        ck = ix._backend._checkpointer
+        assert ck is not None and ck._thread.is_alive()
+        page = ix._backend._conn.execute("PRAGMA page_size").fetchone()[0]
+        auto = ix._backend._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        assert auto == backend.AUTOCHECKPOINT_BYTES // page
+    assert not ck._thread.is_alive()
+    with sqlite3.connect(loc) as c:
+        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with Index(loc) as ix:
+        assert len(ix) == len({d for d, _ in items}) and ix.integrity_check(full=True) == []

@@ -225,3 +225,21 @@ def test_sorted_distinct_keeps_sorted_keys_and_sorts_others():
     assert segments.sorted_distinct(k) is k
     assert segments.sorted_distinct(np.array([8, 1, 1, -3])).tolist() == [-3, 1, 8]
     assert segments.sorted_distinct(np.array([5, 5])).tolist() == [5]
+
+
+def test_stop_records_join_the_sorted_arrays_first_record_wins():
+    """Stop records are kept aside and merged when read: the arrays are those
+    of inserting each record at once (a key stopped twice keeps its first
+    document), and look-ups see records added after an earlier read."""
+    cache = segments.PostingCache()
+    cache.add_stops([(np.array([30, 10], dtype=np.int64), np.array([3, 1], dtype=np.int64))])
+    assert cache.stop_keys.tolist() == [10, 30] and cache.stop_first.tolist() == [1, 3]
+    before = cache.lookup(np.array([10, 20], dtype=np.int64))
+    assert before.keys.tolist() == [10] and before.stop.tolist() == [True]
+    cache.add_stops([(np.array([20, 10], dtype=np.int64), np.array([7, 9], dtype=np.int64)),
+                     (np.array([20, 5], dtype=np.int64), np.array([8, 4], dtype=np.int64))])
+    assert cache.stops_seen == 3
+    post = cache.lookup(np.array([5, 10, 20], dtype=np.int64))
+    assert sorted(zip(post.keys.tolist(), post.iids.tolist())) == [(5, 4), (10, 1), (20, 7)]
+    assert cache.stop_keys.tolist() == [5, 10, 20, 30]
+    assert cache.stop_first.tolist() == [4, 1, 7, 3]
