@@ -84,6 +84,8 @@ CHECKPOINT_BYTES = 64 << 20
 #: WAL size at which the writing connection checkpoints by itself (SQLite's
 #: autocheckpoint, the fallback when the checkpoint thread falls behind).
 AUTOCHECKPOINT_BYTES = 4 * CHECKPOINT_BYTES
+#: Connections that read candidates' sketches in parallel (see ``SQLiteBackend.sketches``).
+READERS = 4
 
 T = TypeVar("T")
 
@@ -217,6 +219,10 @@ class SQLiteBackend:
         self._cache = PostingCache()
         self._checkpointer: _Checkpointer | None = None
         self._unchecked = 0  # bytes committed since the checkpoint thread was last woken
+        self._readers: Any = None  # thread pool of parallel sketch reads (see sketches())
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._thread_conns: list[sqlite3.Connection] = []
         path = Path(location)
         if path.is_dir():
             raise DedupIndexError(f"{location}: is a directory; give a file path for the index")
@@ -404,18 +410,48 @@ class SQLiteBackend:
     # ------------------------------------------------------------ reads ---
     @_guard
     def sketches(self, iids: Sequence[int]) -> dict[int, tuple[str, StoredSketch]]:
+        """Stored sketches of ``iids`` (missing ones are left out). Several
+        rows are read by :data:`READERS` threads, each with a connection of
+        its own: rows not in the page cache are read from disk in parallel
+        (SQLite releases the GIL while it reads), so a cold look-up with
+        many candidates waits for a few reads, not for one after another."""
         assert self._conn is not None
         params = self.load_params()
         assert params is not None
-        out = {}
-        il = list(iids)
-        for s in range(0, len(il), _CHUNK):
-            part = il[s:s + _CHUNK]
-            for iid, doc_id, sh, an, se, npf, cf in self._conn.execute(
-                    f"SELECT iid, doc_id, sh, an, se, npf, cf FROM docs WHERE iid IN ({','.join('?' * len(part))})",
-                    part):
-                out[iid] = (doc_id, StoredSketch.from_bytes(sh, an, se, None, params.candidates, npf, cf))
-        return out
+        il = sorted(set(iids))
+        cfg = params.candidates
+
+        def read(conn: sqlite3.Connection, ids: Sequence[int]) -> list[tuple]:
+            return [r for s in range(0, len(ids), _CHUNK) for r in conn.execute(
+                "SELECT iid, doc_id, sh, an, se, npf, cf FROM docs WHERE iid IN "
+                f"({','.join('?' * len(ids[s:s + _CHUNK]))})", ids[s:s + _CHUNK])]
+
+        if len(il) < 2 * READERS:
+            rows = read(self._conn, il)
+        else:
+            pool = self._reader_pool()
+            parts = [il[k::READERS] for k in range(READERS)]
+            rows = [r for f in [pool.submit(self._read_in_thread, read, part) for part in parts[1:]]
+                    for r in f.result()] + read(self._conn, parts[0])
+        return {iid: (doc_id, StoredSketch.from_bytes(sh, an, se, None, cfg, npf, cf))
+                for iid, doc_id, sh, an, se, npf, cf in rows}
+
+    def _reader_pool(self) -> Any:
+        if self._readers is None:
+            from concurrent.futures import ThreadPoolExecutor
+            self._readers = ThreadPoolExecutor(READERS - 1, thread_name_prefix="dedup-index-read")
+        return self._readers
+
+    def _read_in_thread(self, fn: Callable[[sqlite3.Connection, Sequence[int]], list], part: Sequence[int]) -> list:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.location, isolation_level=None, check_same_thread=False,
+                                   timeout=self.busy_timeout)
+            conn.execute("PRAGMA mmap_size=17179869184")
+            self._local.conn = conn
+            with self._lock:
+                self._thread_conns.append(conn)
+        return fn(conn, part)
 
     @_guard
     def texts(self, iids: Sequence[int]) -> dict[int, str | None]:
@@ -540,9 +576,14 @@ class SQLiteBackend:
 
     def close(self) -> None:
         try:
+            if self._readers is not None:
+                self._readers.shutdown(wait=True)
+                for conn in self._thread_conns:
+                    conn.close()
             if self._checkpointer is not None:
                 self._checkpointer.close()
         finally:
+            self._readers, self._thread_conns = None, []
             self._checkpointer = None
             if self._conn is not None:
                 try:

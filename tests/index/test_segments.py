@@ -243,3 +243,23 @@ def test_stop_records_join_the_sorted_arrays_first_record_wins():
     assert sorted(zip(post.keys.tolist(), post.iids.tolist())) == [(5, 4), (10, 1), (20, 7)]
     assert cache.stop_keys.tolist() == [5, 10, 20, 30]
     assert cache.stop_first.tolist() == [4, 1, 7, 3]
+
+
+def test_parallel_sketch_reads_equal_one_by_one_reads(tmp_path):
+    """Many candidates' sketches are read by several connections in threads;
+    the result is what reading each row alone gives, unknown ids left out."""
+    from dedup.index import sqlite as backend
+    with Index(tmp_path / "p.dedup", workers=0) as ix:
+        ix.add_many([(f"d{i}", t) for i, t in enumerate(synthetic_texts(3 * backend.READERS, 9))], judge=False)
+        b = ix._backend
+        iids = [b.iid_of(f"d{i}") for i in range(3 * backend.READERS)]
+        together = b.sketches(iids + [10 ** 9])
+        assert b._readers is not None  # the parallel path ran
+        assert sorted(together) == sorted(iids)
+        for iid in iids:
+            (doc_id, one), = b.sketches([iid]).values()
+            doc_id2, many = together[iid]
+            assert doc_id == doc_id2
+            assert np.array_equal(one.shingle, many.shingle) and np.array_equal(one.chains, many.chains)
+            assert np.array_equal(one.sentences, many.sentences) and one.passage_count() == many.passage_count()
+    assert b._readers is None and b._thread_conns == []  # closed with the index
