@@ -27,6 +27,10 @@ from dedup.index.match import Match, collisions, passage_verified, verify
 
 #: Documents per transaction in :meth:`Index.add_many`.
 DEFAULT_BATCH = 500
+#: Niceness added to the sketch worker processes: the index's own process
+#: (look-ups, writes, merges) is the critical path of :meth:`Index.add_many`
+#: and gets a whole CPU; the workers, with batches queued, use the rest.
+WORKER_NICE = 5
 
 
 def default_workers() -> int:
@@ -115,6 +119,10 @@ def _serve(tasks: Any, results: Any, parent: int, config: CandidateConfig, inher
     has a reader: itself or a sibling)."""
     for c in inherited:
         c.close()
+    try:  # the index's process is the pipeline's critical path: workers fill the rest of the CPUs
+        os.nice(WORKER_NICE)
+    except OSError:  # pragma: no cover - not allowed here
+        pass
     while True:
         try:
             if not tasks.poll(1.0):

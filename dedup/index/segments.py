@@ -421,12 +421,14 @@ class PostingCache:
         self._stop_seg: Segment | None = None   # the stop keys as a searchable segment (look-ups)
 
     # ------------------------------------------------------------ sync ---
-    def sync_segments(self, listing: dict[int, int], load: Callable[[int], tuple[np.ndarray, np.ndarray]]) -> None:
+    def sync_segments(self, listing: dict[int, int], load: Callable[[int], tuple[np.ndarray, np.ndarray]],
+                      complete: bool = True) -> None:
         """Make the cache hold the stored segments of ``listing`` (segment id
-        -> level), reading the new ones with ``load(seg)``. A stored segment
-        gone from the listing (merged on disk by a format 3 writer) makes the
-        cache start over."""
-        if self.loaded - listing.keys():
+        -> level), reading the new ones with ``load(seg)``. With ``complete``
+        (``listing`` names every stored segment), a stored segment gone from
+        the listing (merged on disk by a format 3 writer) makes the cache
+        start over; otherwise ``listing`` holds only segments not held yet."""
+        if complete and self.loaded - listing.keys():
             self.reset()
         for s in sorted(listing):
             if s not in self.loaded:

@@ -319,13 +319,21 @@ class SQLiteBackend:
         c = self._conn
         assert c is not None
         cache = self._cache
-        listing = {int(sg): int(lv) for sg, lv in c.execute("SELECT seg, level FROM segments WHERE part = 0")}
+        # segments are never deleted and their ids grow: read only those newer than the newest held
+        # (and the whole listing again when the count says one went away, which no writer does)
+        last = max(cache.loaded, default=-1)
+        rows = c.execute("SELECT seg, level FROM segments WHERE part = 0 AND seg > ?", (last,)).fetchall()
+        stored = c.execute("SELECT COUNT(*) FROM segments WHERE part = 0").fetchone()[0]
+        complete = stored != len(cache.loaded) + len(rows)
+        if complete:
+            rows = c.execute("SELECT seg, level FROM segments WHERE part = 0").fetchall()
+        listing = {int(sg): int(lv) for sg, lv in rows}
 
         def load(seg: int) -> tuple[np.ndarray, np.ndarray]:
             raws = [r[0] for r in c.execute("SELECT data FROM segments WHERE seg = ? ORDER BY part", (seg,))]
             return decode_parts(raws, f"{self.location}: segment {seg}")
 
-        cache.sync_segments(listing, load)
+        cache.sync_segments(listing, load, complete=complete)
         rows = c.execute("SELECT seq, data FROM stops WHERE seq > ? ORDER BY seq", (cache.stops_seen,)).fetchall()
         if rows:
             self._check_seq(rows, cache.stops_seen, "stops")

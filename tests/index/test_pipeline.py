@@ -251,3 +251,18 @@ def test_checkpoint_thread_copies_the_wal_and_stops_on_close(tmp_path, monkeypat
         assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     with Index(loc) as ix:
         assert len(ix) == len({d for d, _ in items}) and ix.integrity_check(full=True) == []
+
+
+def test_sketch_workers_run_at_a_lower_priority_than_the_index():
+    import os
+    from dedup.candidates import CandidateConfig
+    from dedup.index.base import WORKER_NICE, SketchPool
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    pool = SketchPool(1, CandidateConfig(), depth=1)
+    try:
+        seq = pool.submit([("a", "a text to sketch, so that the worker has started")], False)
+        pool.result(seq)  # the worker lowered its priority before taking the batch
+        assert os.getpriority(os.PRIO_PROCESS, pool.procs[0].pid) == min(19, mine + WORKER_NICE)
+        assert os.getpriority(os.PRIO_PROCESS, 0) == mine
+    finally:
+        pool.close()
