@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import textwrap
@@ -158,8 +159,11 @@ Examples:
 """
 
 
-def _open_index(location: str):
+def _open_index(location: str, must_exist: bool = False):
     from dedup.index import Index, IndexError as DedupIndexError
+    if must_exist and "://" not in location and not os.path.exists(location):
+        # checking against an index that is not there would call every document new
+        raise click.ClickException(f"no index at {location}; create it with: dedup index add {location} PATH...")
     try:
         return Index(location)
     except DedupIndexError as e:
@@ -170,7 +174,8 @@ def _open_index(location: str):
 def index_group() -> None:
     """A persistent index: add documents over time, check new ones against it.
 
-    INDEX is a file path (SQLite, created if missing) or redis://host:port/db.
+    INDEX is a file path (SQLite; `add` creates it, `check` and `stats` refuse
+    a missing one) or redis://host:port/db.
     """
 
 
@@ -234,7 +239,7 @@ def index_check_cmd(location: str, files: tuple[str, ...], fmt: str) -> None:
     from dedup.document import Document
     from dedup.index import IndexError as DedupIndexError
     from dedup.io import iter_inputs
-    with _open_index(location) as ix:
+    with _open_index(location, must_exist=True) as ix:
         for item in iter_inputs(list(files)):
             if not isinstance(item, Document):
                 click.echo(f"error: {item.path}: {item.reason}", err=True)
@@ -258,7 +263,7 @@ def index_check_cmd(location: str, files: tuple[str, ...], fmt: str) -> None:
 @click.option("--check", "integrity", is_flag=True, help="Also run the integrity check (exit 1 on problems).")
 def index_stats_cmd(location: str, integrity: bool) -> None:
     """Print the size and parameters of INDEX."""
-    with _open_index(location) as ix:
+    with _open_index(location, must_exist=True) as ix:
         click.echo(json.dumps(ix.stats(), indent=2))
         if integrity:
             problems = ix.integrity_check(full=True)

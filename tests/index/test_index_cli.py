@@ -31,3 +31,13 @@ def test_index_cli_errors_are_one_line(tmp_path):
         r = CliRunner().invoke(main, args)
         assert r.exit_code == 1
         assert "Traceback" not in r.output and len(r.output.strip().splitlines()) == 1, r.output
+
+
+def test_check_and_stats_refuse_a_missing_index_instead_of_making_an_empty_one(tmp_path, seed_dir):
+    """A mistyped INDEX path must not make every checked document "new"."""
+    loc = tmp_path / "typo.dedup"
+    doc = str(sorted(seed_dir.glob("000*.txt"))[0])
+    for args in (["index", "check", str(loc), doc], ["index", "stats", str(loc)]):
+        r = CliRunner().invoke(main, args)
+        assert r.exit_code == 1 and f"no index at {loc}" in r.output and "dedup index add" in r.output
+        assert not loc.exists()
