@@ -99,11 +99,23 @@ def _acronym_of_other(key: str, side: Side, name: Name, other: Side) -> bool:
     return False
 
 
-def _matched(name: Name, side: Side, other: Side, threshold: float) -> bool:
+def _capitalised(side: Side) -> list[str]:
+    return [side.norms[k] for k in range(len(side.tokens)) if side.tokens[k].is_capitalized]
+
+
+def _matched(name: Name, side: Side, other: Side, threshold: float, memo: list[list[str]] | None = None) -> bool:
+    """Whether ``name`` is matched on the ``other`` side (``memo``: an empty
+    list the first time, where the other side's capitalised words are kept
+    for the next names of the same side pair)."""
     for key in name.keys:
         if key in other.norm_set:
             return True
-    caps = [other.norms[k] for k in range(len(other.tokens)) if other.tokens[k].is_capitalized]
+    if memo is None:
+        caps = _capitalised(other)
+    else:
+        if not memo:
+            memo.append(_capitalised(other))
+        caps = memo[0]
     for key in name.keys:
         # abbreviations: "Nov." / "November", "Calif." / "California"; plurals: "Gypsy" / "Gypsies"
         if len(key) >= 3 and any(len(c) >= 3 and (c.startswith(key) or key.startswith(c)
@@ -174,13 +186,29 @@ def _overlap(src: Side, sus: Side) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def _name_neighbours(side: Side, name: Name, other: Side) -> frozenset[tuple[str, str]]:
+def _adjacency(side: Side) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """Positions in ``side.names`` of the names ending and starting at each
+    token (made once per side by :func:`entity_changes`: long list-like
+    sentences hold a hundred names, and every pair of them was compared)."""
+    by_last: dict[int, list[int]] = {}
+    by_first: dict[int, list[int]] = {}
+    for i, n in enumerate(side.names):
+        by_last.setdefault(n.last, []).append(i)
+        by_first.setdefault(n.first, []).append(i)
+    return by_last, by_first
+
+
+def _name_neighbours(side: Side, name: Name, other: Side,
+                     adjacency: tuple[dict[int, list[int]], dict[int, list[int]]] | None = None
+                     ) -> frozenset[tuple[str, str]]:
     """Keys of the names right before (``"<"``) or right after (``">"``)
     ``name``, with no word between, that the other side also has: a kept name
     next to a changed one fixes its position ("in Baton Rouge, Wednesday" /
     "in Baton Rouge, Monday")."""
+    by_last, by_first = adjacency if adjacency is not None else _adjacency(side)
     out = set()
-    for n in side.names:
+    for i in sorted(set(by_last.get(name.first, ())) | set(by_first.get(name.last, ()))):
+        n = side.names[i]
         if n is name:
             continue
         if n.last == name.first:
@@ -205,17 +233,22 @@ def entity_changes(src: Side, sus: Side, *, jaro_winkler: float = 0.9, window: i
     Returns:
         The changes.
     """
-    a_un = [n for n in src.names if _namelike(n) and not _matched(n, src, sus, jaro_winkler)]
-    b_un = [n for n in sus.names if _namelike(n) and not _matched(n, sus, src, jaro_winkler)]
+    sus_caps: list[list[str]] = []
+    src_caps: list[list[str]] = []
+    a_un = [n for n in src.names if _namelike(n) and not _matched(n, src, sus, jaro_winkler, sus_caps)]
+    b_un = [n for n in sus.names if _namelike(n) and not _matched(n, sus, src, jaro_winkler, src_caps)]
     if not a_un or not b_un:
         return []
     out: list[EntityChange] = []
     used: set[int] = set()
     only_pair = min_overlap is not None and len(a_un) == 1 and len(b_un) == 1 \
         and _overlap(src, sus) >= min_overlap
+    src_adj, sus_adj = _adjacency(src), _adjacency(sus)
+    cbs: dict[int, frozenset[str]] = {}  # each suspect name's context and neighbours, made once (not once per source name)
+    nbs: dict[int, frozenset[tuple[str, str]]] = {}
     for a in a_un:
         ca = context(src, a.first, a.last, window)
-        na = _name_neighbours(src, a, sus)
+        na = _name_neighbours(src, a, sus, src_adj)
         for k, b in enumerate(b_un):
             if k in used:
                 continue
@@ -223,8 +256,15 @@ def entity_changes(src: Side, sus: Side, *, jaro_winkler: float = 0.9, window: i
                 continue
             if _is_modifier(src, a) != _is_modifier(sus, b):
                 continue
-            cb = context(sus, b.first, b.last, window)
-            if ca & cb or na & _name_neighbours(sus, b, src) or only_pair:
+            if k not in cbs:
+                cbs[k] = context(sus, b.first, b.last, window)
+            if ca & cbs[k] or only_pair:
+                hit = True
+            else:
+                if k not in nbs:
+                    nbs[k] = _name_neighbours(sus, b, src, sus_adj)
+                hit = bool(na & nbs[k])
+            if hit:
                 out.append(EntityChange(a, b))
                 used.add(k)
                 break

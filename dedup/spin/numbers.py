@@ -1,6 +1,8 @@
 """Number changes: a quantity of one side replaced by a different one on the other."""
 from __future__ import annotations
 
+import bisect
+
 from dataclasses import dataclass
 
 from dedup.spin.analysis import Side, context
@@ -16,13 +18,13 @@ class NumberChange:
 
 
 def _token_range(side: Side, m: NumberMention) -> tuple[int, int]:
-    first = last = None
-    for k, t in enumerate(side.tokens):
-        if t.end > m.start and t.start < m.end:
-            if first is None:
-                first = k
-            last = k + 1
-    return (first or 0, last or 0)
+    """Tokens ``[first, last)`` overlapping the mention (``(0, 0)``: none).
+    Tokens are in order and do not overlap, so both ends are binary searches
+    (a linear scan per pair of mentions made long list-like sentences slow)."""
+    toks = side.tokens
+    first = bisect.bisect_right(toks, m.start, key=lambda t: t.end)   # first token ending after the start
+    last = bisect.bisect_left(toks, m.end, key=lambda t: t.start)     # first token starting at/after the end
+    return (first, last) if first < last else (0, 0)
 
 
 def _comparable(src: Side, sus: Side, a: NumberMention, b: NumberMention, only_pair: bool,
