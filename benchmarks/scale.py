@@ -496,6 +496,8 @@ def main(argv: list[str] | None = None) -> int:
     vocab = Vocab(articles)
     print(f"# {len(articles)} base articles from {args.text_dir} ({time.perf_counter() - t0:.1f}s); "
           f"workers={args.workers}; cpu={os.cpu_count()}", flush=True)
+    if args.corpus_dir:
+        os.makedirs(args.corpus_dir, exist_ok=True)
     for n in sizes:
         t1 = time.perf_counter()
         with tempfile.TemporaryDirectory(dir=args.tmp) as td:
