@@ -84,6 +84,8 @@ CHECKPOINT_BYTES = 64 << 20
 #: WAL size at which the writing connection checkpoints by itself (SQLite's
 #: autocheckpoint, the fallback when the checkpoint thread falls behind).
 AUTOCHECKPOINT_BYTES = 4 * CHECKPOINT_BYTES
+#: Memory-mapped reads of every connection: through the OS page cache (capped by the SQLite build).
+MMAP_BYTES = 16 << 30
 #: Connections that read candidates' sketches in parallel (see ``SQLiteBackend.sketches``).
 READERS = 4
 
@@ -257,7 +259,7 @@ class SQLiteBackend:
         c.execute(f"PRAGMA wal_autocheckpoint={max(64, AUTOCHECKPOINT_BYTES // page)}")  # see _after_commit
         c.execute("PRAGMA cache_size=-65536")
         c.execute("PRAGMA temp_store=MEMORY")
-        c.execute("PRAGMA mmap_size=17179869184")  # reads through the OS page cache (capped by the build)
+        c.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if tables and "meta" not in tables:
             raise CorruptIndexError(f"{self.location}: an SQLite database but not a dedup index "
@@ -455,7 +457,7 @@ class SQLiteBackend:
         if conn is None:
             conn = sqlite3.connect(self.location, isolation_level=None, check_same_thread=False,
                                    timeout=self.busy_timeout)
-            conn.execute("PRAGMA mmap_size=17179869184")
+            conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
             self._local.conn = conn
             with self._lock:
                 self._thread_conns.append(conn)

@@ -17,7 +17,9 @@ was replaced by a *different name*; such rewrites keep the referent.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from typing import Callable
 
 import jellyfish
 
@@ -103,19 +105,14 @@ def _capitalised(side: Side) -> list[str]:
     return [side.norms[k] for k in range(len(side.tokens)) if side.tokens[k].is_capitalized]
 
 
-def _matched(name: Name, side: Side, other: Side, threshold: float, memo: list[list[str]] | None = None) -> bool:
-    """Whether ``name`` is matched on the ``other`` side (``memo``: an empty
-    list the first time, where the other side's capitalised words are kept
-    for the next names of the same side pair)."""
+def _matched(name: Name, side: Side, other: Side, threshold: float, other_caps: Callable[[], list[str]]) -> bool:
+    """Whether ``name`` is matched on the ``other`` side (``other_caps()``:
+    its capitalised words, :func:`_capitalised`, made at the first need and
+    kept for the other names of the side)."""
     for key in name.keys:
         if key in other.norm_set:
             return True
-    if memo is None:
-        caps = _capitalised(other)
-    else:
-        if not memo:
-            memo.append(_capitalised(other))
-        caps = memo[0]
+    caps = other_caps()
     for key in name.keys:
         # abbreviations: "Nov." / "November", "Calif." / "California"; plurals: "Gypsy" / "Gypsies"
         if len(key) >= 3 and any(len(c) >= 3 and (c.startswith(key) or key.startswith(c)
@@ -233,8 +230,8 @@ def entity_changes(src: Side, sus: Side, *, jaro_winkler: float = 0.9, window: i
     Returns:
         The changes.
     """
-    sus_caps: list[list[str]] = []
-    src_caps: list[list[str]] = []
+    sus_caps = functools.cache(lambda: _capitalised(sus))
+    src_caps = functools.cache(lambda: _capitalised(src))
     a_un = [n for n in src.names if _namelike(n) and not _matched(n, src, sus, jaro_winkler, sus_caps)]
     b_un = [n for n in sus.names if _namelike(n) and not _matched(n, sus, src, jaro_winkler, src_caps)]
     if not a_un or not b_un:
