@@ -123,6 +123,7 @@ def chunks(root: Path, size: int, want: int, cache_dir: str | None = None, lazy:
         else:
             out.extend(remap(out[k % base], k // base + 1) for k in range(want - base))
     if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".tmp{os.getpid()}")
         with open(tmp, "w", encoding="utf-8") as f:
             f.writelines(json.dumps(c) + "\n" for c in out)
