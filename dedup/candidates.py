@@ -111,6 +111,8 @@ from dedup.featurise import CONTENT, LONG, NUMBER, WORD, Tokens, tokenise
 from dedup.fast import EVIDENCE_EPS, have_numba as _have_numba, kernels as _kernels
 
 __all__ = [
+    "KERNEL_MIN_DOCS",
+    "kernels_for",
     "ViewConfig",
     "CandidateConfig",
     "Candidate",
@@ -1237,8 +1239,8 @@ class _RunPairs:
     run, which starts no pair) is kept.
     """
 
-    def __init__(self, runs: Runs, n: int, parts: int) -> None:
-        self.members, self.sizes, self.n, self.parts = runs.members, runs.sizes, n, parts
+    def __init__(self, runs: Runs, n: int, parts: int, fast: bool) -> None:
+        self.members, self.sizes, self.n, self.parts, self.fast = runs.members, runs.sizes, n, parts, fast
 
     @cached_property
     def starts(self) -> np.ndarray:
@@ -1251,7 +1253,7 @@ class _RunPairs:
         pair: "none"), made on first use."""
         dt = np.uint8 if self.parts < 255 else np.uint16
         none = np.iinfo(dt).max
-        if _have_numba():
+        if self.fast:
             pid = np.empty(len(self.members), dt)
             _kernels().member_parts(self.members, self.sizes, self.parts, none, pid)
             return pid
@@ -1300,17 +1302,22 @@ class PassagePairStage:
         config: Candidate parameters.
         verify: Keep only the pairs passing the evidence tests.
         min_parts: At least this many parts.
+        fast: Count with the compiled kernel
+            (:func:`dedup.kernels.passage_pair_part`); default: when numba
+            is installed. The parts (and so the pairs) are the same.
 
     Attributes:
         parts: Number of parts.
+        fast: Whether :meth:`run` uses the compiled kernel by default.
     """
 
     def __init__(self, pass_runs: Runs, reg_runs: Runs, pass_count: np.ndarray, config: CandidateConfig,
-                 verify: bool, min_parts: int = 1) -> None:
+                 verify: bool, min_parts: int = 1, fast: bool | None = None) -> None:
         n = len(pass_count)
         if n * n >= 1 << 57:
             raise ValueError(f"the passage view handles at most {1 << 28} documents per scan, got {n}")
         self.n, self.config, self.verify = n, config, verify
+        self.fast = _have_numba() if fast is None else bool(fast)
         #: fingerprints per document that could be shared (not too common)
         self.pass_count = np.maximum(pass_count - pass_runs.common, 0)
         #: the same, at most ``passage_unit``: the denominator of the
@@ -1319,7 +1326,7 @@ class PassagePairStage:
         total = _pair_occurrences(pass_runs.sizes) + _pair_occurrences(reg_runs.sizes)
         # the kernel keeps its part's occurrences as int32 records (dedup.kernels._part_streams)
         words = total + 2 * (len(pass_runs.members) + len(reg_runs.members))
-        if _have_numba():
+        if self.fast:
             self.parts = max(int(min_parts), 1, -(-words // _KERNEL_PART_WORDS))
         else:
             self.parts = max(int(min_parts), 1, -(-total // _PAIR_BLOCK))
@@ -1327,11 +1334,11 @@ class PassagePairStage:
         # _KERNEL_BLOCK_WORDS) stay in cache
         blocks = max(1, words // self.parts // _KERNEL_BLOCK_WORDS)
         self.block_bits = max(4, int(math.ceil(math.log2(max(n / self.parts / blocks, 1)))))
-        self.pruns = _RunPairs(pass_runs, n, self.parts)
-        self.cruns = _RunPairs(reg_runs, n, self.parts)
+        self.pruns = _RunPairs(pass_runs, n, self.parts, self.fast)
+        self.cruns = _RunPairs(reg_runs, n, self.parts, self.fast)
         self._boff: tuple[np.ndarray, np.ndarray] | None = None
         self._boff_lock = threading.Lock()
-        if _have_numba():  # made now, not by concurrent runs
+        if self.fast:  # made now, not by concurrent runs
             self._block_offsets()
 
     def _block_offsets(self) -> tuple[np.ndarray, np.ndarray]:
@@ -1345,11 +1352,11 @@ class PassagePairStage:
 
     @classmethod
     def from_sketches(cls, sk: DocSketches, config: CandidateConfig, verify: bool,
-                      min_parts: int = 1) -> "PassagePairStage":
+                      min_parts: int = 1, fast: bool | None = None) -> "PassagePairStage":
         """The stage of merged sketches (:func:`concat_sketches`)."""
-        return cls(_runs(sk.pass_key, sk.n_docs, config.passage_max_df),
-                   _runs(sk.reg_key, sk.n_docs, config.passage_max_df),
-                   sk.pass_count, config, verify, min_parts)
+        return cls(_runs(sk.pass_key, sk.n_docs, config.passage_max_df, fast),
+                   _runs(sk.reg_key, sk.n_docs, config.passage_max_df, fast),
+                   sk.pass_count, config, verify, min_parts, fast)
 
     def run(self, part: int, fast: bool | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """``(codes, hits, evidence, chains)`` of one part, codes sorted.
@@ -1357,11 +1364,11 @@ class PassagePairStage:
         Args:
             part: Part number, ``0 <= part < parts``.
             fast: Use the compiled kernel (:func:`dedup.kernels.passage_pair_part`);
-                default: when numba is installed. Both give the same pairs.
+                default: the stage's :attr:`fast`. Both give the same pairs.
         """
         if not 0 <= part < self.parts:
             raise ValueError(f"part must be in [0, {self.parts}), got {part}")
-        if _have_numba() if fast is None else fast:
+        if self.fast if fast is None else fast:
             return self._run_kernel(part)
         return self._run_numpy(part)
 
@@ -1434,7 +1441,7 @@ def _serial_runner(stage: PassagePairStage) -> list:
 
 def _passage_pairs(sk: DocSketches, config: CandidateConfig, verify: bool = False,
                    runner: PartRunner | None = None, min_parts: int = 1,
-                   runs: tuple[Runs, Runs] | None = None
+                   runs: tuple[Runs, Runs] | None = None, fast: bool | None = None
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Document pairs sharing passage fingerprints (of document frequency
     ``2 .. passage_max_df``): ``(codes, hits, evidence, chains)``, codes sorted.
@@ -1448,15 +1455,16 @@ def _passage_pairs(sk: DocSketches, config: CandidateConfig, verify: bool = Fals
     pairs passing the evidence and chain tests of :func:`_passage_view` are
     kept from each part. ``runs``: the passage and chain :class:`Runs` if
     already made (:func:`merge_runs`); made from ``sk``'s keys otherwise.
+    ``fast``: see :class:`PassagePairStage`.
     """
-    return _stage_pairs(_make_stage(sk, config, verify, min_parts, runs), runner)
+    return _stage_pairs(_make_stage(sk, config, verify, min_parts, runs, fast), runner)
 
 
 def _make_stage(sk: DocSketches, config: CandidateConfig, verify: bool, min_parts: int,
-                runs: tuple[Runs, Runs] | None) -> PassagePairStage:
+                runs: tuple[Runs, Runs] | None, fast: bool | None = None) -> PassagePairStage:
     if runs is None:
-        return PassagePairStage.from_sketches(sk, config, verify, min_parts)
-    return PassagePairStage(runs[0], runs[1], sk.pass_count, config, verify, min_parts)
+        return PassagePairStage.from_sketches(sk, config, verify, min_parts, fast)
+    return PassagePairStage(runs[0], runs[1], sk.pass_count, config, verify, min_parts, fast)
 
 
 def _stage_pairs(stage: PassagePairStage, runner: PartRunner | None
@@ -1474,7 +1482,8 @@ def _stage_pairs(stage: PassagePairStage, runner: PartRunner | None
 
 
 def _passage_view(sk: DocSketches, config: CandidateConfig, runner: PartRunner | None = None,
-                  min_parts: int = 1, runs: tuple[Runs, Runs] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                  min_parts: int = 1, runs: tuple[Runs, Runs] | None = None,
+                  fast: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Doc pair codes with enough shared passage fingerprints, and their scores.
 
     Fingerprints in more than ``passage_max_df`` documents are dropped; each
@@ -1506,7 +1515,7 @@ def _passage_view(sk: DocSketches, config: CandidateConfig, runner: PartRunner |
     measured against a passage-sized unit, not diluted by the rest of them.
     """
     n = sk.n_docs
-    stage = _make_stage(sk, config, True, min_parts, runs)
+    stage = _make_stage(sk, config, True, min_parts, runs, fast)
     pc, hits, evidence, chains = _stage_pairs(stage, runner)
     unit = _containment(pc, hits, stage.unit_count, n)
     rank = unit * (evidence / np.maximum(hits, 1)) * np.where(chains > 0, 2.0, 1.0)
@@ -1516,8 +1525,8 @@ def _passage_view(sk: DocSketches, config: CandidateConfig, runner: PartRunner |
 
 def candidates_from_sketches(sk: DocSketches, config: CandidateConfig | None = None,
                              anchor_sig: np.ndarray | None = None, runner: PartRunner | None = None,
-                             min_parts: int = 1, passage_runs: tuple[Runs, Runs] | None = None
-                             ) -> list[Candidate]:
+                             min_parts: int = 1, passage_runs: tuple[Runs, Runs] | None = None,
+                             fast: bool | None = None) -> list[Candidate]:
     """Band, pair and verify documents from their sketches.
 
     Args:
@@ -1532,6 +1541,8 @@ def candidates_from_sketches(sk: DocSketches, config: CandidateConfig | None = N
         passage_runs: The corpus-wide passage and chain :class:`Runs`
             (:func:`merge_runs`) when ``sk`` was joined without its keys
             (``concat_sketches(parts, keys=False)``).
+        fast: Use the compiled kernels; default: when numba is installed
+            (see :func:`kernels_for`). The candidates are the same.
 
     Returns:
         Candidates sorted by ``(i, j)``.
@@ -1547,7 +1558,7 @@ def candidates_from_sketches(sk: DocSketches, config: CandidateConfig | None = N
         if view == "sentence":
             codes, score = _sentence_view(sk, config)
         elif view == "passage":
-            codes, score = _passage_view(sk, config, runner, min_parts, passage_runs)
+            codes, score = _passage_view(sk, config, runner, min_parts, passage_runs, fast)
         else:
             vc: ViewConfig = getattr(config, view)
             if view == "shingle":
@@ -1587,6 +1598,32 @@ def candidates_from_sketches(sk: DocSketches, config: CandidateConfig | None = N
     ]
 
 
+#: Corpora with fewer documents run the numpy reference instead of the compiled
+#: kernels: importing and starting numba (its registries, and the kernels from
+#: the on-disk cache) costs about 0.3 s per process before any work, more
+#: than the kernels save on a small corpus (they featurise about 2.5x
+#: faster). Measured on the planted news corpus of ``benchmarks/scale.py``
+#: with 2 workers: 1,000 documents 0.38 s numpy against 0.42 s compiled;
+#: 10,000 documents 2.3 s against 1.2 s; ``dedup scan fixtures/seeds --stage
+#: candidates`` 0.47 s against 0.85 s. The candidates are the same either way.
+KERNEL_MIN_DOCS = 1_500
+
+
+def kernels_for(n_docs: int, min_docs: int = KERNEL_MIN_DOCS) -> bool | None:
+    """The ``fast`` argument the candidate stage uses for a corpus of ``n_docs``.
+
+    Args:
+        n_docs: Documents in the corpus.
+        min_docs: Smallest corpus worth starting the compiled kernels for.
+
+    Returns:
+        ``False`` (the numpy reference) below ``min_docs``, else ``None``
+        (the compiled kernels when numba is installed). Checking this does
+        not import numba.
+    """
+    return None if n_docs >= min_docs else False
+
+
 def find_candidates(texts: Sequence[str], config: CandidateConfig | None = None) -> list[Candidate]:
     """Pairs of documents that may be copies, rewrites or spins of each other.
 
@@ -1599,4 +1636,5 @@ def find_candidates(texts: Sequence[str], config: CandidateConfig | None = None)
         views that found it and a similarity score.
     """
     config = config or CandidateConfig()
-    return candidates_from_sketches(sketch_documents(texts, config), config)
+    fast = kernels_for(len(texts))
+    return candidates_from_sketches(sketch_documents(texts, config, fast=fast), config, fast=fast)

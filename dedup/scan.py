@@ -21,12 +21,14 @@ from dedup.align import TextFeatures, text_features
 from dedup.candidates import (
     Candidate,
     CandidateConfig,
+    KERNEL_MIN_DOCS,
     DocSketches,
     PassagePairStage,
     SpilledKeys,
     anchor_signatures,
     candidates_from_sketches,
     concat_sketches,
+    kernels_for,
     merge_runs,
     sketch_documents,
 )
@@ -251,8 +253,9 @@ class CandidateScan:
         return "\n".join(lines)
 
 
-def _sketch_task(args: tuple[list[str], CandidateConfig]) -> DocSketches:
-    return sketch_documents(*args)
+def _sketch_task(args: tuple[list[str], CandidateConfig, bool | None]) -> DocSketches:
+    texts, cfg, fast = args
+    return sketch_documents(texts, cfg, fast=fast)
 
 
 #: What the current pool worker works on (texts, a pair stage, documents),
@@ -268,11 +271,11 @@ def _init_worker(**payload: Any) -> None:
     _WORKER.update(payload)
 
 
-def _sketch_range_task(args: tuple[int, int, CandidateConfig, str | None]) -> DocSketches:
-    s, e, cfg, spill = args
+def _sketch_range_task(args: tuple[int, int, CandidateConfig, str | None, bool | None]) -> DocSketches:
+    s, e, cfg, spill, fast = args
     texts = _WORKER["texts"]
     # a document store hands out its UTF-8 bytes (the tokeniser works on bytes: no decoding)
-    sk = sketch_documents(texts.utf8(s, e) if isinstance(texts, TextView) else list(texts[s:e]), cfg)
+    sk = sketch_documents(texts.utf8(s, e) if isinstance(texts, TextView) else list(texts[s:e]), cfg, fast=fast)
     if spill is None:
         return sk
     # large corpora: the passage and chain keys go to disk; the parent merges
@@ -316,7 +319,8 @@ def _pool_context():
 def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | None = None,
                              workers: int | None = None, chunk_size: int | None = None,
                              timings: dict[str, float] | None = None, spill_min_docs: int = SPILL_MIN_DOCS,
-                             spill_root: str | None = None) -> list[Candidate]:
+                             spill_root: str | None = None, kernel_min_docs: int = KERNEL_MIN_DOCS
+                             ) -> list[Candidate]:
     """:func:`dedup.candidates.find_candidates`, with sketching spread over processes.
 
     Documents are cut into consecutive chunks, each featurised and sketched in a
@@ -340,6 +344,9 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
             merged from there one fingerprint range at a time, so the parent
             never holds them all.
         spill_root: Directory for those files (default: the system's temp dir).
+        kernel_min_docs: Smaller corpora run the numpy reference, not the
+            compiled kernels (see :func:`dedup.candidates.kernels_for`; the
+            candidates are the same).
 
     Returns:
         Candidates sorted by ``(i, j)``.
@@ -347,13 +354,15 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
     cfg = config or CandidateConfig()
     n_workers = workers or os.cpu_count() or 1
     n = len(texts)
+    fast = kernels_for(n, kernel_min_docs)
+    compiled = have_numba() if fast is None else False  # numba is not even imported for small corpora
     t0 = time.perf_counter()
     passage_runs = None
     if n_workers > 1 and n > 1:
         size = chunk_size or max(1, min(2000, math.ceil(n / (4 * n_workers))))
         ctx = _pool_context()
         forked = ctx is not None and ctx.get_start_method() == "fork"
-        if forked:
+        if forked and compiled:
             kernels().warm_up()  # compiled kernels: load once here, inherited by the workers
         t_warm = time.perf_counter()
         n_chunks = -(-n // size)
@@ -363,10 +372,10 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
                          if forked and n >= spill_min_docs and "passage" in cfg.views else None)
             if forked:  # workers inherit ``texts``: send document ranges only
                 tasks = [(s, min(n, s + size), cfg, None if spill_dir is None else
-                          os.path.join(spill_dir.name, f"part{s // size:06d}")) for s in range(0, n, size)]
+                          os.path.join(spill_dir.name, f"part{s // size:06d}"), fast) for s in range(0, n, size)]
                 parts = list(pool.map(_sketch_range_task, tasks))
             else:
-                tasks = [(list(texts[s:s + size]), cfg) for s in range(0, n, size)]
+                tasks = [(list(texts[s:s + size]), cfg, fast) for s in range(0, n, size)]
                 parts = list(pool.map(_sketch_task, tasks))
             t_sk = time.perf_counter()
             offsets = np.cumsum([0] + [p.n_docs for p in parts])[:-1].tolist()
@@ -376,12 +385,12 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
                 else:
                     keys = tuple([SpilledKeys(f"{t[3]}.{name}.npy") for t in tasks]
                                  for name in ("pass_key", "reg_key"))
-                if have_numba():  # the merge kernel releases the GIL: fingerprint ranges in threads
+                if compiled:  # the merge kernel releases the GIL: fingerprint ranges in threads
                     with ThreadPoolExecutor(n_workers) as threads:
                         passage_runs = tuple(merge_runs(k, offsets, n, cfg.passage_max_df, map_fn=threads.map)
                                              for k in keys)
                 else:
-                    passage_runs = tuple(merge_runs(k, offsets, n, cfg.passage_max_df) for k in keys)
+                    passage_runs = tuple(merge_runs(k, offsets, n, cfg.passage_max_df, fast=False) for k in keys)
                 del keys
             if spill_dir is not None:
                 spill_dir.cleanup()
@@ -392,10 +401,10 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
             anchor_sig = (anchor_signatures(sk, cfg, pool.map, chunk_docs=max(size, 1000))
                           if "anchor" in cfg.views else None)
     else:
-        sk = sketch_documents(list(texts), cfg)
+        sk = sketch_documents(list(texts), cfg, fast=fast)
         anchor_sig = None
     t1 = time.perf_counter()
-    if have_numba():
+    if compiled:
         parallel = n_workers > 1 and n >= PARALLEL_MIN_DOCS
         runner = _ThreadRunner(n_workers)
     else:
@@ -403,7 +412,8 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
         runner = _ForkRunner(n_workers)
     cands = candidates_from_sketches(sk, cfg, anchor_sig=anchor_sig,
                                      runner=runner if parallel else None,
-                                     min_parts=2 * n_workers if parallel else 1, passage_runs=passage_runs)
+                                     min_parts=2 * n_workers if parallel else 1, passage_runs=passage_runs,
+                                     fast=fast)
     if timings is not None:
         if n_workers > 1 and n > 1:  # where the sketch time went
             timings["sketch_warm_up"] = t_warm - t0

@@ -195,18 +195,21 @@ def test_merge_runs_from_loaders():
 
 def test_kernels_are_imported_on_first_use_only():
     """``import dedup`` and compare() load neither the candidate kernels nor
-    numba; the candidate stage loads the kernels, ``dedup.Index`` the index."""
+    numba; the candidate stage loads the kernels from ``KERNEL_MIN_DOCS``
+    documents on (not for a smaller corpus), ``dedup.Index`` the index."""
     import subprocess
     import sys
     code = ("import sys, dedup\n"
             "dedup.compare('One two three.', 'One two three.')\n"
             "print('dedup.kernels' in sys.modules, 'numba' in sys.modules, 'dedup.index' in sys.modules)\n"
-            "from dedup.candidates import find_candidates\n"
+            "from dedup.candidates import KERNEL_MIN_DOCS, find_candidates\n"
             "find_candidates(['a b c d e f', 'a b c d e f'])\n"
+            "print('dedup.kernels' in sys.modules)\n"
+            "find_candidates(['a b c d e f'] * KERNEL_MIN_DOCS)\n"
             "print('dedup.kernels' in sys.modules)\n"
             "print(dedup.Index.__name__, 'dedup.index' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out == ["False", "False", "False", "True", "Index", "True"]
+    assert out == ["False", "False", "False", "False", "True", "Index", "True"]
 
 
 @settings(max_examples=40, deadline=None)

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+
+import pytest
 
 from click.testing import CliRunner
 
-from dedup.candidates import find_candidates
+from dedup.candidates import KERNEL_MIN_DOCS, find_candidates, kernels_for
 from dedup.cli import main
 from dedup.scan import find_candidates_parallel, scan, scan_candidates
 
@@ -39,14 +43,16 @@ def test_stage_full_is_default(seed_dir, tmp_path):
     assert (tmp_path / "pairs.jsonl").exists() and not (tmp_path / "candidates.jsonl").exists()
 
 
-def test_parallel_candidate_stage_equals_in_process(seed_dir):
+@pytest.mark.parametrize("kernel_min_docs", [0, 10**9])  # compiled kernels (when installed) / numpy
+def test_parallel_candidate_stage_equals_in_process(seed_dir, kernel_min_docs):
     texts = [p.read_text(encoding="utf-8") for p in sorted(seed_dir.iterdir())]
     texts = texts * 3  # copies across chunk boundaries
     one = find_candidates(texts)
     assert one
     for chunk in (1, 2, 4):
         timings: dict[str, float] = {}
-        two = find_candidates_parallel(texts, workers=2, chunk_size=chunk, timings=timings)
+        two = find_candidates_parallel(texts, workers=2, chunk_size=chunk, timings=timings,
+                                       kernel_min_docs=kernel_min_docs)
         assert two == one
         assert set(timings) == {"sketch", "pairs", "sketch_warm_up", "sketch_workers", "sketch_merge"}
         parts = timings["sketch_warm_up"] + timings["sketch_workers"] + timings["sketch_merge"]
@@ -63,13 +69,32 @@ def test_pair_stage_runners_give_the_same_candidates(seed_dir):
     assert serial
     for runner in (_ThreadRunner(2), _ForkRunner(2)):
         assert candidates_from_sketches(sk, cfg, runner=runner, min_parts=4) == serial
+        assert candidates_from_sketches(sk, cfg, runner=runner, min_parts=4, fast=False) == serial
 
 
-def test_spilled_candidate_stage_equals_in_process(seed_dir, tmp_path):
+def test_small_corpora_run_without_the_compiled_kernels():
+    assert kernels_for(KERNEL_MIN_DOCS - 1) is False
+    assert kernels_for(KERNEL_MIN_DOCS) is None
+    assert kernels_for(10, min_docs=5) is None
+    # a small scan never imports numba (starting it costs more than it saves)
+    code = ("import sys\n"
+            "from dedup.scan import find_candidates_parallel\n"
+            "texts = ['Alpha beta gamma delta epsilon zeta eta theta iota kappa.'] * 4\n"
+            "for w in (1, 2):\n"
+            "    assert [(c.i, c.j) for c in find_candidates_parallel(texts, workers=w)] == "
+            "[(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]\n"
+            "print('numba' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("kernel_min_docs", [0, 10**9])
+def test_spilled_candidate_stage_equals_in_process(seed_dir, tmp_path, kernel_min_docs):
     # passage keys written to disk by the workers and merged range by range
     texts = [p.read_text(encoding="utf-8") for p in sorted(seed_dir.iterdir())] * 3
     one = find_candidates(texts)
-    two = find_candidates_parallel(texts, workers=2, chunk_size=4, spill_min_docs=1, spill_root=str(tmp_path))
+    two = find_candidates_parallel(texts, workers=2, chunk_size=4, spill_min_docs=1, spill_root=str(tmp_path),
+                                   kernel_min_docs=kernel_min_docs)
     assert two == one
     assert list(tmp_path.iterdir()) == []  # the temporary key files are gone
 
@@ -82,7 +107,9 @@ def test_parallel_stage_reads_a_spilled_store(seed_dir):
     store = DocumentStore(block_bytes=4096, spill_bytes=0)
     for k, t in enumerate(texts):
         store.append(Document(str(k), t))
-    assert find_candidates_parallel(store.texts(), workers=2, chunk_size=4) == find_candidates(texts)
+    for kernel_min_docs in (0, 10**9):
+        assert find_candidates_parallel(store.texts(), workers=2, chunk_size=4,
+                                        kernel_min_docs=kernel_min_docs) == find_candidates(texts)
 
 
 def test_scan_candidates_matches_find_candidates(seed_dir):
