@@ -12,7 +12,12 @@ hedge against it is no change of certainty. Deliberation words ("discussed",
 ("agreed", "will", "decided"). A modal hedge against another non-factual
 modal ("could" / "should", "may" / "would"), or against a claim the other
 side makes under a condition ("could face ... if convicted" / "faces ... if
-convicted"), is no change of certainty.
+convicted"), is no change of certainty. Nor is a hedge whose word the other
+side uses too in another form or place ("planned Monday to announce" / "plans
+to announce": the other side's "planned" is not right before "to"), or a
+hedged word the other side also states only as an infinitive ("filed a motion
+seeking to have ... thrown out" / "filed a motion to have ... thrown out":
+neither states it as fact).
 """
 from __future__ import annotations
 
@@ -84,6 +89,12 @@ def _modal_before(side: Side, head: str) -> bool:
     return False
 
 
+def _infinitive(side: Side, head: str) -> bool:
+    """Whether every use of the word ``head`` (a lemma) directly follows "to"."""
+    uses = [k for k, w in enumerate(side.lemmas) if w == head]
+    return bool(uses) and all(k > 0 and side.norms[k - 1] == "to" for k in uses)
+
+
 def _conditional(side: Side) -> bool:
     """Whether a side states its claim under a condition ("if", "unless")."""
     return "if" in side.norm_set or "unless" in side.norm_set
@@ -107,7 +118,11 @@ def hedge_change(src: Side, sus: Side) -> tuple[Side, Hedge] | None:
     for h in hh:
         if side.norms[h.index] in DELIBERATION_WORDS and not decided:
             continue  # "discussed the attacks" / "acknowledged the attacks": no decision stated
+        if other.has(side.norms[h.index]):
+            continue  # the other side uses the hedge word too ("planned Monday to" / "plans to")
         if h.head is not None and other.has(side.norms[h.head]):
+            if _infinitive(other, side.lemmas[h.head]):
+                continue  # "seeking to have" / "a motion to have": neither states it as fact
             if _attributed(other, side.lemmas[h.head]):
                 return None  # "according to X, ... praised" / "reportedly praised": both reported
             if _modal_before(other, side.lemmas[h.head]):

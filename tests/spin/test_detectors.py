@@ -288,3 +288,28 @@ def test_lone_names_without_a_shared_neighbour_are_not_paired_by_default():
 def test_first_quarter_is_the_first_three_months():
     assert kinds("In the first three months of 2003 alone, weekly earnings fell 1.5%.",
                  "In the first quarter of this year, weekly earnings fell 1.5 percent.") == []
+
+
+def test_a_value_that_makes_a_bound_precise_is_no_number_change():
+    assert kinds("More than 6 percent of men on the drug developed tumors.",
+                 "They found that 6.4 percent of men on the drug developed tumors.") == []
+    assert kinds("The company lost less than $1 billion last year.",
+                 "The company lost $952 million last year.") == []
+    # the bound's own value, a value on the wrong side and one far beyond stay changes
+    assert kinds("Shares of Genentech rose more than 2 percent.", "Shares of Genentech were up 2 percent.") == ["number"]
+    assert kinds("The chain has more than 12,400 stores.", "The chain has 11,400 stores.") == ["number"]
+    assert kinds("The chain has more than 1,000 stores.", "The chain has 3,000 stores.") == ["number"]
+
+
+def test_a_scale_written_on_one_side_only_is_no_number_change():
+    assert kinds("It beat the record of $54.9-million set by Austin Powers.",
+                 "It beat the record of $54.9 set by Austin Powers.") == []
+    assert kinds("It beat the record of $5 million set by Austin Powers.",
+                 "It beat the record of $5 billion set by Austin Powers.") == ["number"]
+
+
+def test_a_hedge_word_the_other_side_also_uses_is_no_certainty_change():
+    assert kinds("He planned Monday to formally announce the effort alongside union presidents.",
+                 "He plans to announce the effort formally tomorrow alongside union presidents.") == []
+    assert kinds("Both vehicles are expected to arrive at Mars in January.",
+                 "Both vehicles will arrive at Mars in January.") == ["hedge"]
