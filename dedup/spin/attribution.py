@@ -3,8 +3,11 @@
 Attribution phrases: "according to X", "X said/told/described/characterized/
 claimed/reported ..." (subject before the verb, auxiliaries skipped), ", said X"
 (inverted) and "by X" after a passive reporting verb. Agents are compared by
-their content words; pronouns and definite descriptions ("he", "the company")
-and bare titles ("the Russian president") may refer to anyone and never conflict; a changed agent is reported only when
+their content words; pronouns and definite descriptions ("he", "the company"),
+bare titles ("the Russian president") and agents that hold no name, only
+common nouns ("officials", "police", "reports"), may refer to anyone and never
+conflict with another agent (a common-noun agent still counts when its
+explicit sourcing, "according to officials", is dropped); a changed agent is reported only when
 neither sentence mentions the other's agent anywhere. Agentless passives ("was described
 as") attribute to no one in particular and are ignored.
 """
@@ -19,6 +22,13 @@ from dedup.spin.analysis import Side
 from dedup.spin.lexicons import ATTRIBUTION_VERBS, PRONOUNS, TITLES
 from dedup.text.tokens import STOPWORDS
 
+#: Common nouns for a group or kind of source; capitalised at the start of a
+#: sentence ("Police said") they are still no name.
+GROUP_SOURCES = frozenset("""officials official police prosecutors prosecutor investigators authorities
+sources reports report analysts experts witnesses residents doctors lawyers agents officers
+spokesman spokeswoman spokesperson statement documents data researchers scientists critics
+observers diplomats economists""".split())
+
 _AUX = frozenset("""had has have was were is are been be would will also later earlier then
 previously recently repeatedly publicly once reportedly""".split())
 _PASSIVE = frozenset({"was", "were", "been", "being", "is", "are", "be"})
@@ -32,6 +42,7 @@ class Agent:
     keys: frozenset[str]
     explicit: bool  # "according to X": an explicit sourcing of the claim
     vague: bool  # a pronoun or a definite description: may refer to anyone
+    named: bool = True  # holds a name: a capitalised word (not a group noun opening the sentence)
 
 
 def _agent(side: Side, first: int, last: int, explicit: bool) -> Agent | None:
@@ -50,7 +61,9 @@ def _agent(side: Side, first: int, last: int, explicit: bool) -> Agent | None:
     titled = side.norms[last - 1] in TITLES
     vague = not keys or all(side.norms[k] in PRONOUNS for k in toks) or definite or titled
     text = side.text[side.tokens[first].start:side.tokens[last - 1].end]
-    return Agent(text, keys, explicit, vague)
+    named = any(side.tokens[k].is_capitalized and (not side.initial[k] or side.norms[k] not in GROUP_SOURCES)
+                for k in toks)
+    return Agent(text, keys, explicit, vague, named)
 
 
 def agents(side: Side) -> list[Agent]:
@@ -133,8 +146,24 @@ def _acronym_in(short: Agent, text: str) -> bool:
     return False
 
 
+_LETTERS = re.compile(r"[^a-z]")
+
+
 def _same(a: Agent, b: Agent, threshold: float) -> bool:
-    if a.vague or b.vague or a.keys & b.keys:
+    """Whether two agents may be the same source.
+
+    Vague agents may be anyone; so may an agent that names no one, a common
+    noun ("officials", "police", "prosecutors", "reports", "law enforcement
+    sources", "his mom"): against a named agent it is a less specific
+    reference to a source, not another source ("Officials say" /
+    "According to the GBI"; "police said" / "Mr McKinlay said"). Two named
+    agents are the same when they share a content word, are spelled alike
+    (Jaro-Winkler on a word), or spell the same letters ("Data- monitor" /
+    "Datamonitor").
+    """
+    if a.vague or b.vague or not a.named or not b.named or a.keys & b.keys:
+        return True
+    if _LETTERS.sub("", a.text.lower()) == _LETTERS.sub("", b.text.lower()):
         return True
 
     return any(len(x) >= 4 and len(y) >= 4 and jellyfish.jaro_winkler_similarity(x, y) >= threshold

@@ -313,3 +313,14 @@ def test_a_hedge_word_the_other_side_also_uses_is_no_certainty_change():
                  "He plans to announce the effort formally tomorrow alongside union presidents.") == []
     assert kinds("Both vehicles are expected to arrive at Mars in January.",
                  "Both vehicles will arrive at Mars in January.") == ["hedge"]
+
+
+def test_a_common_noun_source_may_be_the_named_one():
+    assert kinds("Officials say Peeler and Jones were never legally married.",
+                 "According to the GBI, Peeler and Jones were never legally married.") == []
+    assert kinds("The men were seen together at the airport, police said.",
+                 "The men were seen together at the airport, law enforcement sources said.") == []
+    assert kinds("The cost will rise, according to Datamonitor.", "The cost will rise, according to Data- monitor.") == []
+    # two named sources still differ, and a dropped explicit sourcing still counts
+    assert kinds("The talks failed, Russian officials said.", "The talks failed, Putin said.") == ["attribution"]
+    assert kinds("According to officials, the talks failed.", "The talks failed.") == ["attribution"]
