@@ -18,8 +18,10 @@ in the same order (a clause or adjunct moved as a block: "In 1990, he moved to
 Paris" / "He moved to Paris in 1990"), inversions of conjuncts ("A and B" /
 "B and A"), between whole items of one list ("written by A, B and C" /
 "written by C, B and A"; not when the items exchanged words, carry
-descriptions, have relations of their own or form a sequence with "then") and between a quotation and its attribution ("'...,' X said" / "X
-said: '...'") are not counted; when one moved run of words explains the whole
+descriptions, have relations of their own or form a sequence with "then") between a quotation and its attribution ("'...,' X said" / "X
+said: '...'") and between a reporting clause both sides have and the claim
+it reports ("Druce will face charges, Conte said" / "Conte said Druce will
+be charged"; see :func:`_reporting_words`) are not counted; when one moved run of words explains the whole
 change (``block_move``: "In 1990, X" / "X ... in 1990") no flag is raised
 either (a lone word counts as a block only when it moves to or from an end
 of the sentence). A voice change ("X called Y" / "Y was called by X": the
@@ -55,6 +57,7 @@ against over under between after before""".split())
 _COORD_FILLER = frozenset({"and", "or", "nor", "&", "the", "a", "an", "both", "either", "neither", "as",
                            "well", "also", "then"})
 _BE = frozenset({"was", "were", "is", "are", "be", "been", "being", "get", "got", "gets"})
+_SAYING = frozenset({"said", "says", "say", "told", "tell", "tells"})
 _DEGREE = frozenset("""about approximately nearly almost around roughly some over under just only
 also generally commonly usually mainly mostly largely partly fully completely still even very""".split())
 
@@ -288,6 +291,28 @@ def _one_block_move(seq: list[int]) -> bool:
     return False
 
 
+def _reporting_words(src: Side, sus: Side) -> frozenset[str]:
+    """Lemmas of the reporting clauses both sides share: a plain verb of
+    saying both use ("said", "told"; not "announced" or "released", which
+    are often the claim itself: "was released on X and announced on Y") and the words of their attribution agents (see
+    :func:`dedup.spin.attribution.agents`). Where a reporting clause stands
+    ("Druce will face charges, Conte said" / "Conte said Druce will be
+    charged") does not change who did what in the claim; an inversion
+    between a reporting word and a claim word is not counted. Two agents
+    exchanged ("A told B" / "B told A") are both reporting words, so their
+    inversion still counts."""
+    from dedup.spin.attribution import agents  # local: attribution imports nothing of this module
+    verbs = {src.lemmas[k] for k, w in enumerate(src.norms) if w in _SAYING} & {
+        sus.lemmas[k] for k, w in enumerate(sus.norms) if w in _SAYING}
+    if not verbs:
+        return frozenset()
+    words = set(verbs)
+    for side in (src, sus):
+        for ag in agents(side):
+            words |= ag.keys
+    return frozenset(words)
+
+
 def _exchanged(src: Side, i: int, j: int, sus: Side, k: int, m: int) -> bool:
     """Whether source words i, j (suspect positions k, m) swapped slots: each now
     has the left (or right) neighbour the other had ("wife was A ... son B" /
@@ -424,6 +449,7 @@ def order_change(src: Side, sus: Side) -> OrderChange:
             run[in_suspect_order[k]] = j - i + 1
         i = j + 1
     qa, qb = _quoted(src), _quoted(sus)
+    reporting = _reporting_words(src, sus)
     lists: list = []  # list items of both sides, worked out at the first inversion that needs them
     disc = 0
     exchanges = 0
@@ -438,6 +464,8 @@ def order_change(src: Side, sus: Side) -> OrderChange:
                     continue  # "A and B" / "B and A": conjuncts commute
                 if qa and (qa[shared[x][0]] != qa[shared[y][0]]) or qb and (qb[tx] != qb[tgt[y]]):
                     continue  # a quote and its attribution ("'...,' X said" / "X said: '...'")
+                if reporting and (shared[x][1][0] in reporting) != (shared[y][1][0] in reporting):
+                    continue  # a reporting clause moved ("..., Conte said" / "Conte said ...")
                 if rx > _BLOCK and run[y] > _BLOCK:
                     continue  # two blocks of words exchanged: a clause moved, not a role
                 if _title_and_name(src, shared[x][0], shared[y][0]):

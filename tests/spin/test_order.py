@@ -119,3 +119,17 @@ def test_title_moved_around_its_holder_and_passive_with_an_adjunct():
     assert "role-swap" not in kinds(
         "Four years ago, Nike was sued in state court by California activist Marc Kasky under a statute.",
         "Four years ago, California activist Marc Kasky sued Nike under a statute.")
+
+
+def test_a_moved_reporting_clause_is_no_role_swap():
+    from dedup.spin import sentence_flags
+    kinds = lambda a, b: [f.kind for f in sentence_flags(a, b)]
+    assert kinds("A car and a house were hit in the latest shootings, said Chief Deputy Steve Martin "
+                 "of the Franklin County sheriff office.",
+                 "A car and a house were hit in the new shootings, the chief deputy sheriff of Franklin "
+                 "County, Steve Martin, said.") == []
+    # the speakers exchanged, or the claim's own roles, still count
+    assert kinds("Smith told Jones that the plant will close.",
+                 "Jones told Smith that the plant will close.") == ["role-swap"]
+    assert kinds("The plant will close after the merger, Smith said.",
+                 "Smith said the merger will close after the plant.") == ["role-swap"]
