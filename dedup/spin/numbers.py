@@ -36,6 +36,8 @@ def _comparable(src: Side, sus: Side, a: NumberMention, b: NumberMention, only_p
         return False
     if (a.unit in ("year", "date", "time")) != (b.unit in ("year", "date", "time")):
         return False
+    if a.unit == b.unit == "year" and _calendar_year(a) != _calendar_year(b):
+        return False  # "five years earlier" / "2002": a span of years is not a date
     if a.unit is not None and a.unit == b.unit:
         return True
     if a.unit is None and b.unit is None:
@@ -59,7 +61,8 @@ def number_changes(src: Side, sus: Side, *, approx_tolerance: float = 0.1,
     unmatched ones are paired with an
     unmatched suspect quantity of a compatible unit in a comparable position
     (same unit, a shared neighbouring word, or the only unmatched one on each
-    side). Quantities that only one side has (additions) are not changes.
+    side; a calendar year and a number of years are never comparable).
+    Quantities that only one side has (additions) are not changes.
 
     Args:
         src: Source side.
@@ -161,6 +164,12 @@ def consistent(a: NumberMention, b: NumberMention, *, approx_tolerance: float = 
         plain = [m for m, w in ((a, wa), (b, wb)) if m.value == w]
         return len(plain) == 1 and max(a.value, b.value) / min(a.value, b.value) in (1e3, 1e6, 1e9, 1e12)
     return False
+
+
+def _calendar_year(m: NumberMention) -> bool:
+    """Whether a ``year`` mention is a calendar year written as bare digits
+    ("2002"), not a number of years ("five years", "a one-year term")."""
+    return m.text.isdigit() and len(m.text) == 4
 
 
 def _weak(m: NumberMention) -> bool:

@@ -324,3 +324,10 @@ def test_a_common_noun_source_may_be_the_named_one():
     # two named sources still differ, and a dropped explicit sourcing still counts
     assert kinds("The talks failed, Russian officials said.", "The talks failed, Putin said.") == ["attribution"]
     assert kinds("According to officials, the talks failed.", "The talks failed.") == ["attribution"]
+
+
+def test_a_number_of_years_is_not_a_calendar_year():
+    assert kinds("By 2007 the price will be double that of five years earlier.",
+                 "By 2007 the price will be double that of 2002.") == []
+    assert kinds("The plant opened in 2002.", "The plant opened in 2003.") == ["number"]
+    assert kinds("He served five years in prison.", "He served six years in prison.") == ["number"]
