@@ -167,9 +167,9 @@ def consistent(a: NumberMention, b: NumberMention, *, approx_tolerance: float = 
 
 
 def _calendar_year(m: NumberMention) -> bool:
-    """Whether a ``year`` mention is a calendar year written as bare digits
-    ("2002"), not a number of years ("five years", "a one-year term")."""
-    return m.text.isdigit() and len(m.text) == 4
+    """Whether a ``year`` mention is a calendar year or decade ("2002", "the
+    1980s"), not a number of years ("five years", "a one-year term")."""
+    return bool(m.span) or m.text.isdigit() and len(m.text) == 4
 
 
 def _weak(m: NumberMention) -> bool:
