@@ -1603,10 +1603,11 @@ def candidates_from_sketches(sk: DocSketches, config: CandidateConfig | None = N
 #: the on-disk cache) costs about 0.3 s per process before any work, more
 #: than the kernels save on a small corpus (they featurise about 2.5x
 #: faster). Measured on the planted news corpus of ``benchmarks/scale.py``
-#: with 2 workers: 1,000 documents 0.38 s numpy against 0.42 s compiled;
-#: 10,000 documents 2.3 s against 1.2 s; ``dedup scan fixtures/seeds --stage
-#: candidates`` 0.47 s against 0.85 s. The candidates are the same either way.
-KERNEL_MIN_DOCS = 1_500
+#: with 2 workers, numpy against compiled: 1,500 documents 0.30 s against
+#: 0.56 s; 2,500 0.48 s against 0.62 s; 4,000 0.98 s against 0.80 s; 10,000
+#: 2.3 s against 1.2 s. ``dedup scan fixtures/seeds --stage candidates``
+#: takes 0.4 s instead of 0.85 s. The candidates are the same either way.
+KERNEL_MIN_DOCS = 3_000
 
 
 def kernels_for(n_docs: int, min_docs: int = KERNEL_MIN_DOCS) -> bool | None:
