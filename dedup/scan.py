@@ -309,6 +309,28 @@ def _tune_worker_malloc() -> None:
 PARALLEL_MIN_DOCS = 256
 
 
+#: Where workers hand their passage keys to the parent below ``spill_min_docs``
+#: (a tmpfs: the parent maps the files instead of receiving pickles through a
+#: pipe).
+HANDOFF_ROOT = "/dev/shm"
+
+
+def _handoff_dir(texts: Sequence[str]) -> tempfile.TemporaryDirectory | None:
+    """A temporary directory in :data:`HANDOFF_ROOT` for the workers' keys,
+    or None (no such tmpfs, or less free space than 8x the texts' size)."""
+    try:
+        st = os.statvfs(HANDOFF_ROOT)
+    except OSError:
+        return None
+    need = 8 * (texts._store.nbytes() if isinstance(texts, TextView) else sum(map(len, texts)))
+    if st.f_bavail * st.f_frsize < need:
+        return None
+    try:
+        return tempfile.TemporaryDirectory(prefix="dedup-keys-", dir=HANDOFF_ROOT)
+    except OSError:
+        return None
+
+
 def _pool_context():
     """``fork`` where available: workers start without re-importing dedup
     (about 2 s per worker under ``spawn``, which a process started by
@@ -344,6 +366,11 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
             merged from there one fingerprint range at a time, so the parent
             never holds them all.
         spill_root: Directory for those files (default: the system's temp dir).
+            Below ``spill_min_docs`` (``fork`` workers) the workers write
+            their keys into a temporary directory in :data:`HANDOFF_ROOT`
+            (``/dev/shm``) when it has room, and the parent maps them instead
+            of receiving them pickled through a pipe (100,000 planted
+            documents: worker time 5.1-5.6 s -> 4.5-4.6 s).
         kernel_min_docs: Smaller corpora run the numpy reference, not the
             compiled kernels (see :func:`dedup.candidates.kernels_for`; the
             candidates are the same).
@@ -370,9 +397,12 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
                 _init_worker, **({"texts": texts} if forked else {}))) as pool:
             spill_dir = (tempfile.TemporaryDirectory(prefix="dedup-keys-", dir=spill_root)
                          if forked and n >= spill_min_docs and "passage" in cfg.views else None)
+            handoff = (_handoff_dir(texts) if forked and spill_dir is None and "passage" in cfg.views
+                       else None)
+            key_dir = spill_dir or handoff
             if forked:  # workers inherit ``texts``: send document ranges only
-                tasks = [(s, min(n, s + size), cfg, None if spill_dir is None else
-                          os.path.join(spill_dir.name, f"part{s // size:06d}"), fast) for s in range(0, n, size)]
+                tasks = [(s, min(n, s + size), cfg, None if key_dir is None else
+                          os.path.join(key_dir.name, f"part{s // size:06d}"), fast) for s in range(0, n, size)]
                 parts = list(pool.map(_sketch_range_task, tasks))
             else:
                 tasks = [(list(texts[s:s + size]), cfg, fast) for s in range(0, n, size)]
@@ -380,7 +410,10 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
             t_sk = time.perf_counter()
             offsets = np.cumsum([0] + [p.n_docs for p in parts])[:-1].tolist()
             if "passage" in cfg.views:
-                if spill_dir is None:
+                if handoff is not None:  # mapped from shared memory, never copied through a pipe
+                    keys = tuple([np.load(f"{t[3]}.{name}.npy", mmap_mode="r") for t in tasks]
+                                 for name in ("pass_key", "reg_key"))
+                elif spill_dir is None:
                     keys = ([p.pass_key for p in parts], [p.reg_key for p in parts])
                 else:
                     keys = tuple([SpilledKeys(f"{t[3]}.{name}.npy") for t in tasks]
@@ -392,8 +425,8 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
                 else:
                     passage_runs = tuple(merge_runs(k, offsets, n, cfg.passage_max_df, fast=False) for k in keys)
                 del keys
-            if spill_dir is not None:
-                spill_dir.cleanup()
+            if key_dir is not None:
+                key_dir.cleanup()
             sk = concat_sketches(parts, keys=False)
             del parts, tasks
             # anchor signatures need the corpus-wide document-frequency cap:

@@ -99,6 +99,22 @@ def test_spilled_candidate_stage_equals_in_process(seed_dir, tmp_path, kernel_mi
     assert list(tmp_path.iterdir()) == []  # the temporary key files are gone
 
 
+@pytest.mark.parametrize("root", ["tmp", "missing"])
+def test_keys_handed_over_in_files_or_pipes_give_the_same_candidates(seed_dir, tmp_path, monkeypatch, root):
+    # below spill_min_docs the workers write their keys into HANDOFF_ROOT (a
+    # tmpfs in production) and the parent maps them; without it, pickles
+    import importlib
+    scan_mod = importlib.import_module("dedup.scan")  # (dedup.scan is also a function)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seed_dir.iterdir())] * 3
+    where = tmp_path if root == "tmp" else tmp_path / "missing"
+    monkeypatch.setattr(scan_mod, "HANDOFF_ROOT", str(where))
+    assert (scan_mod._handoff_dir(texts) is not None) == (root == "tmp")
+    for kernel_min_docs in (0, 10**9):
+        got = find_candidates_parallel(texts, workers=2, chunk_size=4, kernel_min_docs=kernel_min_docs)
+        assert got == find_candidates(texts)
+    assert not where.exists() or list(where.iterdir()) == []  # the key files are gone
+
+
 def test_parallel_stage_reads_a_spilled_store(seed_dir):
     # texts in a memory-mapped temporary file, read by fork workers
     from dedup.document import Document
