@@ -820,20 +820,28 @@ def tokenise_bytes(raw, dstart, fold, min_len, seed_mix, p, stem_prefix, stop_ta
     return kind[:nt], h64[:nt], key[:nt], cap[:nt], sent[:nt], doc[:nt]
 
 
-def warm_up() -> None:
-    """Compile (or load from the cache) every kernel now, on tiny inputs.
+def warm_up(pairs: bool = True) -> None:
+    """Compile (or load from the cache) the kernels now, on tiny inputs.
 
     Call it before forking worker processes: they inherit the machine code
     instead of each compiling it. The kernels are reached through the same
     calls the candidate stage makes, so they get the same argument types.
     Does nothing without numba.
+
+    Args:
+        pairs: Also the kernels of the parent's steps (the merge of the
+            partitions' keys and the pair counting); without it only those
+            the sketching workers use, so a parent can load the rest while
+            its workers sketch.
     """
     if not HAVE_NUMBA:
         return
-    from dedup.candidates import CandidateConfig, PassagePairStage, sketch_documents
+    from dedup.candidates import CandidateConfig, PassagePairStage, merge_runs, sketch_documents
 
     text = "Warm up the kernels now. It's 1,000\u2019s of words in a row. " * 3
     cfg = CandidateConfig()
     sk = sketch_documents([text, text], cfg, fast=True)
-    stage = PassagePairStage.from_sketches(sk, cfg, True)
-    stage.run(0, fast=True)
+    if pairs:
+        merge_runs([sk.pass_key], [0], sk.n_docs, cfg.passage_max_df, fast=True)
+        stage = PassagePairStage.from_sketches(sk, cfg, True, fast=True)
+        stage.run(0)

@@ -390,7 +390,8 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
         ctx = _pool_context()
         forked = ctx is not None and ctx.get_start_method() == "fork"
         if forked and compiled:
-            kernels().warm_up()  # compiled kernels: load once here, inherited by the workers
+            # the sketching kernels: loaded once here, inherited by the workers
+            kernels().warm_up(pairs=False)
         t_warm = time.perf_counter()
         n_chunks = -(-n // size)
         with ProcessPoolExecutor(max_workers=min(n_workers, n_chunks), mp_context=ctx, initializer=functools.partial(
@@ -403,7 +404,10 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
             if forked:  # workers inherit ``texts``: send document ranges only
                 tasks = [(s, min(n, s + size), cfg, None if key_dir is None else
                           os.path.join(key_dir.name, f"part{s // size:06d}"), fast) for s in range(0, n, size)]
-                parts = list(pool.map(_sketch_range_task, tasks))
+                sketched = pool.map(_sketch_range_task, tasks)
+                if compiled:  # the parent's own kernels, while the workers sketch
+                    kernels().warm_up()
+                parts = list(sketched)
             else:
                 tasks = [(list(texts[s:s + size]), cfg, fast) for s in range(0, n, size)]
                 parts = list(pool.map(_sketch_task, tasks))
