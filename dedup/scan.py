@@ -1,6 +1,7 @@
 """``scan()``: find related documents in a crawl."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import json
@@ -271,18 +272,36 @@ def _init_worker(**payload: Any) -> None:
     _WORKER.update(payload)
 
 
-def _sketch_range_task(args: tuple[int, int, CandidateConfig, str | None, bool | None]) -> DocSketches:
-    s, e, cfg, spill, fast = args
+def _sketch_range_task(args: tuple[int, int, CandidateConfig, str | None, bool | None, bool]) -> DocSketches:
+    s, e, cfg, spill, fast, handoff = args
     texts = _WORKER["texts"]
     # a document store hands out its UTF-8 bytes (the tokeniser works on bytes: no decoding)
     sk = sketch_documents(texts.utf8(s, e) if isinstance(texts, TextView) else list(texts[s:e]), cfg, fast=fast)
     if spill is None:
         return sk
     # large corpora: the passage and chain keys go to disk; the parent merges
-    # them one fingerprint range at a time (dedup.candidates.merge_runs)
-    for name in ("pass_key", "reg_key"):
-        np.save(f"{spill}.{name}.npy", getattr(sk, name), allow_pickle=False)
+    # them one fingerprint range at a time (dedup.candidates.merge_runs).
+    # Smaller ones: handed over in shared memory, or (when that fills up)
+    # returned with the sketch after all
+    try:
+        for name in ("pass_key", "reg_key"):
+            np.save(f"{spill}.{name}.npy", getattr(sk, name), allow_pickle=False)
+    except OSError:
+        if not handoff:
+            raise
+        for name in ("pass_key", "reg_key"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{spill}.{name}.npy")
+        return sk
     return dataclasses.replace(sk, pass_key=np.empty(0, np.uint64), reg_key=np.empty(0, np.uint64))
+
+
+def _handed_keys(path: str, part: DocSketches, name: str) -> np.ndarray:
+    """A partition's keys from the shared-memory handoff (mapped), or the
+    ones it returned itself when the handoff had no room."""
+    own = getattr(part, name)
+    file = f"{path}.{name}.npy"
+    return np.load(file, mmap_mode="r") if not len(own) and os.path.exists(file) else own
 
 
 #: From this many documents on, the parallel candidate stage keeps the passage
@@ -403,7 +422,8 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
             key_dir = spill_dir or handoff
             if forked:  # workers inherit ``texts``: send document ranges only
                 tasks = [(s, min(n, s + size), cfg, None if key_dir is None else
-                          os.path.join(key_dir.name, f"part{s // size:06d}"), fast) for s in range(0, n, size)]
+                          os.path.join(key_dir.name, f"part{s // size:06d}"), fast, handoff is not None)
+                         for s in range(0, n, size)]
                 sketched = pool.map(_sketch_range_task, tasks)
                 if compiled:  # the parent's own kernels, while the workers sketch
                     kernels().warm_up()
@@ -415,7 +435,7 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
             offsets = np.cumsum([0] + [p.n_docs for p in parts])[:-1].tolist()
             if "passage" in cfg.views:
                 if handoff is not None:  # mapped from shared memory, never copied through a pipe
-                    keys = tuple([np.load(f"{t[3]}.{name}.npy", mmap_mode="r") for t in tasks]
+                    keys = tuple([_handed_keys(t[3], p, name) for t, p in zip(tasks, parts)]
                                  for name in ("pass_key", "reg_key"))
                 elif spill_dir is None:
                     keys = ([p.pass_key for p in parts], [p.reg_key for p in parts])

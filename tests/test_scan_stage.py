@@ -115,6 +115,31 @@ def test_keys_handed_over_in_files_or_pipes_give_the_same_candidates(seed_dir, t
     assert not where.exists() or list(where.iterdir()) == []  # the key files are gone
 
 
+def test_a_full_handoff_falls_back_to_returned_keys(seed_dir, tmp_path, monkeypatch):
+    # a worker that cannot write its keys into the handoff (tmpfs full) returns
+    # them with its sketch; a disk spill that cannot be written fails loudly
+    import importlib
+    import numpy as np
+    scan_mod = importlib.import_module("dedup.scan")
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seed_dir.iterdir())] * 3
+    monkeypatch.setattr(scan_mod, "HANDOFF_ROOT", str(tmp_path))
+    real_save, calls = np.save, []
+
+    def save(path, arr, **kw):
+        calls.append(path)
+        if len(calls) % 3 == 0:  # every third file: no room
+            raise OSError(28, "No space left on device")
+        return real_save(path, arr, **kw)
+
+    monkeypatch.setattr(np, "save", save)
+    got = find_candidates_parallel(texts, workers=2, chunk_size=4, kernel_min_docs=10**9)
+    assert got == find_candidates(texts)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(OSError):
+        find_candidates_parallel(texts, workers=2, chunk_size=4, kernel_min_docs=10**9,
+                                 spill_min_docs=1, spill_root=str(tmp_path))
+
+
 def test_parallel_stage_reads_a_spilled_store(seed_dir):
     # texts in a memory-mapped temporary file, read by fork workers
     from dedup.document import Document
