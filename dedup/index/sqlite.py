@@ -441,8 +441,10 @@ class SQLiteBackend:
         else:
             pool = self._reader_pool()
             parts = [il[k::READERS] for k in range(READERS)]
-            rows = [r for f in [pool.submit(self._read_in_thread, read, part) for part in parts[1:]]
-                    for r in f.result()] + read(self._conn, parts[0])
+            futures = [pool.submit(self._read_in_thread, read, part) for part in parts[1:]]
+            rows = read(self._conn, parts[0])  # this thread's share, while the others read theirs
+            for f in futures:
+                rows.extend(f.result())
         return {iid: (doc_id, StoredSketch.from_bytes(sh, an, se, None, cfg, npf, cf))
                 for iid, doc_id, sh, an, se, npf, cf in rows}
 
