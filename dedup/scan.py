@@ -348,7 +348,7 @@ def _handoff_dir(texts: Sequence[str]) -> tempfile.TemporaryDirectory | None:
         st = os.statvfs(HANDOFF_ROOT)
     except OSError:
         return None
-    need = 8 * (texts._store.nbytes() if isinstance(texts, TextView) else sum(map(len, texts)))
+    need = 8 * (texts.nbytes() if isinstance(texts, TextView) else sum(map(len, texts)))
     if st.f_bavail * st.f_frsize < need:
         return None
     try:

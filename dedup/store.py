@@ -196,6 +196,10 @@ class TextView(Sequence[str]):
             raise IndexError(f"text index {i} out of range for {len(self)} documents")
         return self._store.text(i % len(self))
 
+    def nbytes(self) -> int:
+        """Bytes of stored text (UTF-8; see :meth:`DocumentStore.nbytes`)."""
+        return self._store.nbytes()
+
     def utf8(self, start: int, stop: int) -> list[memoryview]:
         """UTF-8 bytes of texts ``start .. stop - 1`` (see :meth:`DocumentStore.utf8`)."""
         return [self._store.utf8(k) for k in range(*slice(start, stop).indices(len(self)))]
