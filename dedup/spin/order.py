@@ -449,7 +449,7 @@ def order_change(src: Side, sus: Side) -> OrderChange:
             run[in_suspect_order[k]] = j - i + 1
         i = j + 1
     qa, qb = _quoted(src), _quoted(sus)
-    reporting = _reporting_words(src, sus)
+    reporting: frozenset[str] | None = None  # worked out at the first inversion that needs it
     lists: list = []  # list items of both sides, worked out at the first inversion that needs them
     disc = 0
     exchanges = 0
@@ -464,6 +464,8 @@ def order_change(src: Side, sus: Side) -> OrderChange:
                     continue  # "A and B" / "B and A": conjuncts commute
                 if qa and (qa[shared[x][0]] != qa[shared[y][0]]) or qb and (qb[tx] != qb[tgt[y]]):
                     continue  # a quote and its attribution ("'...,' X said" / "X said: '...'")
+                if reporting is None:
+                    reporting = _reporting_words(src, sus)
                 if reporting and (shared[x][1][0] in reporting) != (shared[y][1][0] in reporting):
                     continue  # a reporting clause moved ("..., Conte said" / "Conte said ...")
                 if rx > _BLOCK and run[y] > _BLOCK:
