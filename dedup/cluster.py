@@ -63,10 +63,12 @@ def cluster(relations: Iterable[_Relation], related_verdicts: Sequence[str]) -> 
     groups: dict[str, list[str]] = {}
     for x in parent:
         groups.setdefault(_find(parent, x), []).append(x)
+    by_root: dict[str, list[_Relation]] = {}
+    for r in rels:
+        by_root.setdefault(_find(parent, r.source), []).append(r)
     out = []
     for k, members in enumerate(sorted(sorted(g) for g in groups.values())):
-        mset = set(members)
-        mine = [r for r in rels if r.source in mset]
+        mine = by_root[_find(parent, members[0])]
         as_source = {m: sum(1 for r in mine if r.source == m) for m in members}
         as_suspect = {m: sum(1 for r in mine if r.suspect == m) for m in members}
         origin = min(members, key=lambda m: (as_suspect[m] > 0, -as_source[m], m))

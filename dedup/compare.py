@@ -233,10 +233,16 @@ def _sentence_results(src: TextFeatures, sus: TextFeatures, alignments: list[Sen
             continue
         s0, s1 = _source_span(src, a.source_indices)
         source_text = " ".join(src.sentences[i].sentence.text for i in a.source_indices)
-        flags = tuple(document_filter(sentence_flags(source_text, sf.sentence.text, config=cfg.spin),
-                                      src.text, sus.text)) if cfg.spin.kinds else ()
-        # the word-order evidence only matters to drift through its weight
-        order = sentence_order(source_text, sf.sentence.text).evidence if cfg.spin.order_weight else 0.0
+        if source_text == sf.sentence.text:
+            # a sentence copied verbatim: no flag and no order change (every
+            # mechanism compares what differs; tests/test_compare.py checks
+            # the full path gives the same on sentences of all dev sets' kinds)
+            flags, order = (), 0.0
+        else:
+            flags = tuple(document_filter(sentence_flags(source_text, sf.sentence.text, config=cfg.spin),
+                                          src.text, sus.text)) if cfg.spin.kinds else ()
+            # the word-order evidence only matters to drift through its weight
+            order = sentence_order(source_text, sf.sentence.text).evidence if cfg.spin.order_weight else 0.0
         drift = round(float(sentence_drift(sim, list(flags), config=cfg.spin, order=order,
                                            source=source_text, suspect=sf.sentence.text)), 4)
         out.append(SentenceResult(sf.sentence.start, sf.sentence.end, s0, s1, sim, drift, quoted, flags))

@@ -174,20 +174,25 @@ def judge_features(a: Document, b: Document, fa: TextFeatures, fb: TextFeatures,
     xba = align_features(fb, fa, config)   # a judged against b
     if drop_unrelated and xab.base_verdict == "unrelated" and xba.base_verdict == "unrelated":
         return None
-    ab, ba = finish_comparison(xab, config), finish_comparison(xba, config)
+    # flags only turn a related base verdict into "spun": an unrelated or
+    # shared-quotes direction keeps its verdict, and is finished only if chosen
+    ab = finish_comparison(xab, config) if xab.base_verdict in RELATED_VERDICTS else None
+    ba = finish_comparison(xba, config) if xba.base_verdict in RELATED_VERDICTS else None
+    vab = ab.verdict if ab is not None else xab.base_verdict
+    vba = ba.verdict if ba is not None else xba.base_verdict
     da, db = a.meta.get("date"), b.meta.get("date")
-    if da and db and da != db and _RANK[ab.verdict] > 1 and _RANK[ba.verdict] > 1:
+    if da and db and da != db and _RANK[vab] > 1 and _RANK[vba] > 1:
         forward = str(da) < str(db)
     else:
-        ra, rb = _RANK[ab.verdict], _RANK[ba.verdict]
+        ra, rb = _RANK[vab], _RANK[vba]
         if ra != rb:
             forward = ra > rb
         else:
             ca, cb = vocabulary_containment(fa, fb), vocabulary_containment(fb, fa)
             forward = (ca, b.id) >= (cb, a.id)
     if forward:
-        return PairResult(a.id, b.id, ab.verdict, ab)
-    return PairResult(b.id, a.id, ba.verdict, ba)
+        return PairResult(a.id, b.id, vab, ab if ab is not None else finish_comparison(xab, config))
+    return PairResult(b.id, a.id, vba, ba if ba is not None else finish_comparison(xba, config))
 
 
 def vocabulary_containment(a: TextFeatures, b: TextFeatures) -> float:
@@ -602,6 +607,25 @@ def scan_candidates(paths: str | Path | Sequence[str | Path], *, config: Config 
     return CandidateScan(docs, cands, errors, timings)
 
 
+def _component_order(pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``pairs`` grouped by connected component of the candidate graph (then
+    by index), so that the pairs of a document mostly fall in one chunk of
+    :data:`_JUDGE_CHUNK` and its features are made once."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in pairs:
+        a, b = find(i), find(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    return sorted(pairs, key=lambda p: (find(p[0]), p))
+
+
 def _judge_task(args: tuple[Document, Document, Config]) -> PairResult:
     return judge_pair(*args)
 
@@ -651,7 +675,7 @@ def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = No
     n_workers = _resolve_workers(workers)
     cs = scan_candidates(paths, config=cfg, workers=n_workers, progress=progress)
     docs, cands, errors = cs.documents, cs.candidates, cs.errors
-    codes = [(c.i, c.j) for c in cands]
+    codes = _component_order([(c.i, c.j) for c in cands])
     chunks = [codes[k:k + _JUDGE_CHUNK] for k in range(0, len(codes), _JUDGE_CHUNK)]
     meter = _Meter(len(codes), "aligned", "candidate pairs") if progress else None
     ctx = _pool_context()

@@ -49,3 +49,59 @@ def test_scan_judge_drops_pairs_unrelated_both_ways(seed_dir):
     fa, fb = text_features(docs[0].text), text_features(unrelated.text)
     assert judge_features(docs[0], unrelated, fa, fb, cfg, drop_unrelated=True) is None
     assert judge_features(docs[0], unrelated, fa, fb, cfg).verdict == "unrelated"
+
+
+def _eager_judge(a, b, cfg):
+    """judge_pair as first written: both directions finished, then chosen."""
+    from dedup.scan import PairResult, _RANK, vocabulary_containment
+    fa, fb = text_features(a.text), text_features(b.text)
+    ab = compare_features(fa, fb, cfg)
+    ba = compare_features(fb, fa, cfg)
+    da, db = a.meta.get("date"), b.meta.get("date")
+    if da and db and da != db and _RANK[ab.verdict] > 1 and _RANK[ba.verdict] > 1:
+        forward = str(da) < str(db)
+    elif _RANK[ab.verdict] != _RANK[ba.verdict]:
+        forward = _RANK[ab.verdict] > _RANK[ba.verdict]
+    else:
+        forward = (vocabulary_containment(fa, fb), b.id) >= (vocabulary_containment(fb, fa), a.id)
+    return PairResult(a.id, b.id, ab.verdict, ab) if forward else PairResult(b.id, a.id, ba.verdict, ba)
+
+
+def test_judge_finishes_only_the_directions_it_needs(seed_dir):
+    # an unrelated or shared-quotes direction is finished only when chosen;
+    # the result equals finishing both directions first
+    cfg = Config()
+    seeds = _seeds(seed_dir)
+    docs = [Document(name, text, {}) for name, text in seeds]
+    docs += [Document(f"dated-{name}", text, {"date": f"2024-01-0{k + 1}"}) for k, (name, text) in enumerate(seeds)]
+    docs.append(Document("weather.txt", "Rain is expected across the region on Friday. "
+                         "Temperatures will fall to five degrees overnight, forecasters said.", {}))
+    verdicts = set()
+    for i in range(len(docs)):
+        for j in range(i + 1, len(docs)):
+            got = judge_pair(docs[i], docs[j], cfg)
+            assert got == _eager_judge(docs[i], docs[j], cfg)
+            verdicts.add(got.verdict)
+    assert {"near-duplicate", "derivative", "spun", "shared-quotes", "unrelated"} <= verdicts
+
+
+def test_a_verbatim_sentence_has_no_flag_and_no_order_change(seed_dir):
+    # compare() skips the flag mechanisms for a sentence copied verbatim; the
+    # full path agrees on every seed sentence and on sentences that carry
+    # every kind of cue
+    from dedup.spin import sentence_flags, sentence_order
+    from dedup.text.sentences import split_sentences
+
+    sentences = [s.text for _, t in _seeds(seed_dir) for s in split_sentences(t)]
+    sentences += [
+        "The index did not rise, and profits fell 2.5% to $3 million on 4 May.",
+        'Officials reportedly said the talks "may fail", the Kremlin denied.',
+        "Mr. Turner met Putin in Helsinki; Putin never called Turner back.",
+    ]
+    for s in sentences:
+        assert sentence_flags(s, s) == []
+        assert sentence_order(s, s).evidence == 0
+    text = _seeds(seed_dir)[0][1]
+    same = compare_features(text_features(text), text_features(text), Config())
+    assert same.verdict == "near-duplicate"
+    assert all(not s.flags and s.drift == 0.0 for s in same.sentences if s.source_start is not None)

@@ -70,3 +70,14 @@ def test_meter_lines(capsys):
 def re_match(pattern, text):
     import re
     return re.fullmatch(pattern, text) is not None
+
+
+def test_component_order_groups_the_pairs_of_a_component():
+    from dedup.scan import _component_order
+
+    pairs = [(0, 5), (1, 2), (3, 4), (2, 7), (5, 6), (4, 9), (1, 8)]
+    got = _component_order(pairs)
+    assert sorted(got) == sorted(pairs)
+    # components {0,5,6}, {1,2,7,8}, {3,4,9}: each one's pairs are adjacent
+    assert got == [(0, 5), (5, 6), (1, 2), (1, 8), (2, 7), (3, 4), (4, 9)]
+    assert _component_order([]) == []
