@@ -21,7 +21,16 @@ Paris" / "He moved to Paris in 1990"), inversions of conjuncts ("A and B" /
 descriptions, have relations of their own or form a sequence with "then") between a quotation and its attribution ("'...,' X said" / "X
 said: '...'") and between a reporting clause both sides have and the claim
 it reports ("Druce will face charges, Conte said" / "Conte said Druce will
-be charged"; see :func:`_reporting_words`) are not counted; when one moved run of words explains the whole
+be charged"; see :func:`_reporting_words`) are not counted. Nor are those of
+two adjacent constituents that changed places whole (see
+:func:`_transpositions`): conjuncts of several words around the same
+coordinator ("they belonged to another party or had no affiliation" / "they
+had no affiliation or belonged to another party") or a time expression next to
+another adjunct ("born in Boston in 1923" / "born in 1923 in Boston"); of two
+words that are neighbours on both sides ("stable financially" / "financially
+stable", "the Tabaci River" / "the river Tabaci"); and of a head noun and its
+"of" complement on one side that is its modifier on the other ("the province
+of Papua" / "Papua Province", see :func:`_of_alternation`). When one moved run of words explains the whole
 change (``block_move``: "In 1990, X" / "X ... in 1990") no flag is raised
 either (a lone word counts as a block only when it moves to or from an end
 of the sentence). A voice change ("X called Y" / "Y was called by X": the
@@ -58,6 +67,9 @@ _COORD_FILLER = frozenset({"and", "or", "nor", "&", "the", "a", "an", "both", "e
                            "well", "also", "then"})
 _BE = frozenset({"was", "were", "is", "are", "be", "been", "being", "get", "got", "gets"})
 _SAYING = frozenset({"said", "says", "say", "told", "tell", "tells"})
+_TIME = frozenset("""january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday
+yesterday today tomorrow tonight morning afternoon evening night week month year weekend""".split())
 _DEGREE = frozenset("""about approximately nearly almost around roughly some over under just only
 also generally commonly usually mainly mostly largely partly fully completely still even very""".split())
 
@@ -412,6 +424,96 @@ def _pair_occurrences(la: tuple[str, ...], lb: tuple[str, ...], ca: Counter, cb:
     return pos_b, keyed
 
 
+def _time_word(side: Side, k: int) -> bool:
+    """Whether token k is part of a time expression ("Sunday", "last month", "1990", "June 13")."""
+    w = side.norms[k]
+    if w in _TIME:
+        return True
+    if side.tokens[k].is_number and w.isdigit():
+        if len(w) == 4 and 1000 <= int(w) <= 2100:
+            return True
+        # a day of a month: "June 13", "13 June"
+        return any(0 <= m < len(side.norms) and side.norms[m] in _TIME for m in (k - 1, k + 1))
+    return False
+
+
+def _transpositions(src: Side, sus: Side, pos: list[int], tgt: list[int]) -> set[tuple[int, int]]:
+    """Rank pairs (x, y), x < y, whose inversion comes from two adjacent
+    constituents that changed places whole ("A or B" / "B or A" with A, B runs
+    of words; "in Boston in 1923" / "in 1923 in Boston")."""
+    n = len(pos)
+    order_b = sorted(range(n), key=tgt.__getitem__)
+    where = [0] * n
+    for r, x in enumerate(order_b):
+        where[x] = r
+    out: set[tuple[int, int]] = set()
+    for p in range(n):
+        for q in range(p + 1, n):
+            # X = ranks p..q-1, Y = ranks q..r-1; in the suspect Y then X, each in order
+            if where[q - 1] != where[p] + (q - 1 - p):
+                break  # X no longer a run in order in the suspect
+            start = where[p]
+            for r in range(q + 1, n + 1):
+                if where[r - 1] != where[q] + (r - 1 - q):
+                    break
+                if where[q] + (r - q) != start:
+                    continue
+                # licence: a coordinator between the two on both sides, or one is a time expression
+                if not (_joined(src, pos[q - 1], pos[q]) and _joined(sus, tgt[r - 1], tgt[p])
+                        and _edge(src, pos[p], -1) and _edge(src, pos[r - 1], 1)
+                        and _edge(sus, tgt[q], -1) and _edge(sus, tgt[q - 1], 1)):
+                    continue
+                ca = {src.norms[k] for k in range(pos[q - 1] + 1, pos[q])} & _COORD
+                cb = {sus.norms[k] for k in range(tgt[r - 1] + 1, tgt[p])} & _COORD
+                if ca & cb or not ca and not cb and (all(_time_word(src, pos[k]) for k in range(p, q))
+                                                     or all(_time_word(src, pos[k]) for k in range(q, r))):
+                    out.update((x, y) for x in range(p, q) for y in range(q, r))
+    return out
+
+
+def _function(side: Side, k: int) -> bool:
+    """A function word or a degree adverb ("mostly", "very")."""
+    return not side.is_content(k) or side.norms[k] in _DEGREE
+
+
+def _joined(side: Side, i: int, j: int) -> bool:
+    """Whether only function words (and punctuation) stand between tokens i < j."""
+    return all(_function(side, k) for k in range(i + 1, j))
+
+
+def _edge(side: Side, i: int, step: int) -> bool:
+    """Whether token i is at an edge of its constituent on the side ``step``
+    points to: the sentence ends or a clause breaks there, or a function word
+    follows (precedes) it."""
+    k = i + step
+    if k < 0 or k >= len(side.tokens) or side.breaks[k] != side.breaks[i]:
+        return True
+    return _function(side, k)
+
+
+def _of_alternation(src: Side, sus: Side, i: int, j: int, k: int, m: int) -> bool:
+    """Whether one side says "N1 of (the) N2" where the other says "N2('s) N1"
+    ("the winner of the match" / "the match winner", "chairman of St Paul" /
+    "St Paul chairman"): i < j source tokens at suspect positions k > m."""
+    for of_side, a, b, other, c, d in ((src, i, j, sus, m, k), (sus, m, k, src, i, j)):
+        # of_side: N1 at a, N2 at b > a; other: N2 at c < N1 at d
+        between = of_side.norms[a + 1:b]
+        if not between or between[0] != "of" or len(between) > 4:
+            continue
+        if not all(w in ("the", "a", "an", "its", "his", "her", "their") or of_side.tokens[a + 1 + t].is_capitalized
+                   for t, w in enumerate(between[1:], 1)):
+            continue
+        if of_side.breaks[a] != of_side.breaks[b]:
+            continue
+        mid = range(c + 1, d)
+        if len(mid) > 3 or other.breaks[c] != other.breaks[d]:
+            continue
+        if all(other.tokens[t].is_capitalized or other.is_content(t) for t in mid) and \
+                "of" not in other.norms[max(0, d - 1):d + 2]:
+            return True
+    return False
+
+
 def order_change(src: Side, sus: Side) -> OrderChange:
     """Order change between two analysed sentences.
 
@@ -451,6 +553,7 @@ def order_change(src: Side, sus: Side) -> OrderChange:
     qa, qb = _quoted(src), _quoted(sus)
     reporting: frozenset[str] | None = None  # worked out at the first inversion that needs it
     lists: list = []  # list items of both sides, worked out at the first inversion that needs them
+    trans: set[tuple[int, int]] | None = None  # worked out at the first inversion that needs it
     disc = 0
     exchanges = 0
     swapped = (0, 0)
@@ -474,6 +577,15 @@ def order_change(src: Side, sus: Side) -> OrderChange:
                     continue  # "President Mary Sue Coleman" / "Mary Sue Coleman, president of"
                 if _number_flip(src, shared[x][0], shared[y][0], sus, tx, tgt[y]):
                     continue  # "5 March" / "March 5", "2010 Summer" / "summer 2010"
+                if trans is None:
+                    trans = _transpositions(src, sus, [k for k, _ in shared], tgt)
+                if (x, y) in trans:
+                    continue  # adjacent constituents changed places: "A or B" / "B or A", "in X in 1990"
+                if abs(shared[x][0] - shared[y][0]) == 1 and abs(tx - tgt[y]) == 1 \
+                        and src.breaks[shared[x][0]] == src.breaks[shared[y][0]] and sus.breaks[tx] == sus.breaks[tgt[y]]:
+                    continue  # two neighbours flipped: "stable financially" / "financially stable"
+                if _of_alternation(src, sus, shared[x][0], shared[y][0], tx, tgt[y]):
+                    continue  # "the winner of the match" / "the match winner"
                 if not lists:
                     lists.extend(_list_items(src, sus))
                 if _permuted_items(shared[x][0], shared[y][0], tx, tgt[y], lists[0], lists[1]):

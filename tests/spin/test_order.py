@@ -133,3 +133,41 @@ def test_a_moved_reporting_clause_is_no_role_swap():
                  "Jones told Smith that the plant will close.") == ["role-swap"]
     assert kinds("The plant will close after the merger, Smith said.",
                  "Smith said the merger will close after the plant.") == ["role-swap"]
+
+
+def test_conjuncts_exchanged_whole_commute():
+    # "A or B" / "B or A" with A and B whole constituents of several words
+    assert "role-swap" not in kinds("The rest said they belonged to another party or had no affiliation.",
+                                    "The rest said they had no affiliation or belonged to another party.")
+    assert "role-swap" not in kinds("Scapes are mostly absent or very short .",
+                                    "Scapes are very short or are mostly absent .")
+    # only the names moved, their verbs stayed: the roles changed
+    assert "role-swap" in kinds("The episode was written by Chuck Tatham and directed by Fred Savage .",
+                                "The episode was written by Fred Savage and directed by Chuck Tatham .")
+    # a word of the first conjunct ("eastern") stays behind: not a whole conjunct
+    assert "role-swap" in kinds("It occurs in northern , central and eastern Brazil and in Paraguay .",
+                                "It occurs in northern , central and eastern Paraguay and in Brazil .")
+
+
+def test_adjacent_time_adjunct_commutes():
+    assert "role-swap" not in kinds("Dotty was born in Boston in 1923 and died in Gloucester in 2014 .",
+                                    "Dotty was born in 1923 in Boston and died in 2014 in Gloucester .")
+    # the places exchanged between the two events
+    assert "role-swap" in kinds("Dotty was born in Boston in 1923 and died in Gloucester in 2014 .",
+                                "Dotty was born in Gloucester in 1923 and died in Boston in 2014 .")
+
+
+def test_neighbours_flipped_in_place_are_not_a_swap():
+    assert "role-swap" not in kinds("The Tabaci River is a tributary of the Leurda River in Romania .",
+                                    "The river Tabaci is a tributary of the River Leurda in Romania .")
+    assert "role-swap" in kinds("The Tabaci River is a tributary of the Leurda River in Romania .",
+                                "The Leurda River is a tributary of the Tabaci River in Romania .")
+
+
+def test_of_phrase_and_noun_modifier_alternate():
+    # "the province of Papua" / "Papua Province", "the winner of the match" / "the match winner"
+    assert "role-swap" not in kinds("It is found in the province of Papua , on the island Salawati .",
+                                    "It is found in Papua Province , on the island Salawati .")
+    # both sides use "of": the places exchanged
+    assert "role-swap" in kinds("It is found in the province of Papua , on the island Salawati .",
+                                "It is found in the island of Papua , on the province Salawati .")
