@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from dedup.align import (AlignConfig, LexicalScorer, Passage, SentenceAlignment, TextFeatures,
+from dedup.align import (AlignConfig, LexicalScorer, Passage, SentenceAlignment, SentenceScorer, TextFeatures,
                          align_texts, text_features)
 from dedup.config import Config
 from dedup.spin import Flag, sentence_drift, sentence_flags
@@ -164,20 +164,25 @@ class AlignedPair:
     base_verdict: str
 
 
-def align_features(src: TextFeatures, sus: TextFeatures, cfg: Config) -> AlignedPair:
+def align_features(src: TextFeatures, sus: TextFeatures, cfg: Config,
+                   scorer: SentenceScorer | None = None) -> AlignedPair:
     """The flag-free part of :func:`compare_features` (see :class:`AlignedPair`).
 
     Args:
         src: Features of the source.
         sus: Features of the suspect.
         cfg: Settings.
+        scorer: Sentence scorer (default: a new
+            :class:`~dedup.align.LexicalScorer`); judging a pair in both
+            directions, pass one :class:`~dedup.align.ReusingScorer` to both
+            calls.
 
     Returns:
         An :class:`AlignedPair`; ``finish_comparison(align_features(...))``
         equals ``compare_features(...)``.
     """
     acfg: AlignConfig = cfg.align
-    alignments, passages = align_texts(src, sus, acfg, LexicalScorer())
+    alignments, passages = align_texts(src, sus, acfg, scorer or LexicalScorer())
     shared = _shared_quotes(src, sus)
     coverage = _covered_share(sus, [(p.suspect_start, p.suspect_end) for p in passages], acfg)
     source_coverage = _covered_share(src, [(p.source_start, p.source_end) for p in passages], acfg)

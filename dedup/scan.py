@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from dedup.align import TextFeatures, text_features
+from dedup.align import ReusingScorer, TextFeatures, text_features
 from dedup.candidates import (
     Candidate,
     CandidateConfig,
@@ -170,8 +170,9 @@ def judge_features(a: Document, b: Document, fa: TextFeatures, fb: TextFeatures,
     Returns:
         The pair, as :func:`judge_pair` gives it (or None, see above).
     """
-    xab = align_features(fa, fb, config)   # b judged against a
-    xba = align_features(fb, fa, config)   # a judged against b
+    scorer = ReusingScorer()  # the second direction reuses the first one's scorings
+    xab = align_features(fa, fb, config, scorer)   # b judged against a
+    xba = align_features(fb, fa, config, scorer)   # a judged against b
     if drop_unrelated and xab.base_verdict == "unrelated" and xba.base_verdict == "unrelated":
         return None
     # flags only turn a related base verdict into "spun": an unrelated or

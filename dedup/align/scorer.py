@@ -148,12 +148,21 @@ class LexicalScorer:
     name_boost: float = 1.5
 
     def score(self, source: Sequence[SentenceFeatures], suspect: Sequence[SentenceFeatures]) -> ScoreMatrices:
-        ns, nt = len(source), len(suspect)
+        return _matrices(self._parts(source, suspect))
+
+    def variants(self, source: Sequence[SentenceFeatures], suspect: Sequence[SentenceFeatures]) -> dict[str, str]:
+        """The spelling-variant map of a scoring (suspect term -> source term;
+        read-only; see :func:`_merge_variants`)."""
         src_terms = frozenset().union(*(f.terms for f in source))
         sus_terms = frozenset().union(*(f.terms for f in suspect))
         names = frozenset().union(*(f.names for f in source), *(f.names for f in suspect))
         # sentences, paragraphs and chunks of one pair hold the same terms: merged once
-        variant = _merged_variants(src_terms, sus_terms, names, self.prefix, self.name_similarity)
+        return _merged_variants(src_terms, sus_terms, names, self.prefix, self.name_similarity)
+
+    def _parts(self, source: Sequence[SentenceFeatures], suspect: Sequence[SentenceFeatures]) -> "_Scoring":
+        ns, nt = len(source), len(suspect)
+        variant = self.variants(source, suspect)
+        names = frozenset().union(*(f.names for f in source), *(f.names for f in suspect))
 
         def keys(terms: frozenset[str]) -> frozenset[str]:
             if not variant or variant.keys().isdisjoint(terms):
@@ -178,12 +187,7 @@ class LexicalScorer:
         # only terms of both texts contribute to the overlaps: sparse products over them
         shared = {t: k for k, t in enumerate(t for t in dfa if t in dfb)}
         m, mf = self._overlaps(fs, ft, fsf, ftf, shared, w, ns, nt)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            dice = np.nan_to_num(2 * m / (ws[:, None] + wt[None, :]))
-            contained = np.nan_to_num(m / wt[None, :])
-            free = np.nan_to_num(2 * mf / (wsf[:, None] + wtf[None, :]))
-        return ScoreMatrices(dice.astype(np.float32), contained.astype(np.float32), free.astype(np.float32),
-                             wt.astype(np.float32), wtf.astype(np.float32), ws.astype(np.float32))
+        return _Scoring(source, suspect, variant, m, mf, ws, wt, wsf, wtf)
 
     @staticmethod
     def _overlaps(fs: _Flat, ft: _Flat, fsf: _Flat, ftf: _Flat, shared: dict[str, int], w: dict[str, float],
@@ -246,3 +250,77 @@ class LexicalScorer:
         prior = np.concatenate([np.full(len(named), self.name_boost),
                                 np.where(first_digit, self.name_boost, np.where(short, 0.6, 1.0))])
         return dict(zip(terms, ((ra + rb) / present * prior).tolist()))
+
+
+@dataclass(frozen=True)
+class _Scoring:
+    """The raw parts of a scoring: matched weight ``m`` (``mf``: unquoted
+    terms only) of every sentence pair and each sentence's total weight."""
+
+    source: Sequence[SentenceFeatures]
+    suspect: Sequence[SentenceFeatures]
+    variant: dict[str, str]
+    m: np.ndarray
+    mf: np.ndarray
+    ws: np.ndarray
+    wt: np.ndarray
+    wsf: np.ndarray
+    wtf: np.ndarray
+
+    def reversed(self) -> "_Scoring":
+        """The same scoring with source and suspect exchanged."""
+        return _Scoring(self.suspect, self.source, self.variant, self.m.T, self.mf.T,
+                        self.wt, self.ws, self.wtf, self.wsf)
+
+
+def _matrices(p: _Scoring) -> ScoreMatrices:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dice = np.nan_to_num(2 * p.m / (p.ws[:, None] + p.wt[None, :]))
+        contained = np.nan_to_num(p.m / p.wt[None, :])
+        free = np.nan_to_num(2 * p.mf / (p.wsf[:, None] + p.wtf[None, :]))
+    return ScoreMatrices(dice.astype(np.float32), contained.astype(np.float32), free.astype(np.float32),
+                         p.wt.astype(np.float32), p.wtf.astype(np.float32), p.ws.astype(np.float32))
+
+
+def _variant_classes(variant: dict[str, str]) -> frozenset[frozenset[str]]:
+    """The groups of terms a variant map merges, whatever side names them."""
+    groups: dict[str, set[str]] = {}
+    for t, s in variant.items():
+        groups.setdefault(s, {s}).add(t)
+    return frozenset(frozenset(g) for g in groups.values())
+
+
+class ReusingScorer:
+    """:class:`LexicalScorer` for judging one pair of texts in both
+    directions: a scoring of (suspect, source) whose reverse (source,
+    suspect) it made before is that scoring transposed, not made again.
+
+    The scores are symmetric in the two sides except for the containment's
+    denominator, which the transposed parts give; the spelling-variant groups
+    can depend on which side is the source (:func:`_merge_variants` maps the
+    suspect's terms to the first source term of their prefix), so a scoring
+    is only reused when both directions merge the same groups. The matched
+    weights are then the same sums over the same terms (added in another
+    order, so they can differ in the last bit of a float64; the matrices are
+    float32). A fresh instance per pair: it keeps the last ``size`` scorings.
+
+    Args:
+        base: The scorer (default :class:`LexicalScorer`).
+        size: Scorings remembered.
+    """
+
+    def __init__(self, base: LexicalScorer | None = None, size: int = 8) -> None:
+        self.base = base or LexicalScorer()
+        self._memory: list[_Scoring] = []
+        self._size = size
+
+    def score(self, source: Sequence[SentenceFeatures], suspect: Sequence[SentenceFeatures]) -> ScoreMatrices:
+        for p in self._memory:
+            if p.source is suspect and p.suspect is source:
+                variant = self.base.variants(source, suspect)
+                if variant == p.variant or _variant_classes(variant) == _variant_classes(p.variant):
+                    return _matrices(p.reversed())
+        p = self.base._parts(source, suspect)
+        self._memory.append(p)
+        del self._memory[:-self._size]
+        return _matrices(p)

@@ -437,3 +437,49 @@ def test_dense_and_sparse_scoring_agree(seed_dir, monkeypatch):
         for field in ("dice", "contained", "free_dice", "suspect_weight", "free_suspect_weight", "source_weight"):
             np.testing.assert_allclose(getattr(sparse, field), getattr(dense, field), rtol=1e-6, atol=1e-7)
     assert results[0][2].dice[0, 0] > 0.3  # the two short sentences do overlap
+
+
+def _features_of(*texts):
+    return [text_features(t) for t in texts]
+
+
+def test_reusing_scorer_answers_the_reverse_scoring_by_transposing(seed_dir):
+    """Judging a pair in both directions, the second direction's scorings are
+    the first one's transposed: the same matrices as scoring afresh."""
+    import numpy as np
+    from dedup.align import ReusingScorer
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seed_dir.glob("*.txt"))]
+    a, b = _features_of(texts[0], texts[2])
+    fresh = LexicalScorer()
+    sc = ReusingScorer()
+    for x, y in ((a.sentences, b.sentences), (a.paragraphs(), b.paragraphs())):
+        sc.score(x, y)
+        computed = len(sc._memory)
+        got = sc.score(y, x)
+        assert len(sc._memory) == computed  # reused, not scored again
+        want = fresh.score(y, x)
+        for field in ("dice", "contained", "free_dice", "suspect_weight", "free_suspect_weight", "source_weight"):
+            np.testing.assert_array_equal(getattr(got, field), getattr(want, field))
+    # only the same sequences (by identity) are reused
+    sc.score(b.sentences[:3], a.sentences[:3])
+    assert len(sc._memory) == computed + 1
+
+
+def test_reusing_scorer_scores_afresh_when_the_variant_groups_differ():
+    """The variant map merges a suspect term with the first source term of its
+    prefix; when the reverse direction groups the terms differently the
+    reverse scoring is made afresh (and equals the plain scorer's)."""
+    import numpy as np
+    from dedup.align import ReusingScorer
+    a, b = _features_of("The presidency and the presidential palace were quiet in Paris.",
+                        "The president stayed in Paris on Monday.")
+    fresh = LexicalScorer()
+    sc = ReusingScorer()
+    # a as source: 'president' joins 'presidency' only; b as source: both of a's terms join 'president'
+    assert fresh.variants(a.sentences, b.sentences) != {}
+    sc.score(a.sentences, b.sentences)
+    got = sc.score(b.sentences, a.sentences)
+    assert len(sc._memory) == 2
+    want = fresh.score(b.sentences, a.sentences)
+    np.testing.assert_array_equal(got.dice, want.dice)
+    np.testing.assert_array_equal(got.contained, want.contained)
