@@ -33,7 +33,11 @@ stable", "the Tabaci River" / "the river Tabaci"); and of a head noun and its
 of Papua" / "Papua Province", see :func:`_of_alternation`). When one moved run of words explains the whole
 change (``block_move``: "In 1990, X" / "X ... in 1990") no flag is raised
 either (a lone word counts as a block only when it moves to or from an end
-of the sentence). A voice change ("X called Y" / "Y was called by X": the
+of the sentence), unless every inversion that counted is between two names
+with a word between them on both sides: two participants exchanged around a
+relation ("Phil Tufnell defeated James Hewitt" / "James Hewitt beat Phil
+Tufnell", the verb reworded so that no shared word stays between them) look
+like one moved block but are a role swap. A voice change ("X called Y" / "Y was called by X": the
 agent after "by" stands before the same verb on the active side) is reported
 so that no flag is raised for it. Two inverted words that exchanged their slots
 (each now has the neighbour the other had: "his wife was A, and their son B" /
@@ -476,6 +480,24 @@ def _function(side: Side, k: int) -> bool:
     return not side.is_content(k) or side.norms[k] in _DEGREE
 
 
+def _in_name(side: Side, k: int) -> bool:
+    """Whether token k is part of a name (see :func:`dedup.spin.analysis.analyse`)."""
+    return any(n.first <= k < n.last for n in side.names)
+
+
+def _named_exchange(src: Side, i: int, j: int, sus: Side, k: int, m: int) -> bool:
+    """Whether source tokens i, j (suspect k, m) are both parts of names
+    with a content word between them on both sides ("Tufnell defeated James"
+    / "Hewitt beat Phil"): two participants on either side of a relation."""
+    if not (_in_name(src, i) and _in_name(src, j) and _in_name(sus, k) and _in_name(sus, m)):
+        return False
+    lo, hi = min(i, j), max(i, j)
+    a = any(src.is_content(t) and not _in_name(src, t) for t in range(lo + 1, hi))
+    lo, hi = min(k, m), max(k, m)
+    b = any(sus.is_content(t) and not _in_name(sus, t) for t in range(lo + 1, hi))
+    return a and b
+
+
 def _joined(side: Side, i: int, j: int) -> bool:
     """Whether only function words (and punctuation) stand between tokens i < j."""
     return all(_function(side, k) for k in range(i + 1, j))
@@ -555,6 +577,7 @@ def order_change(src: Side, sus: Side) -> OrderChange:
     lists: list = []  # list items of both sides, worked out at the first inversion that needs them
     trans: set[tuple[int, int]] | None = None  # worked out at the first inversion that needs it
     disc = 0
+    names_only = True  # every counted inversion is two names with a relation between them
     exchanges = 0
     swapped = (0, 0)
     best = (-1, 0, 0)
@@ -591,6 +614,8 @@ def order_change(src: Side, sus: Side) -> OrderChange:
                 if _permuted_items(shared[x][0], shared[y][0], tx, tgt[y], lists[0], lists[1]):
                     continue  # items of a list reordered whole ("A, B and C" / "C, B and A")
                 disc += 1
+                if names_only:
+                    names_only = _named_exchange(src, shared[x][0], shared[y][0], sus, tx, tgt[y])
                 if _exchanged(src, shared[x][0], shared[y][0], sus, tx, tgt[y]) and not (
                         _listed(src, shared[x][0], shared[y][0]) and _listed(sus, tgt[y], tx)):
                     if not exchanges:
@@ -608,4 +633,5 @@ def order_change(src: Side, sus: Side) -> OrderChange:
         x, y = swapped  # show the two words that exchanged their slots
     voice = _voice_change(src, sus) or _voice_change(sus, src)
     return OrderChange(overlap, disc / total, n, _span(src, shared[x][0], shared[y][0]),
-                       _span(sus, tgt[x], tgt[y]), voice, _one_block_move(in_suspect_order), exchanges)
+                       _span(sus, tgt[x], tgt[y]), voice,
+                       _one_block_move(in_suspect_order) and not names_only, exchanges)

@@ -171,3 +171,12 @@ def test_of_phrase_and_noun_modifier_alternate():
     # both sides use "of": the places exchanged
     assert "role-swap" in kinds("It is found in the province of Papua , on the island Salawati .",
                                 "It is found in the island of Papua , on the province Salawati .")
+
+
+def test_names_exchanged_around_a_reworded_relation_are_a_swap():
+    # the verb is reworded, so one moved block would explain the order
+    assert "role-swap" in kinds("On 3 October , Phil Tufnell defeated James Hewitt in the final .",
+                                "On 3 October , James Hewitt beat Phil Tufnell in the final .")
+    # a name moved with nothing but the name crossing it stays a block move
+    assert "role-swap" not in kinds("In 1990 , the family moved from the old farm house to the city centre .",
+                                    "The family moved from the old farm house to the city centre in 1990 .")
