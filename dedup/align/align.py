@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -673,7 +674,7 @@ def _passages(source: TextFeatures, suspect: TextFeatures, alignments: list[Sent
             sus_bounds = (sus_s[max(0, first - 1)].start, sus_s[min(len(sus_s) - 1, last + 1)].end)
             src_bounds = (src_s[max(0, min(s_idx) - 1)].start, src_s[min(ns - 1, max(s_idx) + 1)].end)
             passages.append(p if whole_source else  # a summary keeps the whole source
-                            _trim_verbatim(p, source.text, suspect.text, cfg, sus_bounds, src_bounds))
+                            _trim_verbatim(p, source, suspect, cfg, sus_bounds, src_bounds))
     if rewrite:
         return [_trim_loose_edges(p, source, suspect, cfg) for p in passages]
     if cfg.verbatim_run_words > 0:
@@ -1131,14 +1132,31 @@ def _trigrams(text: str, start: int, end: int) -> list[tuple[tuple[str, str, str
             for k in range(len(words) - 2)]
 
 
-def _trim_verbatim(p: Passage, source: str, suspect: str, cfg: AlignConfig,
+def _text_trigrams(tf: TextFeatures, start: int, end: int) -> list[tuple[tuple[str, str, str], int, int]]:
+    """:func:`_trigrams` of ``tf.text[start:end]``, sliced from the whole
+    text's trigrams (made once per text) unless a word straddles a bound."""
+    def compute() -> tuple[list[tuple[tuple[str, str, str], int, int]], list[int], list[int]]:
+        words = [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(tf.text)]
+        grams = [((words[k][0], words[k + 1][0], words[k + 2][0]), words[k][1], words[k + 2][2])
+                 for k in range(len(words) - 2)]
+        return grams, [w[1] for w in words], [w[2] for w in words]
+    grams, starts, ends = tf.memo("word-trigrams", compute)
+    lo = bisect_left(starts, start)      # first word starting at or after start
+    hi = bisect_right(ends, end)         # words before hi end at or before end
+    if (lo > 0 and ends[lo - 1] > start) or (hi < len(starts) and starts[hi] < end):
+        return _trigrams(tf.text, start, end)  # a word cut by a bound
+    return grams[lo:max(lo, hi - 2)]
+
+
+def _trim_verbatim(p: Passage, source_tf: TextFeatures, suspect_tf: TextFeatures, cfg: AlignConfig,
                    sus_bounds: tuple[int, int], src_bounds: tuple[int, int]) -> Passage:
     """Fit a near-verbatim passage's edges to the text it shares with the
     other side (see ``AlignConfig.verbatim_ngrams``): cut them to the first
     and last shared word trigram, or grow them into the neighbouring
     sentences (``*_bounds``) while consecutive trigrams stay shared."""
-    sus = _trigrams(suspect, *sus_bounds)
-    src = _trigrams(source, *src_bounds)
+    source, suspect = source_tf.text, suspect_tf.text
+    sus = _text_trigrams(suspect_tf, *sus_bounds)
+    src = _text_trigrams(source_tf, *src_bounds)
     inside = [g for g, a, b in sus if a >= p.suspect_start and b <= p.suspect_end]
     if not inside or not src:
         return p

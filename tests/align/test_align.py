@@ -483,3 +483,20 @@ def test_reusing_scorer_scores_afresh_when_the_variant_groups_differ():
     want = fresh.score(b.sentences, a.sentences)
     np.testing.assert_array_equal(got.dice, want.dice)
     np.testing.assert_array_equal(got.contained, want.contained)
+
+
+def test_trigrams_sliced_from_the_whole_text_equal_trigrams_of_the_range(seed_dir):
+    """_text_trigrams (the whole text's trigrams, made once, sliced) equals
+    _trigrams over the range, bounds inside words included."""
+    import random
+    from dedup.align.align import _text_trigrams, _trigrams
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seed_dir.glob("*.txt"))]
+    texts.append("Short one. Can't stop—won't stop! 2.5-hour talks (in Helsinki) ended.")
+    rng = random.Random(7)
+    for text in texts:
+        tf = text_features(text)
+        bounds = [(s.sentence.start, s.sentence.end) for s in tf.sentences]
+        bounds += [tuple(sorted((rng.randrange(len(text) + 1), rng.randrange(len(text) + 1)))) for _ in range(200)]
+        bounds += [(0, len(text)), (0, 0), (len(text), len(text))]
+        for a, b in bounds:
+            assert _text_trigrams(tf, a, b) == _trigrams(text, a, b), (a, b)
