@@ -4,7 +4,9 @@ Attribution phrases: "according to X", "X said/told/described/characterized/
 claimed/reported ..." (subject before the verb, auxiliaries skipped), ", said X"
 (inverted) and "by X" after a passive reporting verb. Agents are compared by
 their content words; pronouns and definite descriptions ("he", "the company"),
-bare titles ("the Russian president") and agents that hold no name, only
+bare titles ("the Russian president"), definite epithets headed by a party or
+role noun ("the Connecticut Democrat", "the Texas lawmaker": the capitalised
+modifier does not make them a name) and agents that hold no name, only
 common nouns ("officials", "police", "reports"), may refer to anyone and never
 conflict with another agent (a common-noun agent still counts when its
 explicit sourcing, "according to officials", is dropped); a changed agent is reported only when
@@ -28,6 +30,11 @@ GROUP_SOURCES = frozenset("""officials official police prosecutors prosecutor in
 sources reports report analysts experts witnesses residents doctors lawyers agents officers
 spokesman spokeswoman spokesperson statement documents data researchers scientists critics
 observers diplomats economists""".split())
+
+# heads of a definite epithet for a person named elsewhere ("the Connecticut
+# Democrat", "the Texas lawmaker"): capitalised modifiers do not make it a name
+_EPITHETS = frozenset("""democrat republican lawmaker congressman congresswoman legislator candidate
+nominee""".split())
 
 _AUX = frozenset("""had has have was were is are been be would will also later earlier then
 previously recently repeatedly publicly once reportedly""".split())
@@ -58,7 +65,8 @@ def _agent(side: Side, first: int, last: int, explicit: bool) -> Agent | None:
     definite = not explicit and first > 0 and side.norms[first - 1] in ("the", "a", "an", "this", "that") \
         and not has_cap
     # a bare title ("the Russian president", "the spokesman") may be anyone holding it
-    titled = side.norms[last - 1] in TITLES
+    titled = side.norms[last - 1] in TITLES or (
+        first > 0 and side.norms[first - 1] == "the" and side.norms[last - 1] in _EPITHETS)
     vague = not keys or all(side.norms[k] in PRONOUNS for k in toks) or definite or titled
     text = side.text[side.tokens[first].start:side.tokens[last - 1].end]
     named = any(side.tokens[k].is_capitalized and (not side.initial[k] or side.norms[k] not in GROUP_SOURCES)

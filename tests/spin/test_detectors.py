@@ -331,3 +331,12 @@ def test_a_number_of_years_is_not_a_calendar_year():
                  "By 2007 the price will be double that of 2002.") == []
     assert kinds("The plant opened in 2002.", "The plant opened in 2003.") == ["number"]
     assert kinds("He served five years in prison.", "He served six years in prison.") == ["number"]
+
+
+def test_a_definite_epithet_may_be_the_named_source():
+    # "the Connecticut Democrat" describes whoever is named on the other side
+    assert kinds("The war is just, Lieberman said.",
+                 "The war is just, the Connecticut Democrat told a news conference.") == []
+    # two named sources still differ
+    assert "attribution" in kinds("The war is just, Lieberman said.",
+                                  "The war is just, Kerry told a news conference.")
