@@ -9,7 +9,10 @@ there (Jaro-Winkler, "Zelensky"/"Zelenskyy"), is an abbreviation of one
 there ("NHTSA"). An unmatched name is flagged only against an unmatched name
 of the other side in a comparable position: they share a neighbouring content
 word, or they are the only unmatched names of their sides and the sentences
-share most of their content.
+share most of their content. A name used as a modifier (a demonym, "Russian
+officials", or inside a hyphenated modifier, "the New York-based actor") pairs
+only with another modifier: "the New York-based actor" / "De Niro" names the
+actor, it does not replace New York.
 
 Judgement call: a name paraphrased by a common noun phrase ("the yen" / "the
 Japanese currency", "Ericsson" / "the company") is not flagged, because no name
@@ -157,8 +160,18 @@ def _matched(name: Name, side: Side, other: Side, threshold: float, other_caps: 
 _DEMONYM_ENDINGS = ("ian", "an", "ese", "ish", "ic", "i", "ch")
 
 
+_COMPOUND_PARTICIPLES = frozenset({"based", "born", "headquartered", "owned", "run", "led", "backed", "made",
+                                   "controlled", "funded", "sponsored", "area"})
+
+
 def _is_modifier(side: Side, name: Name) -> bool:
-    """A one-word name used as an adjective ("Russian officials", "Japanese currency")."""
+    """A name used as an adjective: a one-word demonym ("Russian officials",
+    "Japanese currency") or a name in a hyphenated modifier ("the New
+    York-based actor", "a Kremlin-backed party")."""
+    nxt = name.last
+    if nxt < len(side.tokens) and side.norms[nxt] in _COMPOUND_PARTICIPLES and \
+            side.text[side.tokens[nxt - 1].end:side.tokens[nxt].start] == "-":
+        return True
     if len(name.keys) != 1 or not name.keys[0].endswith(_DEMONYM_ENDINGS):
         return False
     nxt = name.last

@@ -340,3 +340,12 @@ def test_a_definite_epithet_may_be_the_named_source():
     # two named sources still differ
     assert "attribution" in kinds("The war is just, Lieberman said.",
                                   "The war is just, Kerry told a news conference.")
+
+
+def test_a_name_inside_a_hyphenated_modifier_is_not_replaced_by_a_head_name():
+    # "the New York-based actor" / "De Niro": the actor was named, New York was not replaced
+    assert "entity" not in kinds("He added that the New York-based actor is a private person.",
+                                 "He added that De Niro is a private person.")
+    # both modifiers: a different city
+    assert "entity" in kinds("He added that the New York-based actor is a private person.",
+                             "He added that the Boston-based actor is a private person.")
