@@ -11,6 +11,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -631,20 +632,38 @@ def _judge_task(args: tuple[Document, Document, Config]) -> PairResult:
     return judge_pair(*args)
 
 
-#: Candidate pairs judged per task; features of a document are made once per chunk.
+#: Candidate pairs judged per task.
 _JUDGE_CHUNK = 32
+#: Features of this many documents are kept from chunk to chunk (pairs come
+#: grouped by component, see :func:`_component_order`, so a document's pairs
+#: are close together; about 50-100 KB each for a news article).
+_FEATURES_KEPT = 256
 
 
-def _judge_chunk(docs: Sequence[Document], pairs: Sequence[tuple[int, int]], config: Config) -> list[PairResult]:
+class _FeatureCache:
+    """The text features of the documents judged last (a bounded LRU by index)."""
+
+    def __init__(self, docs: Sequence[Document], size: int = _FEATURES_KEPT) -> None:
+        self.docs, self.size = docs, size
+        self._kept: OrderedDict[int, TextFeatures] = OrderedDict()
+
+    def __call__(self, k: int) -> TextFeatures:
+        f = self._kept.get(k)
+        if f is None:
+            f = self._kept[k] = text_features(self.docs[k].text)
+            if len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        else:
+            self._kept.move_to_end(k)
+        return f
+
+
+def _judge_chunk(docs: Sequence[Document], pairs: Sequence[tuple[int, int]], config: Config,
+                 features: _FeatureCache | None = None) -> list[PairResult]:
     """:func:`judge_pair` of index pairs of ``docs``, each document featurised
-    once; pairs unrelated in both directions are left out."""
-    feats: dict[int, TextFeatures] = {}
-
-    def f(k: int) -> TextFeatures:
-        if k not in feats:
-            feats[k] = text_features(docs[k].text)
-        return feats[k]
-
+    once while it stays in ``features`` (default: a cache for this chunk);
+    pairs unrelated in both directions are left out."""
+    f = features if features is not None else _FeatureCache(docs)
     out = []
     for i, j in pairs:
         r = judge_features(docs[i], docs[j], f(i), f(j), config, drop_unrelated=True)
@@ -654,7 +673,9 @@ def _judge_chunk(docs: Sequence[Document], pairs: Sequence[tuple[int, int]], con
 
 
 def _judge_chunk_task(pairs: list[tuple[int, int]]) -> list[PairResult]:
-    return _judge_chunk(_WORKER["docs"], pairs, _WORKER["config"])
+    if "features" not in _WORKER:
+        _WORKER["features"] = _FeatureCache(_WORKER["docs"])
+    return _judge_chunk(_WORKER["docs"], pairs, _WORKER["config"], _WORKER["features"])
 
 
 def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = None, workers: int | None = None,
@@ -698,8 +719,9 @@ def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = No
                 if meter:
                     meter.advance(1)
     else:
+        features = _FeatureCache(docs)
         for chunk in chunks:
-            results_list.extend(_judge_chunk(docs, chunk, cfg))
+            results_list.extend(_judge_chunk(docs, chunk, cfg, features))
             if meter:
                 meter.advance(len(chunk))
     if meter:

@@ -273,11 +273,16 @@ class _Scoring:
                         self.wt, self.ws, self.wtf, self.wsf)
 
 
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """``num / den`` with 0 where ``den`` is 0 (the numerator is 0 there too)."""
+    den = np.broadcast_to(den, num.shape)
+    return np.divide(num, den, out=np.zeros(num.shape), where=den > 0)
+
+
 def _matrices(p: _Scoring) -> ScoreMatrices:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dice = np.nan_to_num(2 * p.m / (p.ws[:, None] + p.wt[None, :]))
-        contained = np.nan_to_num(p.m / p.wt[None, :])
-        free = np.nan_to_num(2 * p.mf / (p.wsf[:, None] + p.wtf[None, :]))
+    dice = _ratio(2 * p.m, p.ws[:, None] + p.wt[None, :])
+    contained = _ratio(p.m, p.wt[None, :])
+    free = _ratio(2 * p.mf, p.wsf[:, None] + p.wtf[None, :])
     return ScoreMatrices(dice.astype(np.float32), contained.astype(np.float32), free.astype(np.float32),
                          p.wt.astype(np.float32), p.wtf.astype(np.float32), p.ws.astype(np.float32))
 
