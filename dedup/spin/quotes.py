@@ -22,8 +22,13 @@ class QuoteChange:
     added: tuple[str, ...]  # suspect words missing from the source quote
 
 
+# words in brackets or parentheses inside a quotation are the writer's
+# insertions ("the timing of [the miniseries]", "Putin (news - web sites)"), not the speaker's
+_INSERTION = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+
+
 def _words(q: Quote) -> list[str]:
-    return [normalize_word(w) for w in _WORD.findall(q.text)]
+    return [normalize_word(w) for w in _WORD.findall(_INSERTION.sub(" ", q.text))]
 
 
 def _contains(seq: list[str], sub: list[str]) -> bool:
@@ -41,7 +46,9 @@ def quote_changes(source: str, suspect: str, *, min_overlap: float = 0.5) -> lis
     and some other one was put in (words only dropped, as with an ellipsis,
     or only function words changed, are not alterations; spelling variants,
     compounds written joined or split, apostrophes and inflections are the
-    same word, and so are small numbers in digits or words). Two quotes are
+    same word, and so are small numbers in digits or words; words in brackets
+    or parentheses inside a quote are the writer's insertions and are left
+    out). Two quotes are
     related when they share a content word and their shared words make up at
     least ``min_overlap`` of the shorter one; a quote that the other side
     reproduces (whole or as an excerpt) is paired with nothing else.

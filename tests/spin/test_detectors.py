@@ -349,3 +349,15 @@ def test_a_name_inside_a_hyphenated_modifier_is_not_replaced_by_a_head_name():
     # both modifiers: a different city
     assert "entity" in kinds("He added that the New York-based actor is a private person.",
                              "He added that the Boston-based actor is a private person.")
+
+
+def test_bracketed_insertions_in_a_quotation_are_not_the_speakers_words():
+    # "(news - web sites)", "[the miniseries]": the writer's insertions, not an alteration
+    assert kinds('"We are trying to convey this problem to Putin and US President George W Bush," he said.',
+                 '"We are trying to convey this problem to Putin (news - web sites) and '
+                 'President Bush (news - web sites)," he said.') == []
+    assert kinds('"The timing of the film is absolutely staggering to me," Reagan said.',
+                 '"The timing of [the miniseries] is absolutely staggering to me," Reagan said.') == []
+    # the speaker's own words replaced still count
+    assert "quote-altered" in kinds('"The timing of the film is absolutely staggering to me," Reagan said.',
+                                    '"The timing of the miniseries is absolutely staggering to me," Reagan said.')
