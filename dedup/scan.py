@@ -176,25 +176,39 @@ def judge_features(a: Document, b: Document, fa: TextFeatures, fb: TextFeatures,
     xba = align_features(fb, fa, config, scorer)   # a judged against b
     if drop_unrelated and xab.base_verdict == "unrelated" and xba.base_verdict == "unrelated":
         return None
-    # flags only turn a related base verdict into "spun": an unrelated or
-    # shared-quotes direction keeps its verdict, and is finished only if chosen
-    ab = finish_comparison(xab, config) if xab.base_verdict in RELATED_VERDICTS else None
-    ba = finish_comparison(xba, config) if xba.base_verdict in RELATED_VERDICTS else None
-    vab = ab.verdict if ab is not None else xab.base_verdict
-    vba = ba.verdict if ba is not None else xba.base_verdict
+    # Flags only turn a related base verdict into "spun", so a direction is
+    # finished (flagged) only when its final verdict can decide the choice:
+    # an unrelated or shared-quotes direction keeps its verdict; between two
+    # related directions of dated documents the date decides; a spun
+    # direction can only be tied, so the other is not needed when the tie
+    # would go its way anyway.
+    rab, rba = xab.base_verdict in RELATED_VERDICTS, xba.base_verdict in RELATED_VERDICTS
+    ab = ba = None
     da, db = a.meta.get("date"), b.meta.get("date")
-    if da and db and da != db and _RANK[vab] > 1 and _RANK[vba] > 1:
+    tie: bool | None = None  # the tie-break's choice, made once when needed
+
+    def tie_forward() -> bool:
+        nonlocal tie
+        if tie is None:
+            ca, cb = vocabulary_containment(fa, fb), vocabulary_containment(fb, fa)
+            tie = (ca, b.id) >= (cb, a.id)
+        return tie
+
+    if da and db and da != db and rab and rba:
         forward = str(da) < str(db)
     else:
-        ra, rb = _RANK[vab], _RANK[vba]
-        if ra != rb:
-            forward = ra > rb
+        ab = finish_comparison(xab, config) if rab else None
+        vab = ab.verdict if ab is not None else xab.base_verdict
+        if vab == "spun" and tie_forward():
+            forward = True
         else:
-            ca, cb = vocabulary_containment(fa, fb), vocabulary_containment(fb, fa)
-            forward = (ca, b.id) >= (cb, a.id)
-    if forward:
-        return PairResult(a.id, b.id, vab, ab if ab is not None else finish_comparison(xab, config))
-    return PairResult(b.id, a.id, vba, ba if ba is not None else finish_comparison(xba, config))
+            ba = finish_comparison(xba, config) if rba else None
+            vba = ba.verdict if ba is not None else xba.base_verdict
+            ra, rb = _RANK[vab], _RANK[vba]
+            forward = ra > rb if ra != rb else tie_forward()
+    src, sus, x, done = (a, b, xab, ab) if forward else (b, a, xba, ba)
+    comparison = done if done is not None else finish_comparison(x, config)
+    return PairResult(src.id, sus.id, comparison.verdict, comparison)
 
 
 def vocabulary_containment(a: TextFeatures, b: TextFeatures) -> float:
