@@ -17,7 +17,8 @@ side uses too in another form or place ("planned Monday to announce" / "plans
 to announce": the other side's "planned" is not right before "to"), or a
 hedged word the other side also states only as an infinitive ("filed a motion
 seeking to have ... thrown out" / "filed a motion to have ... thrown out":
-neither states it as fact).
+neither states it as fact; after "to", a light verb such as "have" or "get"
+is the hedged word even though it is a function word).
 """
 from __future__ import annotations
 
@@ -34,6 +35,10 @@ class Hedge:
 
     index: int
     head: int | None
+
+
+# verbs that are stopwords but head the claim after "to" ("seeking to have it thrown out")
+_LIGHT_VERBS = frozenset({"have", "get", "make", "take", "keep"})
 
 
 def hedges(side: Side) -> list[Hedge]:
@@ -55,7 +60,10 @@ def hedges(side: Side) -> list[Hedge]:
         if w == "may" and side.tokens[i].is_capitalized and not side.initial[i]:
             continue  # the month
         head = None
-        for k in range(i + 1, min(n, i + 5)):
+        if i + 2 < n and side.norms[i + 1] == "to" and side.breaks[i + 2] == side.breaks[i] \
+                and side.norms[i + 2] in _LIGHT_VERBS:
+            head = i + 2  # "seeking to have X thrown out": the verb after "to" is the hedged claim
+        for k in range(i + 1, min(n, i + 5)) if head is None else ():
             if side.breaks[k] != side.breaks[i]:
                 break
             if side.is_content(k) and side.norms[k] not in HEDGE_WORDS:

@@ -361,3 +361,12 @@ def test_bracketed_insertions_in_a_quotation_are_not_the_speakers_words():
     # the speaker's own words replaced still count
     assert "quote-altered" in kinds('"The timing of the film is absolutely staggering to me," Reagan said.',
                                     '"The timing of the miniseries is absolutely staggering to me," Reagan said.')
+
+
+def test_a_light_verb_after_to_is_the_hedged_claim():
+    # "seeking to have X thrown out" / "a motion to have X thrown out": neither states it as fact
+    assert kinds("Hunt's attorneys filed a motion Monday to have Hunt's conviction thrown out.",
+                 "Hunt's attorneys filed a motion Monday seeking to have Hunt's conviction thrown out.") == []
+    # stated as done on the other side: a certainty change
+    assert "hedge" in kinds("The company will have the plant closed by May.",
+                            "The company plans to have the plant closed by May.")
