@@ -450,28 +450,28 @@ def _transpositions(src: Side, sus: Side, pos: list[int], tgt: list[int]) -> set
     where = [0] * n
     for r, x in enumerate(order_b):
         where[x] = r
+    # run_end[k]: the last rank j >= k such that ranks k..j stand in the suspect in order, side by side
+    run_end = list(range(n))
+    for k in range(n - 2, -1, -1):
+        if where[k + 1] == where[k] + 1:
+            run_end[k] = run_end[k + 1]
     out: set[tuple[int, int]] = set()
     for p in range(n):
-        for q in range(p + 1, n):
-            # X = ranks p..q-1, Y = ranks q..r-1; in the suspect Y then X, each in order
-            if where[q - 1] != where[p] + (q - 1 - p):
-                break  # X no longer a run in order in the suspect
-            start = where[p]
-            for r in range(q + 1, n + 1):
-                if where[r - 1] != where[q] + (r - 1 - q):
-                    break
-                if where[q] + (r - q) != start:
-                    continue
-                # licence: a coordinator between the two on both sides, or one is a time expression
-                if not (_joined(src, pos[q - 1], pos[q]) and _joined(sus, tgt[r - 1], tgt[p])
-                        and _edge(src, pos[p], -1) and _edge(src, pos[r - 1], 1)
-                        and _edge(sus, tgt[q], -1) and _edge(sus, tgt[q - 1], 1)):
-                    continue
-                ca = {src.norms[k] for k in range(pos[q - 1] + 1, pos[q])} & _COORD
-                cb = {sus.norms[k] for k in range(tgt[r - 1] + 1, tgt[p])} & _COORD
-                if ca & cb or not ca and not cb and (all(_time_word(src, pos[k]) for k in range(p, q))
-                                                     or all(_time_word(src, pos[k]) for k in range(q, r))):
-                    out.update((x, y) for x in range(p, q) for y in range(q, r))
+        for q in range(p + 1, min(run_end[p] + 1, n - 1) + 1):
+            # X = ranks p..q-1 (a run in order in the suspect), Y = ranks q..r-1 right before it
+            r = q + where[p] - where[q]
+            if r <= q or r > n or run_end[q] < r - 1:
+                continue
+            # licence: a coordinator between the two on both sides, or one is a time expression
+            if not (_joined(src, pos[q - 1], pos[q]) and _joined(sus, tgt[r - 1], tgt[p])
+                    and _edge(src, pos[p], -1) and _edge(src, pos[r - 1], 1)
+                    and _edge(sus, tgt[q], -1) and _edge(sus, tgt[q - 1], 1)):
+                continue
+            ca = {src.norms[k] for k in range(pos[q - 1] + 1, pos[q])} & _COORD
+            cb = {sus.norms[k] for k in range(tgt[r - 1] + 1, tgt[p])} & _COORD
+            if ca & cb or not ca and not cb and (all(_time_word(src, pos[k]) for k in range(p, q))
+                                                 or all(_time_word(src, pos[k]) for k in range(q, r))):
+                out.update((x, y) for x in range(p, q) for y in range(q, r))
     return out
 
 
