@@ -25,7 +25,9 @@ be charged"; see :func:`_reporting_words`) are not counted. Nor are those of
 two adjacent constituents that changed places whole (see
 :func:`_transpositions`): conjuncts of several words around the same
 coordinator ("they belonged to another party or had no affiliation" / "they
-had no affiliation or belonged to another party") or a time expression next to
+had no affiliation or belonged to another party"), the two whole terms of a
+copula ("The pontiff of the Math is Swamiji" / "Swamiji is the pontiff of the
+Math"; not "John is Ted's son" / "Ted is John's son") or a time expression next to
 another adjunct ("born in Boston in 1923" / "born in 1923 in Boston"); of two
 words that are neighbours on both sides ("stable financially" / "financially
 stable", "the Tabaci River" / "the river Tabaci"); and of a head noun and its
@@ -444,7 +446,9 @@ def _time_word(side: Side, k: int) -> bool:
 def _transpositions(src: Side, sus: Side, pos: list[int], tgt: list[int]) -> set[tuple[int, int]]:
     """Rank pairs (x, y), x < y, whose inversion comes from two adjacent
     constituents that changed places whole ("A or B" / "B or A" with A, B runs
-    of words; "in Boston in 1923" / "in 1923 in Boston")."""
+    of words; "in Boston in 1923" / "in 1923 in Boston"; the two terms of an
+    equation, each its whole clause but for function words, "The 20th pontiff
+    of the Math is Swamiji" / "Swamiji is the 20th pontiff of the Math")."""
     n = len(pos)
     order_b = sorted(range(n), key=tgt.__getitem__)
     where = [0] * n
@@ -467,12 +471,40 @@ def _transpositions(src: Side, sus: Side, pos: list[int], tgt: list[int]) -> set
                     and _edge(src, pos[p], -1) and _edge(src, pos[r - 1], 1)
                     and _edge(sus, tgt[q], -1) and _edge(sus, tgt[q - 1], 1)):
                 continue
-            ca = {src.norms[k] for k in range(pos[q - 1] + 1, pos[q])} & _COORD
-            cb = {sus.norms[k] for k in range(tgt[r - 1] + 1, tgt[p])} & _COORD
+            wa = {src.norms[k] for k in range(pos[q - 1] + 1, pos[q])}
+            wb = {sus.norms[k] for k in range(tgt[r - 1] + 1, tgt[p])}
+            ca, cb = wa & _COORD, wb & _COORD
+            if not ca and not cb and wa & wb & _COPULA and _whole_clause(src, pos[p], pos[r - 1]) \
+                    and _whole_clause(sus, tgt[q], tgt[q - 1]):
+                out.update((x, y) for x in range(p, q) for y in range(q, r))  # "A was B" / "B was A"
+                continue
             if ca & cb or not ca and not cb and (all(_time_word(src, pos[k]) for k in range(p, q))
                                                  or all(_time_word(src, pos[k]) for k in range(q, r))):
                 out.update((x, y) for x in range(p, q) for y in range(q, r))
     return out
+
+
+_COPULA = frozenset({"is", "was", "are", "were"})
+
+
+def _whole_clause(side: Side, i: int, j: int) -> bool:
+    """Whether tokens i..j make up their clause but for function words at its
+    ends, with no possessive inside ("John is Ted's son" is no equation of
+    two whole terms)."""
+    b = side.breaks[i]
+    if side.breaks[j] != b:
+        return False
+    k = i - 1
+    while k >= 0 and side.breaks[k] == b:
+        if not _function(side, k):
+            return False
+        k -= 1
+    k = j + 1
+    while k < len(side.tokens) and side.breaks[k] == b:
+        if not _function(side, k):
+            return False
+        k += 1
+    return not any(side.norms[t] == "s" or side.tokens[t].text.endswith(("'s", "’s")) for t in range(i, j + 1))
 
 
 def _function(side: Side, k: int) -> bool:

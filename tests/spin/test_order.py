@@ -180,3 +180,14 @@ def test_names_exchanged_around_a_reworded_relation_are_a_swap():
     # a name moved with nothing but the name crossing it stays a block move
     assert "role-swap" not in kinds("In 1990 , the family moved from the old farm house to the city centre .",
                                     "The family moved from the old farm house to the city centre in 1990 .")
+
+
+def test_the_terms_of_a_copula_commute():
+    assert "role-swap" not in kinds("The 20th present pontiff of the Math is Pradyumnanand Swamiji .",
+                                    "Pradyumnanand Swamiji is the 20th present pontiff of Math .")
+    # only the names exchanged, the relation stayed: a role swap
+    assert "role-swap" in kinds("The 20th present pontiff of the Math is Pradyumnanand Swamiji .",
+                                "The 20th present pontiff of the Swamiji is Pradyumnanand Math .")
+    # a possessor is no whole term
+    assert "role-swap" in kinds("Bob and Ted were brothers . John is Ted 's son .",
+                                "Bob and Ted were brothers , and Ted is John 's son .")
