@@ -1,7 +1,9 @@
 """Certainty changes: a hedged claim stated as fact, or a firm claim hedged.
 
 Hedges are words such as "reportedly", "allegedly", "may", "could",
-"considering", "discussed", and "plans/expected to" before a verb. A flag is
+"considering", "discussed", and "plans/expected to" before a verb; a negated
+"could" ("could not be reached", like "couldn't") states an inability, not a
+possibility, and is no hedge. A flag is
 raised when one side hedges a claim and the other side has no hedge at all
 while still making the claim: the hedged word (the next content word after the
 hedge) is present on the other side too, so the difference is the certainty,
@@ -59,6 +61,8 @@ def hedges(side: Side) -> list[Hedge]:
             continue
         if w == "may" and side.tokens[i].is_capitalized and not side.initial[i]:
             continue  # the month
+        if w == "could" and i + 1 < n and side.norms[i + 1] in ("not", "n't", "never"):
+            continue  # "could not be reached": an inability that happened, not a possibility
         head = None
         if i + 2 < n and side.norms[i + 1] == "to" and side.breaks[i + 2] == side.breaks[i] \
                 and side.norms[i + 2] in _LIGHT_VERBS:

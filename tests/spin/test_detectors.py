@@ -370,3 +370,11 @@ def test_a_light_verb_after_to_is_the_hedged_claim():
     # stated as done on the other side: a certainty change
     assert "hedge" in kinds("The company will have the plant closed by May.",
                             "The company plans to have the plant closed by May.")
+
+
+def test_could_not_is_an_inability_not_a_hedge():
+    # "could not be reached" states what happened, like "couldn't be reached"
+    assert kinds("Weddington could not be reached for comment on Monday.",
+                 "Weddington did not return a call for comment on Monday.") == []
+    # "could" alone is still a possibility
+    assert "hedge" in kinds("Paracha faces 17 years in prison.", "Paracha could face 17 years in prison.")
