@@ -15,7 +15,9 @@ occurrences by their neighbours, see :func:`_pair_occurrences`),
 Meaning-preserving reorderings are kept out: inversions between
 two words that both sit in runs of three or more shared words kept together
 in the same order (a clause or adjunct moved as a block: "In 1990, he moved to
-Paris" / "He moved to Paris in 1990"), inversions of conjuncts ("A and B" /
+Paris" / "He moved to Paris in 1990"; not when both runs are names, "the
+LaSalle Street Station line ... the Rock Island District" / "the Rock Island
+District line ... the LaSalle Street Station": participants exchanged), inversions of conjuncts ("A and B" /
 "B and A"), between whole items of one list ("written by A, B and C" /
 "written by C, B and A"; not when the items exchanged words, carry
 descriptions, have relations of their own or form a sequence with "then") between a quotation and its attribution ("'...,' X said" / "X
@@ -507,6 +509,12 @@ def _whole_clause(side: Side, i: int, j: int) -> bool:
     return not any(side.norms[t] == "s" or side.tokens[t].text.endswith(("'s", "’s")) for t in range(i, j + 1))
 
 
+def _name_run(side: Side, shared: list, bounds: tuple[int, int]) -> bool:
+    """Whether every word of a run of shared words (ranks ``bounds``, first
+    and last) is part of a name ("Jonathan Erlich and Andy Ram")."""
+    return all(_in_name(side, shared[r][0]) for r in range(bounds[0], bounds[1] + 1))
+
+
 def _function(side: Side, k: int) -> bool:
     """A function word or a degree adverb ("mostly", "very")."""
     return not side.is_content(k) or side.norms[k] in _DEGREE
@@ -596,6 +604,7 @@ def order_change(src: Side, sus: Side) -> OrderChange:
     # runs: words that stay together in the same order on both sides (a moved clause)
     in_suspect_order = sorted(range(n), key=tgt.__getitem__)
     run = [0] * n
+    run_of: list[tuple[int, int]] = [(0, 0)] * n  # first and last rank of each word's run
     i = 0
     while i < n:
         j = i
@@ -603,6 +612,7 @@ def order_change(src: Side, sus: Side) -> OrderChange:
             j += 1
         for k in range(i, j + 1):
             run[in_suspect_order[k]] = j - i + 1
+            run_of[in_suspect_order[k]] = (in_suspect_order[i], in_suspect_order[j])
         i = j + 1
     qa, qb = _quoted(src), _quoted(sus)
     reporting: frozenset[str] | None = None  # worked out at the first inversion that needs it
@@ -626,8 +636,9 @@ def order_change(src: Side, sus: Side) -> OrderChange:
                     reporting = _reporting_words(src, sus)
                 if reporting and (shared[x][1][0] in reporting) != (shared[y][1][0] in reporting):
                     continue  # a reporting clause moved ("..., Conte said" / "Conte said ...")
-                if rx > _BLOCK and run[y] > _BLOCK:
-                    continue  # two blocks of words exchanged: a clause moved, not a role
+                if rx > _BLOCK and run[y] > _BLOCK and not (
+                        _name_run(src, shared, run_of[x]) and _name_run(src, shared, run_of[y])):
+                    continue  # two blocks of words exchanged: a clause moved, not a role (two names: a role)
                 if _title_and_name(src, shared[x][0], shared[y][0]):
                     continue  # "President Mary Sue Coleman" / "Mary Sue Coleman, president of"
                 if _number_flip(src, shared[x][0], shared[y][0], sus, tx, tgt[y]):

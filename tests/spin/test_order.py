@@ -191,3 +191,15 @@ def test_the_terms_of_a_copula_commute():
     # a possessor is no whole term
     assert "role-swap" in kinds("Bob and Ted were brothers . John is Ted 's son .",
                                 "Bob and Ted were brothers , and Ted is John 's son .")
+
+
+def test_two_long_names_exchanged_are_a_swap():
+    # runs of three or more shared words exchanged: a moved clause unless both are names
+    assert "role-swap" in kinds(
+        "This station is part of the LaSalle Street Station Metra line , running between Joliet and the "
+        "Rock Island District in the Chicago Loop .",
+        "This station is part of the Rock Island District Metra line that runs between Joliet and the "
+        "LaSalle Street Station in the Chicago Loop .")
+    assert "role-swap" not in kinds(
+        "The group criticizing the decision , the League of United Latin American Citizens , said it was wrong .",
+        "The League of United Latin American Citizens , the group criticizing the decision , said it was wrong .")
