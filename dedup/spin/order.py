@@ -17,8 +17,8 @@ two words that both sit in runs of three or more shared words kept together
 in the same order (a clause or adjunct moved as a block: "In 1990, he moved to
 Paris" / "He moved to Paris in 1990"; not when both runs are names, "the
 LaSalle Street Station line ... the Rock Island District" / "the Rock Island
-District line ... the LaSalle Street Station": participants exchanged), inversions of conjuncts ("A and B" /
-"B and A"), between whole items of one list ("written by A, B and C" /
+District line ... the LaSalle Street Station": participants exchanged),
+inversions of conjuncts ("A and B" / "B and A"), between whole items of one list ("written by A, B and C" /
 "written by C, B and A"; not when the items exchanged words, carry
 descriptions, have relations of their own or form a sequence with "then") between a quotation and its attribution ("'...,' X said" / "X
 said: '...'") and between a reporting clause both sides have and the claim
@@ -468,7 +468,7 @@ def _transpositions(src: Side, sus: Side, pos: list[int], tgt: list[int]) -> set
             r = q + where[p] - where[q]
             if r <= q or r > n or run_end[q] < r - 1:
                 continue
-            # licence: a coordinator between the two on both sides, or one is a time expression
+            # licence: the same coordinator or copula between the two on both sides, or one is a time expression
             if not (_joined(src, pos[q - 1], pos[q]) and _joined(sus, tgt[r - 1], tgt[p])
                     and _edge(src, pos[p], -1) and _edge(src, pos[r - 1], 1)
                     and _edge(sus, tgt[q], -1) and _edge(sus, tgt[q - 1], 1)):
@@ -648,7 +648,8 @@ def order_change(src: Side, sus: Side) -> OrderChange:
                 if (x, y) in trans:
                     continue  # adjacent constituents changed places: "A or B" / "B or A", "in X in 1990"
                 if abs(shared[x][0] - shared[y][0]) == 1 and abs(tx - tgt[y]) == 1 \
-                        and src.breaks[shared[x][0]] == src.breaks[shared[y][0]] and sus.breaks[tx] == sus.breaks[tgt[y]]:
+                        and src.breaks[shared[x][0]] == src.breaks[shared[y][0]] \
+                        and sus.breaks[tx] == sus.breaks[tgt[y]]:
                     continue  # two neighbours flipped: "stable financially" / "financially stable"
                 if _of_alternation(src, sus, shared[x][0], shared[y][0], tx, tgt[y]):
                     continue  # "the winner of the match" / "the match winner"
