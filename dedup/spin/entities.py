@@ -6,7 +6,9 @@ of the name's keys. A name is *matched* (same entity) when one of its keys
 occurs on the other side as a word, is close in spelling to a capitalised word
 there (Jaro-Winkler, "Zelensky"/"Zelenskyy"), is an abbreviation of one
 ("Nov"/"November"), or is the acronym of a name
-there ("NHTSA"). An unmatched name is flagged only against an unmatched name
+there ("NHTSA"; four letters or more may spell its function words and the
+lower-case noun after it too, "CHOGM" / "Commonwealth Heads of Government
+meeting"). An unmatched name is flagged only against an unmatched name
 of the other side in a comparable position: they share a neighbouring content
 word, or they are the only unmatched names of their sides and the sentences
 share most of their content. A name used as a modifier (a demonym, "Russian
@@ -101,7 +103,32 @@ def _acronym_of_other(key: str, side: Side, name: Name, other: Side) -> bool:
     for chain, starts in _initial_chains(other):
         if any(chain.startswith(key, st) for st in starts) or (len(key) >= 3 and key in chain):
             return True
+    if len(key) >= 4 and key in _spelled_initials(other):
+        return True  # "CHOGM" / "Commonwealth Heads of Government meeting"
     return False
+
+
+def _spelled_initials(side: Side) -> str:
+    """Initials of every word of each run of capitalised words, its function
+    words and the one lower-case word after it included ("Commonwealth Heads of
+    Government meeting" -> "chogm"), runs separated by "|"."""
+    out: list[str] = []
+    cur = ""
+    n = len(side.tokens)
+    for k in range(n):
+        tok = side.tokens[k]
+        if tok.is_capitalized and side.norms[k][:1].isalpha():
+            cur += side.norms[k][0]
+        elif cur and side.norms[k] in _NAME_GLUE and k + 1 < n and side.tokens[k + 1].is_capitalized:
+            cur += side.norms[k][0]
+        elif cur:
+            if side.norms[k][:1].isalpha() and side.breaks[k] == side.breaks[k - 1]:
+                cur += side.norms[k][0]
+            out.append(cur)
+            cur = ""
+    if cur:
+        out.append(cur)
+    return "|".join(out)
 
 
 def _capitalised(side: Side) -> list[str]:

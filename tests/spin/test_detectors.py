@@ -378,3 +378,14 @@ def test_could_not_is_an_inability_not_a_hedge():
                  "Weddington did not return a call for comment on Monday.") == []
     # "could" alone is still a possibility
     assert "hedge" in kinds("Paracha faces 17 years in prison.", "Paracha could face 17 years in prison.")
+
+
+def test_an_acronym_may_spell_function_words_and_the_head_noun():
+    # "CHOGM" = Commonwealth Heads of Government Meeting ("of" and the lower-case "meeting" included)
+    assert "entity" not in kinds(
+        "Zimbabwe may rejoin the body before the next CHOGM meeting in two years.",
+        "Zimbabwe may rejoin the body before the next Commonwealth Heads of Government meeting in two years.")
+    # an acronym of something else is still another name
+    assert "entity" in kinds(
+        "Zimbabwe may rejoin the body before the next NATO meeting in two years.",
+        "Zimbabwe may rejoin the body before the next Commonwealth Heads of Government meeting in two years.")
