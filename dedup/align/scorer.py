@@ -126,6 +126,14 @@ def _merged_variants(source_terms: frozenset[str], suspect_terms: frozenset[str]
     return _merge_variants(set(source_terms), set(suspect_terms), set(names), prefix, name_similarity)
 
 
+#: All terms and all name terms of a sequence of sentences.
+_Vocabulary = tuple[frozenset[str], frozenset[str]]
+
+
+def _vocabulary(sentences: Sequence[SentenceFeatures]) -> _Vocabulary:
+    return (frozenset().union(*(f.terms for f in sentences)), frozenset().union(*(f.names for f in sentences)))
+
+
 @dataclass(frozen=True)
 class LexicalScorer:
     """Weighted overlap of stemmed content terms.
@@ -150,19 +158,21 @@ class LexicalScorer:
     def score(self, source: Sequence[SentenceFeatures], suspect: Sequence[SentenceFeatures]) -> ScoreMatrices:
         return _matrices(self._parts(source, suspect))
 
-    def variants(self, source: Sequence[SentenceFeatures], suspect: Sequence[SentenceFeatures]) -> dict[str, str]:
+    def variants(self, source: Sequence[SentenceFeatures], suspect: Sequence[SentenceFeatures],
+                 vocab: tuple[_Vocabulary, _Vocabulary] | None = None) -> dict[str, str]:
         """The spelling-variant map of a scoring (suspect term -> source term;
-        read-only; see :func:`_merge_variants`)."""
-        src_terms = frozenset().union(*(f.terms for f in source))
-        sus_terms = frozenset().union(*(f.terms for f in suspect))
-        names = frozenset().union(*(f.names for f in source), *(f.names for f in suspect))
+        read-only; see :func:`_merge_variants`). ``vocab``: both sides'
+        :func:`_vocabulary`, when already made."""
+        (src_terms, src_names), (sus_terms, sus_names) = vocab or (_vocabulary(source), _vocabulary(suspect))
         # sentences, paragraphs and chunks of one pair hold the same terms: merged once
-        return _merged_variants(src_terms, sus_terms, names, self.prefix, self.name_similarity)
+        return _merged_variants(src_terms, sus_terms, src_names | sus_names, self.prefix, self.name_similarity)
 
-    def _parts(self, source: Sequence[SentenceFeatures], suspect: Sequence[SentenceFeatures]) -> "_Scoring":
+    def _parts(self, source: Sequence[SentenceFeatures], suspect: Sequence[SentenceFeatures],
+               vocab: tuple[_Vocabulary, _Vocabulary] | None = None) -> "_Scoring":
         ns, nt = len(source), len(suspect)
-        variant = self.variants(source, suspect)
-        names = frozenset().union(*(f.names for f in source), *(f.names for f in suspect))
+        vocab = vocab or (_vocabulary(source), _vocabulary(suspect))
+        variant = self.variants(source, suspect, vocab)
+        names = vocab[0][1] | vocab[1][1]
 
         def keys(terms: frozenset[str]) -> frozenset[str]:
             if not variant or variant.keys().isdisjoint(terms):
@@ -318,14 +328,24 @@ class ReusingScorer:
         self.base = base or LexicalScorer()
         self._memory: list[_Scoring] = []
         self._size = size
+        # each sequence's vocabulary, made once (the sequence is kept with it,
+        # so its id cannot be reused while it is here)
+        self._vocabularies: dict[int, tuple[Sequence[SentenceFeatures], _Vocabulary]] = {}
+
+    def _vocabulary(self, seq: Sequence[SentenceFeatures]) -> _Vocabulary:
+        kept = self._vocabularies.get(id(seq))
+        if kept is None or kept[0] is not seq:
+            kept = self._vocabularies[id(seq)] = (seq, _vocabulary(seq))
+        return kept[1]
 
     def score(self, source: Sequence[SentenceFeatures], suspect: Sequence[SentenceFeatures]) -> ScoreMatrices:
+        vocab = (self._vocabulary(source), self._vocabulary(suspect))
         for p in self._memory:
             if p.source is suspect and p.suspect is source:
-                variant = self.base.variants(source, suspect)
+                variant = self.base.variants(source, suspect, vocab)
                 if variant == p.variant or _variant_classes(variant) == _variant_classes(p.variant):
                     return _matrices(p.reversed())
-        p = self.base._parts(source, suspect)
+        p = self.base._parts(source, suspect, vocab)
         self._memory.append(p)
         del self._memory[:-self._size]
         return _matrices(p)
