@@ -5,6 +5,7 @@ import bisect
 import re
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dedup.spin.analysis import Side, context
 from dedup.text.numbers import NumberMention, find_numbers, numbers_match, units_compatible
@@ -52,6 +53,13 @@ def _comparable(src: Side, sus: Side, a: NumberMention, b: NumberMention, only_p
     return bool(ca & cb) or only_pair
 
 
+@lru_cache(maxsize=4096)
+def _numbers(text: str) -> tuple[NumberMention, ...]:
+    """:func:`~dedup.text.numbers.find_numbers`, cached (an aligned sentence
+    is compared in both directions and with several partners)."""
+    return tuple(find_numbers(text))
+
+
 def number_changes(src: Side, sus: Side, *, approx_tolerance: float = 0.1,
                    window: int = 3) -> list[NumberChange]:
     """Quantities that differ between the sides.
@@ -73,18 +81,17 @@ def number_changes(src: Side, sus: Side, *, approx_tolerance: float = 0.1,
     Returns:
         The changes.
     """
-    a_nums = find_numbers(src.text)
+    a_nums = _numbers(src.text)
     if not a_nums:
         return []
-    b_nums = find_numbers(sus.text)
+    b_nums = _numbers(sus.text)
     if not b_nums:
         return []
-    def same(a: NumberMention, b: NumberMention) -> bool:
-        return (numbers_match(a, b, approx_tolerance=approx_tolerance)
-                or consistent(a, b, approx_tolerance=approx_tolerance))
-
-    a_un = [a for a in a_nums if not any(same(a, b) for b in b_nums)]
-    b_un = [b for b in b_nums if not any(same(a, b) for a in a_nums)]
+    # which mentions match or are consistent, every (source, suspect) pair once
+    same = [[numbers_match(a, b, approx_tolerance=approx_tolerance)
+             or consistent(a, b, approx_tolerance=approx_tolerance) for b in b_nums] for a in a_nums]
+    a_un = [a for a, row in zip(a_nums, same) if not any(row)]
+    b_un = [b for k, b in enumerate(b_nums) if not any(row[k] for row in same)]
     # bare small cardinals like "one" are mostly pronouns or articles
     a_un = [a for a in a_un if not _weak(a)]
     b_un = [b for b in b_un if not _weak(b)]
