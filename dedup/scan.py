@@ -152,8 +152,63 @@ def judge_pair(a: Document, b: Document, config: Config) -> PairResult:
     return judge_features(a, b, text_features(a.text), text_features(b.text), config)
 
 
+class _TextPairJudgement:
+    """Both directions of one pair of texts: aligned at once, finished
+    (flagged) on demand, once each. Everything here depends on the two texts
+    and the settings only, not on the documents' ids or dates."""
+
+    def __init__(self, fa: TextFeatures, fb: TextFeatures, config: Config) -> None:
+        scorer = ReusingScorer()  # the second direction reuses the first one's scorings
+        self.fa, self.fb, self.config = fa, fb, config
+        self.xab = align_features(fa, fb, config, scorer)   # b judged against a
+        self.xba = align_features(fb, fa, config, scorer)   # a judged against b
+        self._finished: dict[bool, Comparison] = {}
+        self._containment: tuple[float, float] | None = None
+
+    def unrelated(self) -> bool:
+        return self.xab.base_verdict == "unrelated" and self.xba.base_verdict == "unrelated"
+
+    def finished(self, forward: bool) -> Comparison:
+        """The comparison of b against a (``forward``) or of a against b."""
+        c = self._finished.get(forward)
+        if c is None:
+            c = self._finished[forward] = finish_comparison(self.xab if forward else self.xba, self.config)
+        return c
+
+    def containment(self) -> tuple[float, float]:
+        if self._containment is None:
+            self._containment = (vocabulary_containment(self.fa, self.fb), vocabulary_containment(self.fb, self.fa))
+        return self._containment
+
+
+class _JudgementCache:
+    """The :class:`_TextPairJudgement` of the text pairs judged last (a
+    bounded LRU keyed by the two texts). A crawl holds many exact copies
+    (syndicated stories, mirrors): every copy pairs with the same partners,
+    and copies pair with each other, so one text pair stands for many
+    document pairs and is aligned once."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple[str, str], _TextPairJudgement] = OrderedDict()
+
+    def get(self, a: str, b: str, fa: TextFeatures, fb: TextFeatures,
+            config: Config) -> tuple[_TextPairJudgement, bool]:
+        """The judgement of texts ``a`` and ``b`` and whether it is stored
+        the other way round (then its a is ``b``)."""
+        for key, swapped in (((a, b), False), ((b, a), True)):
+            j = self._kept.get(key)
+            if j is not None and j.config is config:
+                self._kept.move_to_end(key)
+                return j, swapped
+        j = self._kept[(a, b)] = _TextPairJudgement(fa, fb, config)
+        if len(self._kept) > self.size:
+            self._kept.popitem(last=False)
+        return j, False
+
+
 def judge_features(a: Document, b: Document, fa: TextFeatures, fb: TextFeatures, config: Config,
-                   drop_unrelated: bool = False) -> PairResult | None:
+                   drop_unrelated: bool = False, judgements: _JudgementCache | None = None) -> PairResult | None:
     """:func:`judge_pair` with both texts' features already made
     (:func:`~dedup.align.text_features`; make a document's once when it is
     judged against several others).
@@ -167,15 +222,25 @@ def judge_features(a: Document, b: Document, fa: TextFeatures, fb: TextFeatures,
             made (flags never change an ``unrelated`` verdict, see
             :class:`~dedup.compare.AlignedPair`). A scan or an index drops
             such pairs anyway, and they are most of their candidates.
+        judgements: Alignments of text pairs judged before, reused for
+            another pair of documents with the same two texts (a scan's
+            workers keep one).
 
     Returns:
         The pair, as :func:`judge_pair` gives it (or None, see above).
     """
-    scorer = ReusingScorer()  # the second direction reuses the first one's scorings
-    xab = align_features(fa, fb, config, scorer)   # b judged against a
-    xba = align_features(fb, fa, config, scorer)   # a judged against b
-    if drop_unrelated and xab.base_verdict == "unrelated" and xba.base_verdict == "unrelated":
+    if judgements is None:
+        j, swapped = _TextPairJudgement(fa, fb, config), False
+    else:
+        j, swapped = judgements.get(a.text, b.text, fa, fb, config)
+    if drop_unrelated and j.unrelated():
         return None
+    # j's own orientation: b judged against a is j's forward direction unless swapped
+    xab, xba = (j.xba, j.xab) if swapped else (j.xab, j.xba)
+
+    def finished(forward: bool) -> Comparison:  # forward: b judged against a
+        return j.finished(forward != swapped)
+
     # Flags only turn a related base verdict into "spun", so a direction is
     # finished (flagged) only when its final verdict can decide the choice:
     # an unrelated or shared-quotes direction keeps its verdict; between two
@@ -183,31 +248,26 @@ def judge_features(a: Document, b: Document, fa: TextFeatures, fb: TextFeatures,
     # direction can only be tied, so the other is not needed when the tie
     # would go its way anyway.
     rab, rba = xab.base_verdict in RELATED_VERDICTS, xba.base_verdict in RELATED_VERDICTS
-    ab = ba = None
     da, db = a.meta.get("date"), b.meta.get("date")
-    tie: bool | None = None  # the tie-break's choice, made once when needed
 
     def tie_forward() -> bool:
-        nonlocal tie
-        if tie is None:
-            ca, cb = vocabulary_containment(fa, fb), vocabulary_containment(fb, fa)
-            tie = (ca, b.id) >= (cb, a.id)
-        return tie
+        ca, cb = j.containment()
+        if swapped:
+            ca, cb = cb, ca
+        return (ca, b.id) >= (cb, a.id)
 
     if da and db and da != db and rab and rba:
         forward = str(da) < str(db)
     else:
-        ab = finish_comparison(xab, config) if rab else None
-        vab = ab.verdict if ab is not None else xab.base_verdict
+        vab = finished(True).verdict if rab else xab.base_verdict
         if vab == "spun" and tie_forward():
             forward = True
         else:
-            ba = finish_comparison(xba, config) if rba else None
-            vba = ba.verdict if ba is not None else xba.base_verdict
+            vba = finished(False).verdict if rba else xba.base_verdict
             ra, rb = _RANK[vab], _RANK[vba]
             forward = ra > rb if ra != rb else tie_forward()
-    src, sus, x, done = (a, b, xab, ab) if forward else (b, a, xba, ba)
-    comparison = done if done is not None else finish_comparison(x, config)
+    comparison = finished(forward)
+    src, sus = (a, b) if forward else (b, a)
     return PairResult(src.id, sus.id, comparison.verdict, comparison)
 
 
@@ -673,14 +733,17 @@ class _FeatureCache:
 
 
 def _judge_chunk(docs: Sequence[Document], pairs: Sequence[tuple[int, int]], config: Config,
-                 features: _FeatureCache | None = None) -> list[PairResult]:
+                 features: _FeatureCache | None = None,
+                 judgements: _JudgementCache | None = None) -> list[PairResult]:
     """:func:`judge_pair` of index pairs of ``docs``, each document featurised
-    once while it stays in ``features`` (default: a cache for this chunk);
-    pairs unrelated in both directions are left out."""
+    once while it stays in ``features`` and each pair of texts aligned once
+    while it stays in ``judgements`` (default: caches for this chunk); pairs
+    unrelated in both directions are left out."""
     f = features if features is not None else _FeatureCache(docs)
+    judged = judgements if judgements is not None else _JudgementCache()
     out = []
     for i, j in pairs:
-        r = judge_features(docs[i], docs[j], f(i), f(j), config, drop_unrelated=True)
+        r = judge_features(docs[i], docs[j], f(i), f(j), config, drop_unrelated=True, judgements=judged)
         if r is not None:
             out.append(r)
     return out
@@ -689,7 +752,8 @@ def _judge_chunk(docs: Sequence[Document], pairs: Sequence[tuple[int, int]], con
 def _judge_chunk_task(pairs: list[tuple[int, int]]) -> list[PairResult]:
     if "features" not in _WORKER:
         _WORKER["features"] = _FeatureCache(_WORKER["docs"])
-    return _judge_chunk(_WORKER["docs"], pairs, _WORKER["config"], _WORKER["features"])
+        _WORKER["judgements"] = _JudgementCache()
+    return _judge_chunk(_WORKER["docs"], pairs, _WORKER["config"], _WORKER["features"], _WORKER["judgements"])
 
 
 def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = None, workers: int | None = None,
@@ -733,9 +797,9 @@ def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = No
                 if meter:
                     meter.advance(1)
     else:
-        features = _FeatureCache(docs)
+        features, judgements = _FeatureCache(docs), _JudgementCache()
         for chunk in chunks:
-            results_list.extend(_judge_chunk(docs, chunk, cfg, features))
+            results_list.extend(_judge_chunk(docs, chunk, cfg, features, judgements))
             if meter:
                 meter.advance(len(chunk))
     if meter:

@@ -105,3 +105,26 @@ def test_a_verbatim_sentence_has_no_flag_and_no_order_change(seed_dir):
     same = compare_features(text_features(text), text_features(text), Config())
     assert same.verdict == "near-duplicate"
     assert all(not s.flags and s.drift == 0.0 for s in same.sentences if s.source_start is not None)
+
+
+def test_judging_reuses_the_alignment_of_a_text_pair_seen_before(seed_dir, monkeypatch):
+    """Exact copies pair with the same partners and with each other: a text
+    pair is aligned once however many document pairs carry it (either way
+    round), with the same results as judging each pair afresh."""
+    import sys
+    scan_module = sys.modules["dedup.scan"]  # the package exports a function named scan
+    cfg = Config()
+    seeds = _seeds(seed_dir)
+    docs = []
+    for k in range(3):  # three copies of every seed, the later ones dated
+        docs += [Document(f"{k}-{name}", text, {"date": f"2024-0{k + 1}-01"} if k else {}) for name, text in seeds]
+    pairs = [(i, j) for i in range(len(docs)) for j in range(i + 1, len(docs))]
+    pairs += [(j, i) for i, j in pairs[:40]]  # the other way round too
+    fresh = [judge_pair(docs[i], docs[j], cfg) for i, j in pairs]
+    calls = []
+    real = scan_module.align_features
+    monkeypatch.setattr(scan_module, "align_features", lambda *a: calls.append(1) or real(*a))
+    kept = _judge_chunk(docs, pairs, cfg)
+    assert kept == [r for r in fresh if r.verdict != "unrelated"]
+    texts = {frozenset((docs[i].text, docs[j].text)) for i, j in pairs}
+    assert len(calls) == 2 * len(texts) < 2 * len(pairs)
