@@ -160,8 +160,10 @@ class _TextPairJudgement:
     def __init__(self, fa: TextFeatures, fb: TextFeatures, config: Config) -> None:
         scorer = ReusingScorer()  # the second direction reuses the first one's scorings
         self.fa, self.fb, self.config = fa, fb, config
+        #: the same text twice (exact copies): one direction is the other
+        self.same = fa.text == fb.text
         self.xab = align_features(fa, fb, config, scorer)   # b judged against a
-        self.xba = align_features(fb, fa, config, scorer)   # a judged against b
+        self.xba = self.xab if self.same else align_features(fb, fa, config, scorer)   # a judged against b
         self._finished: dict[bool, Comparison] = {}
         self._containment: tuple[float, float] | None = None
 
@@ -170,6 +172,7 @@ class _TextPairJudgement:
 
     def finished(self, forward: bool) -> Comparison:
         """The comparison of b against a (``forward``) or of a against b."""
+        forward = forward or self.same
         c = self._finished.get(forward)
         if c is None:
             c = self._finished[forward] = finish_comparison(self.xab if forward else self.xba, self.config)
