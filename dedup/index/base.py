@@ -708,7 +708,7 @@ class Index:
 
     def _judge(self, entry: Entry, text: str, post: Postings, self_iid: int | None) -> list[Match]:
         from dedup.align import text_features
-        from dedup.scan import judge_features  # local: scan imports much of dedup
+        from dedup.scan import _JudgementCache, judge_features  # local: scan imports much of dedup
 
         cands = self._verified(entry, post, self_iid)
         if not cands:
@@ -717,12 +717,13 @@ class Index:
         matches = []
         new_doc = Document(entry.doc_id, text)
         new_feats = text_features(text)  # once, not once per candidate
+        judged = _JudgementCache()  # indexed copies of one text: aligned with the new text once
         for iid, doc_id, views in cands:
             t = texts.get(iid)
             if t is None:
                 t = self._load(doc_id)
             pr = judge_features(Document(doc_id, t), new_doc, text_features(t), new_feats, self.config,
-                                drop_unrelated=True)
+                                drop_unrelated=True, judgements=judged)
             if pr is None or pr.verdict == "unrelated":
                 continue
             matches.append(Match(doc_id, pr.verdict, pr.comparison.scores, pr.source, pr.suspect, views,
