@@ -1124,21 +1124,27 @@ def _one_use_of_source(passages: list[Passage], cfg: AlignConfig) -> list[Passag
 _WORD = re.compile(r"\w+")
 
 
-def _trigrams(text: str, start: int, end: int) -> list[tuple[tuple[str, str, str], int, int]]:
-    """Word trigrams of ``text[start:end]`` with the start of their first and
-    the end of their last word."""
+_Trigram = tuple[tuple[str, str, str], int, int]
+
+
+def _words_and_trigrams(text: str, start: int, end: int) -> tuple[list[tuple[str, int, int]], list[_Trigram]]:
+    """The lower-cased words of ``text[start:end]`` with their offsets, and
+    their trigrams with the start of their first and the end of their last word."""
     words = [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
-    return [((words[k][0], words[k + 1][0], words[k + 2][0]), words[k][1], words[k + 2][2])
-            for k in range(len(words) - 2)]
+    return words, [((words[k][0], words[k + 1][0], words[k + 2][0]), words[k][1], words[k + 2][2])
+                   for k in range(len(words) - 2)]
 
 
-def _text_trigrams(tf: TextFeatures, start: int, end: int) -> list[tuple[tuple[str, str, str], int, int]]:
+def _trigrams(text: str, start: int, end: int) -> list[_Trigram]:
+    """Word trigrams of ``text[start:end]`` (see :func:`_words_and_trigrams`)."""
+    return _words_and_trigrams(text, start, end)[1]
+
+
+def _text_trigrams(tf: TextFeatures, start: int, end: int) -> list[_Trigram]:
     """:func:`_trigrams` of ``tf.text[start:end]``, sliced from the whole
     text's trigrams (made once per text) unless a word straddles a bound."""
-    def compute() -> tuple[list[tuple[tuple[str, str, str], int, int]], list[int], list[int]]:
-        words = [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(tf.text)]
-        grams = [((words[k][0], words[k + 1][0], words[k + 2][0]), words[k][1], words[k + 2][2])
-                 for k in range(len(words) - 2)]
+    def compute() -> tuple[list[_Trigram], list[int], list[int]]:
+        words, grams = _words_and_trigrams(tf.text, 0, len(tf.text))
         return grams, [w[1] for w in words], [w[2] for w in words]
     grams, starts, ends = tf.memo("word-trigrams", compute)
     lo = bisect_left(starts, start)      # first word starting at or after start
@@ -1176,7 +1182,7 @@ def _trim_verbatim(p: Passage, source_tf: TextFeatures, suspect_tf: TextFeatures
                    suspect_end=_widen_end(suspect, sus_span[1], sus_bounds[1]))
 
 
-def _fit(grams: list[tuple[tuple[str, str, str], int, int]], other: set[tuple[str, str, str]],
+def _fit(grams: list[_Trigram], other: set[tuple[str, str, str]],
          start: int, end: int) -> tuple[int, int] | None:
     """From the first to the last trigram of ``[start, end)`` found in
     ``other``, grown outwards over consecutive found trigrams."""
