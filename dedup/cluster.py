@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Protocol, Sequence
+from typing import Any, Hashable, Iterable, Protocol, Sequence
 
 
 class _Relation(Protocol):
@@ -35,7 +35,9 @@ class Cluster:
                 "members": [{"id": d, "source": self.sources.get(d)} for d in self.documents]}
 
 
-def _find(parent: dict[str, str], x: str) -> str:
+def find_root(parent: dict[Hashable, Hashable], x: Hashable) -> Hashable:
+    """Root of ``x`` in a union-find forest stored as ``parent`` (every node
+    present; roots are their own parent), halving the path on the way."""
     while parent[x] != x:
         parent[x] = parent[parent[x]]
         x = parent[x]
@@ -57,18 +59,18 @@ def cluster(relations: Iterable[_Relation], related_verdicts: Sequence[str]) -> 
     for r in rels:
         for x in (r.source, r.suspect):
             parent.setdefault(x, x)
-        a, b = _find(parent, r.source), _find(parent, r.suspect)
+        a, b = find_root(parent, r.source), find_root(parent, r.suspect)
         if a != b:
             parent[max(a, b)] = min(a, b)
     groups: dict[str, list[str]] = {}
     for x in parent:
-        groups.setdefault(_find(parent, x), []).append(x)
+        groups.setdefault(find_root(parent, x), []).append(x)
     by_root: dict[str, list[_Relation]] = {}
     for r in rels:
-        by_root.setdefault(_find(parent, r.source), []).append(r)
+        by_root.setdefault(find_root(parent, r.source), []).append(r)
     out = []
     for k, members in enumerate(sorted(sorted(g) for g in groups.values())):
-        mine = by_root[_find(parent, members[0])]
+        mine = by_root[find_root(parent, members[0])]
         as_source = {m: sum(1 for r in mine if r.source == m) for m in members}
         as_suspect = {m: sum(1 for r in mine if r.suspect == m) for m in members}
         origin = min(members, key=lambda m: (as_suspect[m] > 0, -as_source[m], m))

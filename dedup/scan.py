@@ -34,7 +34,7 @@ from dedup.candidates import (
     merge_runs,
     sketch_documents,
 )
-from dedup.cluster import Cluster, cluster
+from dedup.cluster import Cluster, cluster, find_root
 from dedup.compare import Comparison, align_features, finish_comparison
 from dedup.config import Config
 from dedup.document import Document, ReadError
@@ -152,6 +152,28 @@ def judge_pair(a: Document, b: Document, config: Config) -> PairResult:
     return judge_features(a, b, text_features(a.text), text_features(b.text), config)
 
 
+class _Lru(OrderedDict):
+    """A mapping that forgets its least recently used entry past ``size``."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def hit(self, key: Any) -> Any:
+        """The value of ``key`` (now the most recent), or None."""
+        value = self.get(key)
+        if value is not None:
+            self.move_to_end(key)
+        return value
+
+    def keep(self, key: Any, value: Any) -> Any:
+        """Store ``value`` as the most recent entry and return it."""
+        self[key] = value
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+
 class _TextPairJudgement:
     """Both directions of one pair of texts: aligned at once, finished
     (flagged) on demand, once each. Everything here depends on the two texts
@@ -192,22 +214,17 @@ class _JudgementCache:
     document pairs and is aligned once."""
 
     def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._kept: OrderedDict[tuple[str, str], _TextPairJudgement] = OrderedDict()
+        self._kept = _Lru(size)
 
     def get(self, a: str, b: str, fa: TextFeatures, fb: TextFeatures,
             config: Config) -> tuple[_TextPairJudgement, bool]:
         """The judgement of texts ``a`` and ``b`` and whether it is stored
         the other way round (then its a is ``b``)."""
         for key, swapped in (((a, b), False), ((b, a), True)):
-            j = self._kept.get(key)
+            j = self._kept.hit(key)
             if j is not None and j.config is config:
-                self._kept.move_to_end(key)
                 return j, swapped
-        j = self._kept[(a, b)] = _TextPairJudgement(fa, fb, config)
-        if len(self._kept) > self.size:
-            self._kept.popitem(last=False)
-        return j, False
+        return self._kept.keep((a, b), _TextPairJudgement(fa, fb, config)), False
 
 
 def judge_features(a: Document, b: Document, fa: TextFeatures, fb: TextFeatures, config: Config,
@@ -691,18 +708,13 @@ def _component_order(pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     by index), so that the pairs of a document mostly fall in one chunk of
     :data:`_JUDGE_CHUNK` and its features are made once."""
     parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     for i, j in pairs:
-        a, b = find(i), find(j)
+        parent.setdefault(i, i)
+        parent.setdefault(j, j)
+        a, b = find_root(parent, i), find_root(parent, j)
         if a != b:
             parent[max(a, b)] = min(a, b)
-    return sorted(pairs, key=lambda p: (find(p[0]), p))
+    return sorted(pairs, key=lambda p: (find_root(parent, p[0]), p))
 
 
 def _judge_task(args: tuple[Document, Document, Config]) -> PairResult:
@@ -721,18 +733,12 @@ class _FeatureCache:
     """The text features of the documents judged last (a bounded LRU by index)."""
 
     def __init__(self, docs: Sequence[Document], size: int = _FEATURES_KEPT) -> None:
-        self.docs, self.size = docs, size
-        self._kept: OrderedDict[int, TextFeatures] = OrderedDict()
+        self.docs = docs
+        self._kept = _Lru(size)
 
     def __call__(self, k: int) -> TextFeatures:
-        f = self._kept.get(k)
-        if f is None:
-            f = self._kept[k] = text_features(self.docs[k].text)
-            if len(self._kept) > self.size:
-                self._kept.popitem(last=False)
-        else:
-            self._kept.move_to_end(k)
-        return f
+        f = self._kept.hit(k)
+        return f if f is not None else self._kept.keep(k, text_features(self.docs[k].text))
 
 
 def _judge_chunk(docs: Sequence[Document], pairs: Sequence[tuple[int, int]], config: Config,
