@@ -16,6 +16,7 @@ from dedup.candidates import (
     find_candidates,
     lsh_probability,
     optimal_bands,
+    partner_budget,
     sketch_documents,
     view_params,
 )
@@ -308,3 +309,33 @@ def test_passage_unit_finds_one_passage_inside_two_long_documents():
 def test_passage_unit_must_be_positive():
     with pytest.raises(ValueError, match="passage_unit"):
         CandidateConfig(passage_unit=0)
+
+
+def test_partner_budget_grows_with_the_square_root_of_length():
+    import dataclasses
+    cfg = CandidateConfig()
+    unit, k = cfg.passage_unit, cfg.passage_top_k
+    counts = np.array([0, unit // 2, unit, 2 * unit, 4 * unit, 9 * unit + unit // 2])
+    assert partner_budget(counts, cfg).tolist() == [k, k, k, int(k * 2 ** 0.5), 2 * k, int(k * 9.5 ** 0.5)]
+    fixed = dataclasses.replace(cfg, passage_top_k_scaled=False)
+    assert partner_budget(counts, fixed).tolist() == [k] * len(counts)
+
+
+def test_top_k_either_takes_a_budget_per_document():
+    from dedup.candidates import _top_k_either
+    n = 6
+    # document 0 pairs with 1..5 (scores 5..1); documents 1..5 also pair with
+    # each other, with low scores growing with i + j
+    clique = [(i, j) for i in range(1, 6) for j in range(i + 1, 6)]
+    pairs = [(0, j) for j in range(1, 6)] + clique
+    codes = np.array([i * n + j for i, j in pairs])
+    score = np.array([6.0 - j for j in range(1, 6)] + [0.01 * (i + j) for i, j in clique])
+    # one partner each: 0 keeps its best (1); each of 1..5 keeps its best, which is 0
+    one = _top_k_either(codes, score, n, 1)
+    assert {pairs[k] for k in np.flatnonzero(one)} == {(0, j) for j in range(1, 6)}
+    # budget per document: the same for 1..5, none more for 0
+    per_doc = _top_k_either(codes, score, n, np.array([1, 1, 1, 1, 1, 1]))
+    assert per_doc.tolist() == one.tolist()
+    # document 3 may keep 3 partners: 0, then its two best among 1..5 (5 and 4)
+    three = _top_k_either(codes, score, n, np.array([1, 1, 1, 3, 1, 1]))
+    assert {pairs[k] for k in np.flatnonzero(three)} - {pairs[k] for k in np.flatnonzero(one)} == {(3, 4), (3, 5)}
