@@ -9,6 +9,7 @@ import numpy as np
 
 from dedup.align import (AlignConfig, LexicalScorer, Passage, SentenceAlignment, SentenceScorer, TextFeatures,
                          align_texts, text_features)
+from dedup.collect import fewer_collections
 from dedup.config import Config
 from dedup.spin import Flag, sentence_drift, sentence_flags
 from dedup.text.quotes import Quote
@@ -120,13 +121,15 @@ def compare(source: str, suspect: str, *, config: Config | None = None) -> Compa
         raise TypeError("compare(source, suspect) takes two str; read files first "
                         "(open(path, encoding='utf-8', newline='').read())")
     cfg = config or Config()
-    src, sus = text_features(source), text_features(suspect)
-    return compare_features(src, sus, cfg)
+    with fewer_collections():  # see dedup.collect: the collector's defaults cost 18% on long texts
+        src, sus = text_features(source), text_features(suspect)
+        return compare_features(src, sus, cfg)
 
 
 def compare_features(src: TextFeatures, sus: TextFeatures, cfg: Config) -> Comparison:
     """:func:`compare` on precomputed :func:`~dedup.align.text_features`."""
-    return finish_comparison(align_features(src, sus, cfg), cfg)
+    with fewer_collections():
+        return finish_comparison(align_features(src, sus, cfg), cfg)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from dedup import collect
 from dedup.align import ReusingScorer, TextFeatures, text_features
 from dedup.candidates import (
     Candidate,
@@ -759,32 +760,13 @@ def _judge_chunk(docs: Sequence[Document], pairs: Sequence[tuple[int, int]], con
     return out
 
 
-#: Garbage-collector thresholds while judging (``gc.set_threshold``). The
-#: caches hold the features and alignments of hundreds of documents, tens of
-#: thousands of objects that live a while and then die by reference count;
-#: with Python's defaults (700, 10, 10) the collector walks them again and
-#: again, about 12% of a 10,000-document scan's time (39.7 s against 35.4 s
-#: with these, the same as with the collector off).
-_JUDGE_GC_THRESHOLDS = (50_000, 20, 100)
-
-
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """:data:`_JUDGE_GC_THRESHOLDS` for the duration, the old ones after."""
-    old = gc.get_threshold()
-    gc.set_threshold(*_JUDGE_GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
-
-
 def _judge_chunk_task(pairs: list[tuple[int, int]]) -> list[PairResult]:
     if "features" not in _WORKER:
         _WORKER["features"] = _FeatureCache(_WORKER["docs"])
         _WORKER["judgements"] = _JudgementCache()
-        # this process only judges from now on (a pool of scan's own)
-        gc.set_threshold(*_JUDGE_GC_THRESHOLDS)
+        # this process only judges from now on (a pool of scan's own): fewer
+        # collections for good (see dedup.collect)
+        gc.set_threshold(*collect.THRESHOLDS)
     return _judge_chunk(_WORKER["docs"], pairs, _WORKER["config"], _WORKER["features"], _WORKER["judgements"])
 
 
@@ -830,7 +812,7 @@ def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = No
                     meter.advance(1)
     else:
         features, judgements = _FeatureCache(docs), _JudgementCache()
-        with _fewer_collections():
+        with collect.fewer_collections():
             for chunk in chunks:
                 results_list.extend(_judge_chunk(docs, chunk, cfg, features, judgements))
                 if meter:

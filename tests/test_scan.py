@@ -82,21 +82,3 @@ def test_component_order_groups_the_pairs_of_a_component():
     assert got == [(0, 5), (5, 6), (1, 2), (1, 8), (2, 7), (3, 4), (4, 9)]
     assert _component_order([]) == []
 
-
-def test_judging_raises_gc_thresholds_and_restores_them(seed_dir):
-    import gc
-    import sys
-
-    import pytest
-    scan_module = sys.modules["dedup.scan"]
-    before = gc.get_threshold()
-    with scan_module._fewer_collections():
-        assert gc.get_threshold() == scan_module._JUDGE_GC_THRESHOLDS
-    assert gc.get_threshold() == before
-    with pytest.raises(RuntimeError):
-        with scan_module._fewer_collections():
-            raise RuntimeError("a failing judgement")
-    assert gc.get_threshold() == before
-    # an in-process scan leaves the caller's collector as it was
-    assert scan(seed_dir, workers=1).pairs
-    assert gc.get_threshold() == before

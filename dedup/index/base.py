@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 import numpy as np
 
 from dedup.candidates import CandidateConfig
+from dedup.collect import fewer_collections
 from dedup.config import Config
 from dedup.document import Document
 from dedup.index.layout import (
@@ -716,18 +717,19 @@ class Index:
         texts = self._backend.texts([iid for iid, _, _ in cands])
         matches = []
         new_doc = Document(entry.doc_id, text)
-        new_feats = text_features(text)  # once, not once per candidate
-        judged = _JudgementCache()  # indexed copies of one text: aligned with the new text once
-        for iid, doc_id, views in cands:
-            t = texts.get(iid)
-            if t is None:
-                t = self._load(doc_id)
-            pr = judge_features(Document(doc_id, t), new_doc, text_features(t), new_feats, self.config,
-                                drop_unrelated=True, judgements=judged)
-            if pr is None or pr.verdict == "unrelated":
-                continue
-            matches.append(Match(doc_id, pr.verdict, pr.comparison.scores, pr.source, pr.suspect, views,
-                                 pr.comparison))
+        with fewer_collections():  # see dedup.collect
+            new_feats = text_features(text)  # once, not once per candidate
+            judged = _JudgementCache()  # indexed copies of one text: aligned with the new text once
+            for iid, doc_id, views in cands:
+                t = texts.get(iid)
+                if t is None:
+                    t = self._load(doc_id)
+                pr = judge_features(Document(doc_id, t), new_doc, text_features(t), new_feats, self.config,
+                                    drop_unrelated=True, judgements=judged)
+                if pr is None or pr.verdict == "unrelated":
+                    continue
+                matches.append(Match(doc_id, pr.verdict, pr.comparison.scores, pr.source, pr.suspect, views,
+                                     pr.comparison))
         rank = {"spun": 0, "near-duplicate": 1, "derivative": 2, "shared-quotes": 3}
         matches.sort(key=lambda m: (rank.get(m.verdict, 9), -m.scores.coverage, m.doc_id))
         return matches
