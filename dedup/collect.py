@@ -28,6 +28,15 @@ from typing import Iterator
 #: more rarely still.
 THRESHOLDS = (50_000, 20, 100)
 
+def raised(current: tuple[int, ...]) -> tuple[int, ...]:
+    """The thresholds to collect with instead of ``current`` (``gc.get_threshold()``):
+    :data:`THRESHOLDS` where ``current`` is lower; ``current`` itself when its
+    first threshold is 0 (automatic collection off: it stays off)."""
+    if not current[0]:
+        return tuple(current)
+    return tuple(max(a, b) for a, b in zip(current, THRESHOLDS))
+
+
 _lock = threading.Lock()
 _depth = 0
 _saved: tuple[int, ...] = ()
@@ -44,8 +53,7 @@ def fewer_collections() -> Iterator[None]:
     with _lock:
         if _depth == 0:
             _saved = gc.get_threshold()
-            if _saved[0]:  # a first threshold of 0 turns automatic collection off: leave it off
-                gc.set_threshold(*(max(a, b) for a, b in zip(_saved, THRESHOLDS)))
+            gc.set_threshold(*raised(_saved))
         _depth += 1
     try:
         yield

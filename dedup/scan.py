@@ -766,7 +766,7 @@ def _judge_chunk_task(pairs: list[tuple[int, int]]) -> list[PairResult]:
         _WORKER["judgements"] = _JudgementCache()
         # this process only judges from now on (a pool of scan's own): fewer
         # collections for good (see dedup.collect)
-        gc.set_threshold(*collect.THRESHOLDS)
+        gc.set_threshold(*collect.raised(gc.get_threshold()))
     return _judge_chunk(_WORKER["docs"], pairs, _WORKER["config"], _WORKER["features"], _WORKER["judgements"])
 
 

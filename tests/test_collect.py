@@ -67,3 +67,10 @@ def test_compare_and_in_process_scan_restore_the_callers_thresholds(default_thre
     assert gc.get_threshold() == (700, 10, 10)
     assert scan(seed_dir, workers=1).pairs
     assert gc.get_threshold() == (700, 10, 10)
+
+
+def test_raised_thresholds():
+    from dedup.collect import raised
+    assert raised((700, 10, 10)) == THRESHOLDS
+    assert raised((100_000, 5, 500)) == (100_000, 20, 500)
+    assert raised((0, 10, 10)) == (0, 10, 10)  # collection off stays off
