@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import bisect
-import re
 
 from dataclasses import dataclass
 from functools import lru_cache
 
 from dedup.spin.analysis import Side, context
-from dedup.text.numbers import NumberMention, find_numbers, numbers_match, units_compatible
+from dedup.text.numbers import NumberMention, find_numbers, numbers_match, units_compatible, written_value
 
 
 @dataclass(frozen=True)
@@ -109,20 +108,6 @@ def number_changes(src: Side, sus: Side, *, approx_tolerance: float = 0.1,
     return out
 
 
-_MANTISSA = re.compile(r"\d[\d,]*(?:\.\d+)?")
-
-
-def _written(m: NumberMention) -> float | None:
-    """The digits of a mention as written, scale words left out ("$54.9-million" -> 54.9)."""
-    hit = _MANTISSA.search(m.text)
-    if hit is None:
-        return None
-    try:
-        return float(hit.group().replace(",", ""))
-    except ValueError:
-        return None
-
-
 def consistent(a: NumberMention, b: NumberMention, *, approx_tolerance: float = 0.1) -> bool:
     """Whether two mentions that :func:`~dedup.text.numbers.numbers_match`
     may not call equal still state no different quantity.
@@ -165,7 +150,7 @@ def consistent(a: NumberMention, b: NumberMention, *, approx_tolerance: float = 
             return False  # the bound's own value, or on the wrong side of it
         return abs(y - x) <= approx_tolerance * max(abs(x), abs(y))
     if a.bound == b.bound and a.unit not in ("year", "date", "time") and b.unit not in ("year", "date", "time"):
-        wa, wb = _written(a), _written(b)
+        wa, wb = written_value(a), written_value(b)
         if wa is None or wb is None or wa != wb or a.value == b.value:
             return False
         plain = [m for m, w in ((a, wa), (b, wb)) if m.value == w]

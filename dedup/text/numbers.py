@@ -485,16 +485,28 @@ def find_numbers(text: str) -> list[NumberMention]:
     return out
 
 
+#: The digits of a mention as written: thousands separators, decimal part.
+_MANTISSA = re.compile(r"\d[\d,]*(?:\.(\d+))?")
+
+
+def written_value(mention: NumberMention) -> float | None:
+    """The first number written in digits in a mention, scale words and
+    units left out ("$54.9-million" -> 54.9, "1,627.84" -> 1627.84; None
+    when spelled out)."""
+    m = _MANTISSA.search(mention.text)
+    return None if m is None else float(m.group().replace(",", ""))
+
+
 def _decimals(mention: NumberMention) -> int | None:
     """Decimal places written in a digit mention (None if spelled out)."""
-    m = re.search(r"\d[\d,]*(?:\.(\d+))?", mention.text)
+    m = _MANTISSA.search(mention.text)
     if m is None:
         return None
     return len(m.group(1)) if m.group(1) else 0
 
 
 def _significant(mention: NumberMention) -> int:
-    m = re.search(r"\d[\d,]*(?:\.\d+)?", mention.text)
+    m = _MANTISSA.search(mention.text)
     if m is None:
         return 1
     digits = m.group().replace(",", "").replace(".", "").lstrip("0")
@@ -563,7 +575,7 @@ def numbers_match(a: NumberMention, b: NumberMention, *, approx_tolerance: float
         if da is not None and db is not None and da != db:
             coarse, fine = (a, b) if da < db else (b, a)
             dc = min(da, db)
-            scale = coarse.value / float(re.sub(r"[^\d.]", "", re.search(r"\d[\d,]*(?:\.\d+)?", coarse.text).group().replace(",", "")) or 1) if coarse.value else 1.0
+            scale = coarse.value / written_value(coarse) if coarse.value else 1.0
             if _significant(coarse) >= 2 or dc >= 1 or coarse.approx:
                 tol = 0.5 * (10 ** -dc) * scale + 1e-9
                 if abs(coarse.value - fine.value) <= tol:
