@@ -118,8 +118,9 @@ def render_text(result: Comparison, source: str, suspect: str, width: int | None
 @main.command("scan", epilog=_EPILOG_SCAN)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Directory for pairs.jsonl, clusters.jsonl and errors.jsonl "
-                   "(with --stage candidates: candidates.jsonl and errors.jsonl).")
+              help="Directory for pairs.jsonl, clusters.jsonl, errors.jsonl and reuse.jsonl "
+                   "(pairs that share copied passages but are not derivatives; "
+                   "with --stage candidates: candidates.jsonl and errors.jsonl).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes to use (default: all cores).")
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any input could not be read.")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from dedup.align.align import AlignConfig
 from dedup.candidates import CandidateConfig
 from dedup.io.config import ReaderConfig
+from dedup.reuse import ReuseConfig
 from dedup.spin import SpinConfig
 from dedup.verdict import VerdictConfig
 
@@ -25,3 +26,4 @@ class Config:
     align: AlignConfig = field(default_factory=AlignConfig)
     spin: SpinConfig = field(default_factory=SpinConfig)
     verdict: VerdictConfig = field(default_factory=VerdictConfig)
+    reuse: ReuseConfig = field(default_factory=ReuseConfig)

@@ -42,6 +42,7 @@ from dedup.config import Config
 from dedup.document import Document, ReadError
 from dedup.io import iter_inputs
 from dedup.fast import have_numba, kernels
+from dedup.reuse import ReusedPair, reused_pair
 from dedup.store import DocumentStore, TextView
 from dedup.verdict import RELATED_VERDICTS, VERDICTS
 
@@ -78,6 +79,9 @@ class ScanResult:
         errors: Inputs that could not be read.
         documents: Number of documents compared.
         candidates: Number of candidate pairs aligned.
+        reuse: Pairs with no related verdict that share copied passages (a
+            few paragraphs of one inside a longer other: too little of either
+            for a derivative), sorted; see :mod:`dedup.reuse`.
     """
 
     pairs: list[PairResult]
@@ -85,9 +89,11 @@ class ScanResult:
     errors: list[ReadError]
     documents: int = 0
     candidates: int = 0
+    reuse: list[ReusedPair] = field(default_factory=list)
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
-        """Write ``pairs.jsonl``, ``clusters.jsonl`` and ``errors.jsonl``.
+        """Write ``pairs.jsonl``, ``clusters.jsonl``, ``errors.jsonl`` and
+        ``reuse.jsonl`` (the pairs of :attr:`reuse`).
 
         Args:
             out_dir: Directory (created if missing).
@@ -99,6 +105,7 @@ class ScanResult:
             "pairs": (p.to_dict() for p in self.pairs),
             "clusters": (c.to_dict() for c in self.clusters),
             "errors": (e.to_dict() for e in self.errors),
+            "reuse": (r.to_dict() for r in self.reuse),
         })
 
     def summary(self) -> str:
@@ -113,6 +120,7 @@ class ScanResult:
                                                  ("near-duplicate", "derivative", "spun")) + f"); "
             f"shared-quotes pairs: {counts['shared-quotes']}",
             f"clusters: {len(self.clusters)}",
+            f"pairs sharing copied passages, not derivatives: {len(self.reuse)}",
         ]
         return "\n".join(lines)
 
@@ -273,10 +281,7 @@ def judge_features(a: Document, b: Document, fa: TextFeatures, fb: TextFeatures,
     da, db = a.meta.get("date"), b.meta.get("date")
 
     def tie_forward() -> bool:
-        ca, cb = j.containment()
-        if swapped:
-            ca, cb = cb, ca
-        return (ca, b.id) >= (cb, a.id)
+        return _vocabulary_forward(a, b, j, swapped)
 
     if da and db and da != db and rab and rba:
         forward = str(da) < str(db)
@@ -291,6 +296,47 @@ def judge_features(a: Document, b: Document, fa: TextFeatures, fb: TextFeatures,
     comparison = finished(forward)
     src, sus = (a, b) if forward else (b, a)
     return PairResult(src.id, sus.id, comparison.verdict, comparison)
+
+
+def _vocabulary_forward(a: Document, b: Document, j: _TextPairJudgement, swapped: bool) -> bool:
+    """Whether ``b`` is judged against ``a`` when nothing else decides: ``a``
+    is the source when ``b`` reuses more of its vocabulary than the reverse
+    (a rewrite keeps much of its source's words and adds its own), then by id."""
+    ca, cb = j.containment()
+    if swapped:
+        ca, cb = cb, ca
+    return (ca, b.id) >= (cb, a.id)
+
+
+def reuse_of(a: Document, b: Document, fa: TextFeatures, fb: TextFeatures, result: PairResult | None,
+             judgements: _JudgementCache, config: Config) -> ReusedPair | None:
+    """The copied passages of a pair that :func:`judge_features` judged
+    (``result``: None when unrelated both ways) with no related verdict.
+
+    Args:
+        a, b: The documents, as passed to :func:`judge_features`.
+        fa, fb: Their features.
+        result: What it returned.
+        judgements: The cache it used (it holds the pair's alignments, which
+            are made again only if they were dropped since).
+        config: Settings (``config.reuse`` picks the passages).
+
+    Returns:
+        A :class:`~dedup.reuse.ReusedPair`, or None for a related pair or one
+        without copied passages.
+    """
+    if result is not None and result.verdict in RELATED_VERDICTS or not config.reuse.enabled:
+        return None
+    j, swapped = judgements.get(a.text, b.text, fa, fb, config)
+    xab, xba = (j.xba, j.xab) if swapped else (j.xab, j.xba)
+    if result is not None:
+        forward = result.source == a.id
+    else:
+        da, db = a.meta.get("date"), b.meta.get("date")
+        forward = str(da) < str(db) if da and db and da != db else _vocabulary_forward(a, b, j, swapped)
+    (x, y), (src, sus) = ((xab, xba), (a, b)) if forward else ((xba, xab), (b, a))
+    verdict = result.verdict if result is not None else "unrelated"
+    return reused_pair(src.id, sus.id, verdict, x.passages, x.src, x.sus, config.reuse, reverse=y.passages)
 
 
 def vocabulary_containment(a: TextFeatures, b: TextFeatures) -> float:
@@ -336,6 +382,7 @@ class CandidateScan:
         return _write_outputs(out_dir, {
             "candidates": self.candidate_rows(),
             "errors": (e.to_dict() for e in self.errors),
+            "reuse": (r.to_dict() for r in self.reuse),
         })
 
     def summary(self) -> str:
@@ -719,8 +766,9 @@ def _component_order(pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     return sorted(pairs, key=lambda p: (find_root(parent, p[0]), p))
 
 
-def _judge_task(args: tuple[Document, Document, Config]) -> PairResult:
-    return judge_pair(*args)
+def _judge_task(args: tuple[Document, Document, Config]) -> tuple[list[PairResult], list[ReusedPair]]:
+    a, b, config = args
+    return _judge_chunk([a, b], [(0, 1)], config)
 
 
 #: Candidate pairs judged per task.
@@ -745,22 +793,27 @@ class _FeatureCache:
 
 def _judge_chunk(docs: Sequence[Document], pairs: Sequence[tuple[int, int]], config: Config,
                  features: _FeatureCache | None = None,
-                 judgements: _JudgementCache | None = None) -> list[PairResult]:
+                 judgements: _JudgementCache | None = None) -> tuple[list[PairResult], list[ReusedPair]]:
     """:func:`judge_pair` of index pairs of ``docs``, each document featurised
     once while it stays in ``features`` and each pair of texts aligned once
     while it stays in ``judgements`` (default: caches for this chunk); pairs
-    unrelated in both directions are left out."""
+    unrelated in both directions are left out. Also the pairs with no
+    related verdict that share copied passages (:func:`reuse_of`)."""
     f = features if features is not None else _FeatureCache(docs)
     judged = judgements if judgements is not None else _JudgementCache()
-    out = []
+    out, reuse = [], []
     for i, j in pairs:
-        r = judge_features(docs[i], docs[j], f(i), f(j), config, drop_unrelated=True, judgements=judged)
+        a, b, fa, fb = docs[i], docs[j], f(i), f(j)
+        r = judge_features(a, b, fa, fb, config, drop_unrelated=True, judgements=judged)
         if r is not None:
             out.append(r)
-    return out
+        u = reuse_of(a, b, fa, fb, r, judged, config)
+        if u is not None:
+            reuse.append(u)
+    return out, reuse
 
 
-def _judge_chunk_task(pairs: list[tuple[int, int]]) -> list[PairResult]:
+def _judge_chunk_task(pairs: list[tuple[int, int]]) -> tuple[list[PairResult], list[ReusedPair]]:
     if "features" not in _WORKER:
         _WORKER["features"] = _FeatureCache(_WORKER["docs"])
         _WORKER["judgements"] = _JudgementCache()
@@ -794,31 +847,34 @@ def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = No
     meter = _Meter(len(codes), "aligned", "candidate pairs") if progress else None
     ctx = _pool_context()
     results_list: list[PairResult] = []
+    reuse: list[ReusedPair] = []
+
+    def keep(part: tuple[list[PairResult], list[ReusedPair]], k: int) -> None:
+        results_list.extend(part[0])
+        reuse.extend(part[1])
+        if meter:
+            meter.advance(k)
+
     if n_workers > 1 and len(cands) > 1 and ctx is not None and ctx.get_start_method() == "fork":
         # workers inherit the documents; tasks are index pairs, in candidate
         # order, so a document's features are made once per chunk
         with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
                                  initializer=functools.partial(_init_worker, docs=docs, config=cfg)) as pool:
             for chunk, part in zip(chunks, pool.map(_judge_chunk_task, chunks)):
-                results_list.extend(part)
-                if meter:
-                    meter.advance(len(chunk))
+                keep(part, len(chunk))
     elif n_workers > 1 and len(cands) > 1:
         tasks = ((docs[c.i], docs[c.j], cfg) for c in cands)
         with ProcessPoolExecutor(max_workers=n_workers) as pool:
-            for r in pool.map(_judge_task, tasks, chunksize=8):
-                results_list.append(r)
-                if meter:
-                    meter.advance(1)
+            for part in pool.map(_judge_task, tasks, chunksize=8):
+                keep(part, 1)
     else:
         features, judgements = _FeatureCache(docs), _JudgementCache()
         with collect.fewer_collections():
             for chunk in chunks:
-                results_list.extend(_judge_chunk(docs, chunk, cfg, features, judgements))
-                if meter:
-                    meter.advance(len(chunk))
+                keep(_judge_chunk(docs, chunk, cfg, features, judgements), len(chunk))
     if meter:
         meter.done()
     pairs = sorted((r for r in results_list if r.verdict != "unrelated"), key=lambda p: (p.source, p.suspect))
     clusters = cluster(pairs, tuple(RELATED_VERDICTS))
-    return ScanResult(pairs, clusters, errors, documents=len(docs), candidates=len(cands))
+    reuse.sort(key=lambda r: (r.source, r.suspect))
+    return ScanResult(pairs, clusters, errors, documents=len(docs), candidates=len(cands), reuse=reuse)

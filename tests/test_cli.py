@@ -72,12 +72,13 @@ def _jsonl(path):
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def test_scan_writes_three_files(runner, tmp_path):
+def test_scan_writes_its_four_files(runner, tmp_path):
     out = tmp_path / "report"
     r = runner.invoke(main, ["scan", str(ROOT / "fixtures" / "seeds"), "--out", str(out), "--workers", "1"])
     assert r.exit_code == 0, r.output
     assert "documents compared" in r.output and "related pairs:" in r.output
-    assert sorted(p.name for p in out.iterdir()) == ["clusters.jsonl", "errors.jsonl", "pairs.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == ["clusters.jsonl", "errors.jsonl", "pairs.jsonl", "reuse.jsonl"]
+    assert "pairs sharing copied passages, not derivatives: 0" in r.output
     pairs = _jsonl(out / "pairs.jsonl")
     assert pairs
     ids = {p.name for p in SEEDS}

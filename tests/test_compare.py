@@ -41,7 +41,7 @@ def test_scan_judge_drops_pairs_unrelated_both_ways(seed_dir):
                          "Temperatures will fall to five degrees overnight, forecasters said.", {})
     docs.append(unrelated)
     pairs = [(i, j) for i in range(len(docs)) for j in range(i + 1, len(docs))]
-    kept = _judge_chunk(docs, pairs, cfg)
+    kept, _ = _judge_chunk(docs, pairs, cfg)
     full = [judge_pair(docs[i], docs[j], cfg) for i, j in pairs]
     # the chunk keeps exactly the pairs that are not unrelated, with the same results
     assert kept == [r for r in full if r.verdict != "unrelated"]
@@ -125,7 +125,7 @@ def test_judging_reuses_the_alignment_of_a_text_pair_seen_before(seed_dir, monke
     calls = []
     real = scan_module.align_features
     monkeypatch.setattr(scan_module, "align_features", lambda *a: calls.append(1) or real(*a))
-    kept = _judge_chunk(docs, pairs, cfg)
+    kept, _ = _judge_chunk(docs, pairs, cfg)
     assert kept == [r for r in fresh if r.verdict != "unrelated"]
     texts = {frozenset((docs[i].text, docs[j].text)) for i, j in pairs}
     # two directions per distinct text pair; one when both texts are the same

@@ -69,4 +69,6 @@ def test_scan_reports_the_two_rewrites_and_nothing_else(seed_dir, tmp_path):
     origin = {c.origin[:3] for c in result.clusters}
     assert origin == {"000"}
     paths = result.write(tmp_path)
-    assert sorted(p.name for p in paths.values()) == ["clusters.jsonl", "errors.jsonl", "pairs.jsonl"]
+    assert sorted(p.name for p in paths.values()) == ["clusters.jsonl", "errors.jsonl", "pairs.jsonl", "reuse.jsonl"]
+    # 003/004 share quotations, not copied text
+    assert result.reuse == [] and (tmp_path / "reuse.jsonl").read_text(encoding="utf-8") == ""
