@@ -7,6 +7,12 @@ from dataclasses import dataclass
 _PAIRS = {"“": "”", "«": "»", "„": "“", "‘": "’"}
 _OPEN_RE = re.compile("[“«„‘\"']")
 _CLOSE_RE = {c: re.compile(re.escape(c) + "|\n") for c in ("”", "»", "“", "’", '"', "'")}
+#: after a single quote mark: an English clitic ("'s", "'re", "'ll", ...) as a
+#: word of its own, which no quotation starts with. Text whose names were cut
+#: out (anonymised corpora, scraped pages that drop links) leaves possessives
+#: like "the 's librarian", which would otherwise open a quotation running to
+#: the next plural possessive, paragraphs away.
+_CLITIC_RE = re.compile(r"(?:s|t|d|m|ll|re|ve)(?![^\W_])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -30,9 +36,10 @@ def find_quotes(text: str, min_words: int = 1) -> list[Quote]:
 
     Handles typographic pairs (“…”, «…», „…“, ‘…’), straight double quotes and
     a quotation left open until the end of its paragraph (the usual style of
-    multi-paragraph quotes). A ‘ or ' is an opening mark only at a word start,
-    and ’ is a closing mark only when not followed by a letter, so apostrophes
-    ("Putin’s") are not mistaken for quotes.
+    multi-paragraph quotes). A ‘ or ' is an opening mark only at a word start
+    and not before a clitic standing alone ("the 's librarian", left where a
+    name was cut out), and ’ is a closing mark only when not followed by a
+    letter, so apostrophes ("Putin’s") are not mistaken for quotes.
 
     Args:
         text: Any string.
@@ -51,13 +58,14 @@ def find_quotes(text: str, min_words: int = 1) -> list[Quote]:
         c = text[i]
         close: str | None = None
         if c in _PAIRS:
-            if c == "‘" and i > 0 and _is_word_char(text[i - 1]):
+            if c == "‘" and (i > 0 and _is_word_char(text[i - 1]) or _CLITIC_RE.match(text, i + 1)):
                 i += 1
                 continue
             close = _PAIRS[c]
         elif c == '"':
             close = '"'
-        elif c == "'" and (i == 0 or not _is_word_char(text[i - 1])) and i + 1 < n and _is_word_char(text[i + 1]):
+        elif (c == "'" and (i == 0 or not _is_word_char(text[i - 1])) and i + 1 < n and _is_word_char(text[i + 1])
+              and not _CLITIC_RE.match(text, i + 1)):
             close = "'"
         if close is None:
             i += 1

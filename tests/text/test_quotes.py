@@ -33,6 +33,20 @@ def test_apostrophes_are_not_quotes():
     assert quotes("rock ’n’ roll") == []
 
 
+@pytest.mark.parametrize("text", [
+    "During the 's librarian tried to move the United States' national library.",
+    "In 1861 the ‘s appointment ended the Library of Congress’ growth.",
+    "They 're late and we 'll wait for the players' bus.",
+])
+def test_a_lone_clitic_opens_no_quotation(text):
+    # what is left where a name was cut out: a possessive, not an opening mark
+    assert find_quotes(text) == []
+
+
+def test_a_quotation_starting_like_a_clitic_is_still_found():
+    assert [q.text for q in find_quotes("He called it a 'sample' and a ‘dream’.")] == ["sample", "dream"]
+
+
 def test_apostrophe_inside_double_quote():
     text = "He said: “The boys’ toys are here,” she said."
     assert quotes(text) == [(10, 33, "The boys’ toys are here")]
