@@ -39,7 +39,11 @@ def find_quotes(text: str, min_words: int = 1) -> list[Quote]:
     multi-paragraph quotes). A ‘ or ' is an opening mark only at a word start
     and not before a clitic standing alone ("the 's librarian", left where a
     name was cut out), and ’ is a closing mark only when not followed by a
-    letter, so apostrophes ("Putin’s") are not mistaken for quotes.
+    letter, so apostrophes ("Putin’s") are not mistaken for quotes. A
+    straight double mark between a space and a word opens a quotation, so it
+    never closes one: a stray unclosed mark in a text without line breaks
+    (a JSONL field, a flattened page) would otherwise pair with the next
+    quotation's opening mark and quote everything between.
 
     Args:
         text: Any string.
@@ -75,6 +79,8 @@ def find_quotes(text: str, min_words: int = 1) -> list[Quote]:
         for mm in _CLOSE_RE[close].finditer(text, i + 1):
             j = mm.start()
             d = text[j]
+            if (d == '"' and j + 1 < n and _is_word_char(text[j + 1]) and text[j - 1].isspace()):
+                break  # a straight mark between a space and a word opens a quotation: this one is unclosed
             if d == close and not (close in "’'" and j + 1 < n and text[j + 1].isalpha()):
                 end = j
                 break

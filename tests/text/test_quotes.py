@@ -43,6 +43,13 @@ def test_a_lone_clitic_opens_no_quotation(text):
     assert find_quotes(text) == []
 
 
+def test_a_stray_straight_mark_does_not_pair_with_the_next_opening():
+    # no line break to stop it: the stray mark would quote everything up to the next quotation
+    text = 'He titled it "The Jade Clock. It was fine. She funds two "Diabetes Today" events.'
+    assert [q.text for q in find_quotes(text)] == ["Diabetes Today"]
+    assert [q.text for q in find_quotes('He said "yes" and "no".')] == ["yes", "no"]
+
+
 def test_a_quotation_starting_like_a_clitic_is_still_found():
     assert [q.text for q in find_quotes("He called it a 'sample' and a ‘dream’.")] == ["sample", "dream"]
 
