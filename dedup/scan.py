@@ -382,7 +382,6 @@ class CandidateScan:
         return _write_outputs(out_dir, {
             "candidates": self.candidate_rows(),
             "errors": (e.to_dict() for e in self.errors),
-            "reuse": (r.to_dict() for r in self.reuse),
         })
 
     def summary(self) -> str:
