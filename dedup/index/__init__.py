@@ -4,7 +4,7 @@
 or a Redis database (``redis://host:port/db``). Each document added is looked
 up against everything indexed before it, with the same candidate generation
 (multi-view MinHash LSH bands of :mod:`dedup.candidates`) and the same
-judging (:func:`dedup.scan.judge_pair`) as ``dedup scan``.
+judging (:func:`dedup.judge.judge_pair`) as ``dedup scan``.
 
 Modules: ``layout`` (parameters, posting keys, sketch bytes, errors),
 ``match`` (verification, :class:`Match`), ``base`` (:class:`Index`),

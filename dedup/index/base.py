@@ -709,7 +709,7 @@ class Index:
 
     def _judge(self, entry: Entry, text: str, post: Postings, self_iid: int | None) -> list[Match]:
         from dedup.align import text_features
-        from dedup.scan import _JudgementCache, judge_features  # local: scan imports much of dedup
+        from dedup.judge import JudgementCache, judge_features  # local: judging imports much of dedup
 
         cands = self._verified(entry, post, self_iid)
         if not cands:
@@ -719,7 +719,7 @@ class Index:
         new_doc = Document(entry.doc_id, text)
         with fewer_collections():  # see dedup.collect
             new_feats = text_features(text)  # once, not once per candidate
-            judged = _JudgementCache()  # indexed copies of one text: aligned with the new text once
+            judged = JudgementCache()  # indexed copies of one text: aligned with the new text once
             for iid, doc_id, views in cands:
                 t = texts.get(iid)
                 if t is None:

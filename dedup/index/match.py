@@ -7,7 +7,7 @@ collided also verifies, with the thresholds of
 views; for the sentence view, at least ``min_sentence_hits`` distinct
 sentences on each side in colliding sentence pairs whose estimated Jaccard
 reaches the floor). Kept candidates are judged like ``dedup scan`` does,
-with :func:`dedup.scan.judge_pair` (``compare()`` in both directions).
+with :func:`dedup.judge.judge_pair` (``compare()`` in both directions).
 """
 from __future__ import annotations
 

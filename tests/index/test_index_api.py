@@ -176,13 +176,13 @@ def test_passage_unit_as_in_scan(tmp_path):
 def test_indexed_copies_are_aligned_with_a_new_text_once(location, seeds, monkeypatch):
     """Checking a text against several indexed copies of one story aligns the
     pair of texts once; every copy is still a match, with the same result."""
-    scan_module = sys.modules["dedup.scan"]  # the package exports a function named scan
+    judge_module = sys.modules["dedup.judge"]
     with Index(location) as ix:
         for k in range(4):
             ix.add(f"copy{k}", seeds["000"])
         calls = []
-        real = scan_module.align_features
-        monkeypatch.setattr(scan_module, "align_features", lambda *a: calls.append(1) or real(*a))
+        real = judge_module.align_features
+        monkeypatch.setattr(judge_module, "align_features", lambda *a: calls.append(1) or real(*a))
         matches = ix.check("rewrite", seeds["001"])
         assert sorted(m.doc_id for m in matches) == ["copy0", "copy1", "copy2", "copy3"]
         assert len({(m.verdict, m.scores) for m in matches}) == 1 and matches[0].verdict == "derivative"
