@@ -14,7 +14,9 @@ from dedup import __version__
 from dedup.compare import Comparison, compare
 from dedup.config import Config
 from dedup.io.config import ReaderConfig
+from dedup.reuse import copied_in_texts
 from dedup.scan import CandidateScan, ScanResult, scan, scan_candidates
+from dedup.verdict import RELATED_VERDICTS
 
 _EPILOG_COMPARE = """\b
 Examples:
@@ -90,7 +92,12 @@ def render_text(result: Comparison, source: str, suspect: str, width: int | None
              f"scores: resemblance {sc.resemblance:.2f}  containment {sc.containment:.2f}  "
              f"coverage {sc.coverage:.2f}  drift {sc.drift:.2f}",
              f"passages: {len(result.passages)}  shared quotes: {len(result.shared_quotes)}  "
-             f"flags: {len(result.flags)}", ""]
+             f"flags: {len(result.flags)}"]
+    copied = () if result.verdict in RELATED_VERDICTS else copied_in_texts(result.passages, source, suspect)
+    if copied:
+        lines.append(f"copied: {len(copied)} passage(s), {sum(p.suspect_end - p.suspect_start for p in copied)} "
+                     "characters of the suspect; too little of either text for a rewrite")
+    lines.append("")
     lines.append(f"{'SOURCE':<{col}} | SUSPECT")
     lines.append("-" * col + "-+-" + "-" * col)
     for k, s in enumerate(result.sentences):

@@ -27,10 +27,13 @@ Measured with the defaults (stop 15):
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
+
+from dedup.text.quotes import find_quotes
 
 if TYPE_CHECKING:  # pragma: no cover
     from dedup.align import Passage, TextFeatures
+    from dedup.text.quotes import Quote
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,9 @@ class ReuseConfig:
             raise ValueError(f"ReuseConfig(min_score={self.min_score}): give a score in [0, 1]")
 
 
-def _unquoted(tf: "TextFeatures", start: int, end: int) -> int:
-    """Characters of ``tf.text[start:end]`` outside its quotations."""
-    inside = sum(max(0, min(end, q.end) - max(start, q.start)) for q in tf.quotes)
+def _unquoted(quotes: "Sequence[Quote]", start: int, end: int) -> int:
+    """Characters of ``[start, end)`` outside ``quotes``."""
+    inside = sum(max(0, min(end, q.end) - max(start, q.start)) for q in quotes)
     return max(0, end - start - inside)
 
 
@@ -74,8 +77,8 @@ def unquoted_chars(passage: "Passage", src: "TextFeatures", sus: "TextFeatures")
     Returns:
         The smaller of the two sides' counts.
     """
-    return min(_unquoted(src, passage.source_start, passage.source_end),
-               _unquoted(sus, passage.suspect_start, passage.suspect_end))
+    return min(_unquoted(src.quotes, passage.source_start, passage.source_end),
+               _unquoted(sus.quotes, passage.suspect_start, passage.suspect_end))
 
 
 def reused_passages(passages: "tuple[Passage, ...]", src: "TextFeatures", sus: "TextFeatures",
@@ -134,6 +137,29 @@ class ReusedPair:
                 "passages": [{"source_start": p.source_start, "source_end": p.source_end,
                               "suspect_start": p.suspect_start, "suspect_end": p.suspect_end,
                               "score": p.score} for p in self.passages]}
+
+
+def copied_in_texts(passages: "Sequence[Passage]", source: str, suspect: str,
+                    config: ReuseConfig | None = None) -> tuple["Passage", ...]:
+    """:func:`reused_passages` of a comparison, from the two texts it was made
+    on (their quotations found again) rather than their features: what
+    ``dedup compare`` reports as copied in a pair that is not a rewrite.
+
+    Args:
+        passages: ``compare(source, suspect).passages``.
+        source: The source text.
+        suspect: The suspect text.
+        config: Thresholds.
+
+    Returns:
+        The passages that count as copied text.
+    """
+    cfg = config or ReuseConfig()
+    if not cfg.enabled:
+        return ()
+    qs, qt = find_quotes(source), find_quotes(suspect)
+    return tuple(p for p in passages if p.score >= cfg.min_score and min(
+        _unquoted(qs, p.source_start, p.source_end), _unquoted(qt, p.suspect_start, p.suspect_end)) >= cfg.min_chars)
 
 
 def _transposed(p: "Passage") -> "Passage":

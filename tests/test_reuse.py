@@ -146,3 +146,29 @@ def test_the_direction_showing_more_copied_text_is_reported(texts):
     (p,) = r.passages
     assert (p.source_start, p.source_end, p.suspect_start, p.suspect_end) == (at, at + n, *BLOCK)
     assert (r.source_share, r.suspect_share) == (round(n / len(suspect), 4), round(n / len(source), 4))
+
+
+def test_copied_in_texts_equals_the_features_rule(texts):
+    from dedup import compare
+    from dedup.reuse import copied_in_texts
+    source, host = texts
+    block = source[BLOCK[0]:BLOCK[1]]
+    for suspect in (_host(source, host, block)[0], _host(source, host, "“" + block + "”")[0], host):
+        x = _aligned(source, suspect)
+        assert copied_in_texts(x.passages, source, suspect) == reused_passages(x.passages, x.src, x.sus)
+        assert compare(source, suspect).passages == x.passages
+
+
+def test_compare_text_names_the_copied_passages(texts, tmp_path):
+    from click.testing import CliRunner
+    from dedup.cli import main
+    source, host = texts
+    (tmp_path / "a.txt").write_text(source, encoding="utf-8", newline="")
+    (tmp_path / "b.txt").write_text(_host(source, host, source[BLOCK[0]:BLOCK[1]])[0], encoding="utf-8", newline="")
+    (tmp_path / "c.txt").write_text(host, encoding="utf-8", newline="")
+    out = CliRunner().invoke(main, ["compare", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]).output
+    assert out.splitlines()[0] == "verdict: unrelated"
+    assert out.splitlines()[3] == ("copied: 1 passage(s), 357 characters of the suspect; "
+                                   "too little of either text for a rewrite")
+    plain = CliRunner().invoke(main, ["compare", str(tmp_path / "a.txt"), str(tmp_path / "c.txt")]).output
+    assert "copied:" not in plain
