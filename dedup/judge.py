@@ -61,7 +61,7 @@ def judge_pair(a: Document, b: Document, config: Config) -> PairResult:
     return judge_features(a, b, text_features(a.text), text_features(b.text), config)
 
 
-class _Lru(OrderedDict):
+class Lru(OrderedDict):
     """A mapping that forgets its least recently used entry past ``size``."""
 
     def __init__(self, size: int) -> None:
@@ -123,7 +123,7 @@ class JudgementCache:
     document pairs and is aligned once."""
 
     def __init__(self, size: int = 256) -> None:
-        self._kept = _Lru(size)
+        self._kept = Lru(size)
 
     def get(self, a: str, b: str, fa: TextFeatures, fb: TextFeatures,
             config: Config) -> tuple[_TextPairJudgement, bool]:

@@ -43,7 +43,7 @@ from dedup.fast import have_numba, kernels
 from dedup.judge import (  # noqa: F401  (PairResult, judge_pair, judge_features: public here too)
     JudgementCache,
     PairResult,
-    _Lru,
+    Lru,
     judge_features,
     judge_pair,
     reuse_of,
@@ -564,7 +564,7 @@ class _FeatureCache:
 
     def __init__(self, docs: Sequence[Document], size: int = _FEATURES_KEPT) -> None:
         self.docs = docs
-        self._kept = _Lru(size)
+        self._kept = Lru(size)
 
     def __call__(self, k: int) -> TextFeatures:
         f = self._kept.hit(k)
