@@ -29,6 +29,7 @@ Examples:
   dedup scan crawl/ more.jsonl --out report/ --workers 2 --strict
   dedup scan feed.jsonl --text-key body --id-key uuid --out report/
   dedup scan crawl/ --out cands/ --stage candidates   # candidates.jsonl only
+  dedup scan crawl/ --out report/ --candidates cands/candidates.jsonl   # judge those
 """
 
 
@@ -137,16 +138,24 @@ def render_text(result: Comparison, source: str, suspect: str, width: int | None
 @click.option("--stage", type=click.Choice(["candidates", "full"]), default="full", show_default=True,
               help="candidates: stop after candidate generation and write candidates.jsonl "
                    "(fields a, b, views, score) for benchmarking and debugging; full: align and judge.")
+@click.option("--candidates", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Judge the pairs of this candidates.jsonl (from --stage candidates on the same inputs) "
+                   "instead of generating candidates.")
 def scan_cmd(paths: tuple[str, ...], out_dir: str, workers: int | None, strict: bool, progress: bool | None,
-             text_key: str, id_key: str, stage: str = "full") -> None:
+             text_key: str, id_key: str, stage: str = "full", candidates: str | None = None) -> None:
     """Scan files and directories (txt, html, jsonl, warc) for related documents."""
     show = sys.stderr.isatty() if progress is None else progress
     cfg = Config(reader=ReaderConfig(text_key=text_key, id_key=id_key))
     result: ScanResult | CandidateScan
-    if stage == "candidates":
-        result = scan_candidates(list(paths), config=cfg, workers=workers, progress=show)
-    else:
-        result = scan(list(paths), config=cfg, workers=workers, progress=show)
+    if candidates is not None and stage == "candidates":
+        raise click.UsageError("--candidates gives the pairs to judge: use it with --stage full")
+    try:
+        if stage == "candidates":
+            result = scan_candidates(list(paths), config=cfg, workers=workers, progress=show)
+        else:
+            result = scan(list(paths), config=cfg, workers=workers, progress=show, candidates=candidates)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
     written = result.write(out_dir)
     click.echo(result.summary())
     click.echo("wrote " + ", ".join(str(p) for p in written.values()))

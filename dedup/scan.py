@@ -496,8 +496,47 @@ def _resolve_workers(workers: int | None) -> int:
     return workers or os.cpu_count() or 1
 
 
+def read_candidates(path: str | Path, ids: Sequence[str]) -> list[Candidate]:
+    """Candidate pairs from a ``candidates.jsonl`` (``dedup scan --stage
+    candidates``), as indices into the documents whose ids are ``ids``.
+
+    Args:
+        path: The file: one JSON object per line with the two document ids
+            ``a`` and ``b`` (``views`` and ``score`` are kept when present).
+        ids: Ids of the documents read, in order.
+
+    Returns:
+        Candidates sorted by ``(i, j)``, each pair once.
+
+    Raises:
+        ValueError: A line is not such an object, or names a document that is
+            not among ``ids`` (the file was made from other inputs).
+    """
+    index = {d: k for k, d in enumerate(ids)}
+    kept: dict[tuple[int, int], Candidate] = {}
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                a, b = row["a"], row["b"]
+            except (ValueError, TypeError, KeyError):
+                raise ValueError(f"{path}, line {n}: expected a JSON object with the document ids \"a\" and "
+                                 f"\"b\", as dedup scan --stage candidates writes") from None
+            missing = [x for x in (a, b) if x not in index]
+            if missing:
+                raise ValueError(f"{path}, line {n}: no document {missing[0]!r} among the {len(index)} read; "
+                                 "scan the same inputs (and --text-key/--id-key) as the run that wrote it")
+            i, j = sorted((index[a], index[b]))
+            if i != j:
+                kept.setdefault((i, j), Candidate(i, j, tuple(row.get("views") or ()), float(row.get("score") or 0.0)))
+    return [kept[k] for k in sorted(kept)]
+
+
 def scan_candidates(paths: str | Path | Sequence[str | Path], *, config: Config | None = None,
-                    workers: int | None = None, progress: bool = False) -> CandidateScan:
+                    workers: int | None = None, progress: bool = False,
+                    candidates: str | Path | None = None) -> CandidateScan:
     """Read the documents under ``paths`` and run the candidate stage only.
 
     Args:
@@ -506,9 +545,15 @@ def scan_candidates(paths: str | Path | Sequence[str | Path], *, config: Config 
         workers: Processes for sketching (default: all cores; 1 = in-process).
             Corpora under ``PARALLEL_MIN_DOCS`` documents are sketched in-process.
         progress: Print progress to stderr.
+        candidates: A ``candidates.jsonl`` from an earlier run on the same
+            inputs: its pairs are taken instead of generating them
+            (:func:`read_candidates`).
 
     Returns:
         A :class:`CandidateScan`.
+
+    Raises:
+        ValueError: ``candidates`` cannot be read as such a file.
     """
     cfg = config or Config()
     if isinstance(paths, (str, Path)):
@@ -525,10 +570,16 @@ def scan_candidates(paths: str | Path | Sequence[str | Path], *, config: Config 
     timings = {"read": time.perf_counter() - t0}
     if progress:
         print(f"read {len(docs)} documents, {len(errors)} errors", file=sys.stderr)
-    use = n_workers if len(docs) >= PARALLEL_MIN_DOCS else 1
-    cands = find_candidates_parallel(docs.texts(), cfg.candidates, use, timings=timings)
+    if candidates is not None:
+        t1 = time.perf_counter()
+        cands = read_candidates(candidates, docs.ids())
+        timings["candidates_read"] = time.perf_counter() - t1
+    else:
+        use = n_workers if len(docs) >= PARALLEL_MIN_DOCS else 1
+        cands = find_candidates_parallel(docs.texts(), cfg.candidates, use, timings=timings)
     if progress:
-        print(f"{len(cands)} candidate pairs", file=sys.stderr)
+        print(f"{len(cands)} candidate pairs" + (f" (from {candidates})" if candidates is not None else ""),
+              file=sys.stderr)
     return CandidateScan(docs, cands, errors, timings)
 
 
@@ -604,7 +655,7 @@ def _judge_chunk_task(pairs: list[tuple[int, int]]) -> tuple[list[PairResult], l
 
 
 def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = None, workers: int | None = None,
-         progress: bool = False) -> ScanResult:
+         progress: bool = False, candidates: str | Path | None = None) -> ScanResult:
     """Find copies, rewrites and spun rewrites among the documents under ``paths``.
 
     Args:
@@ -614,13 +665,22 @@ def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = No
         workers: Processes for sketching and alignment (default: all cores;
             1 = in-process).
         progress: Print progress to stderr.
+        candidates: Judge the pairs of this ``candidates.jsonl`` (written by
+            :meth:`CandidateScan.write` from the same inputs) instead of
+            generating candidates: the alignment stage restarts from the
+            candidate stage's output (to judge again with other settings, or
+            to judge pairs chosen by hand).
 
     Returns:
         A :class:`ScanResult`.
+
+    Raises:
+        ValueError: ``candidates`` cannot be read, or names documents that
+            are not among those read.
     """
     cfg = config or Config()
     n_workers = _resolve_workers(workers)
-    cs = scan_candidates(paths, config=cfg, workers=n_workers, progress=progress)
+    cs = scan_candidates(paths, config=cfg, workers=n_workers, progress=progress, candidates=candidates)
     docs, cands, errors = cs.documents, cs.candidates, cs.errors
     codes = _component_order([(c.i, c.j) for c in cands])
     chunks = [codes[k:k + _JUDGE_CHUNK] for k in range(0, len(codes), _JUDGE_CHUNK)]

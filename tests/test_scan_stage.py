@@ -157,3 +157,53 @@ def test_scan_candidates_matches_find_candidates(seed_dir):
     cs = scan_candidates(seed_dir, workers=2)
     assert cs.candidates == find_candidates([d.text for d in cs.documents])
     assert "per document" in cs.summary()
+
+
+def test_full_scan_restarts_from_candidates_jsonl(seed_dir, tmp_path):
+    runner = CliRunner()
+    cands, full, again = tmp_path / "cands", tmp_path / "full", tmp_path / "again"
+    assert runner.invoke(main, ["scan", str(seed_dir), "--out", str(cands), "--stage", "candidates",
+                                "--workers", "1"]).exit_code == 0
+    assert runner.invoke(main, ["scan", str(seed_dir), "--out", str(full), "--workers", "1"]).exit_code == 0
+    res = runner.invoke(main, ["scan", str(seed_dir), "--out", str(again), "--workers", "1",
+                               "--candidates", str(cands / "candidates.jsonl")])
+    assert res.exit_code == 0, res.output
+    for name in ("pairs.jsonl", "clusters.jsonl", "reuse.jsonl", "errors.jsonl"):
+        assert (again / name).read_text(encoding="utf-8") == (full / name).read_text(encoding="utf-8")
+
+
+def test_candidates_file_chosen_by_hand(seed_dir, tmp_path):
+    f = tmp_path / "pairs.jsonl"
+    # one pair, given the other way round, twice, with a blank line
+    f.write_text('{"a": "002_99cc00d0c840c8f9.txt", "b": "000_0ec436393fa1423e.txt"}\n\n'
+                 '{"a": "000_0ec436393fa1423e.txt", "b": "002_99cc00d0c840c8f9.txt", "views": ["passage"]}\n',
+                 encoding="utf-8")
+    res = scan(seed_dir, workers=1, candidates=f)
+    assert res.candidates == 1
+    assert [(p.source, p.suspect, p.verdict) for p in res.pairs] == [
+        ("000_0ec436393fa1423e.txt", "002_99cc00d0c840c8f9.txt", "spun")]
+
+
+@pytest.mark.parametrize("line,message", [
+    ('{"a": "000_0ec436393fa1423e.txt", "b": "elsewhere.txt"}', "line 1: no document 'elsewhere.txt' among the 5"),
+    ('not json', 'line 1: expected a JSON object with the document ids "a" and "b"'),
+    ('{"a": "000_0ec436393fa1423e.txt"}', 'line 1: expected a JSON object'),
+])
+def test_a_candidates_file_from_other_inputs_is_a_one_line_error(seed_dir, tmp_path, line, message):
+    f = tmp_path / "candidates.jsonl"
+    f.write_text(line + "\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["scan", str(seed_dir), "--out", str(tmp_path / "o"), "--workers", "1",
+                                    "--candidates", str(f)])
+    assert res.exit_code == 1
+    assert message in res.output and "Traceback" not in res.output
+    assert len(res.output.strip().splitlines()) == 1
+    with pytest.raises(ValueError, match="line 1"):
+        scan(seed_dir, workers=1, candidates=f)
+
+
+def test_candidates_option_needs_the_full_stage(seed_dir, tmp_path):
+    f = tmp_path / "c.jsonl"
+    f.write_text("", encoding="utf-8")
+    res = CliRunner().invoke(main, ["scan", str(seed_dir), "--out", str(tmp_path / "o"), "--stage", "candidates",
+                                    "--candidates", str(f)])
+    assert res.exit_code == 2 and "use it with --stage full" in res.output
