@@ -30,6 +30,7 @@ Examples:
   dedup scan feed.jsonl --text-key body --id-key uuid --out report/
   dedup scan crawl/ --out cands/ --stage candidates   # candidates.jsonl only
   dedup scan crawl/ --out report/ --candidates cands/candidates.jsonl   # judge those
+  dedup scan big-crawl/ --out report/ --resume   # run it again after a stop: judged pairs are kept
 """
 
 
@@ -141,22 +142,33 @@ def render_text(result: Comparison, source: str, suspect: str, width: int | None
 @click.option("--candidates", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Judge the pairs of this candidates.jsonl (from --stage candidates on the same inputs) "
                    "instead of generating candidates.")
+@click.option("--resume", is_flag=True,
+              help="Save judged pairs in OUT/.checkpoint as they are made, and resume from there when this "
+                   "scan is run again after a stop (same inputs, options and dedup version); removed once "
+                   "the outputs are written.")
 def scan_cmd(paths: tuple[str, ...], out_dir: str, workers: int | None, strict: bool, progress: bool | None,
-             text_key: str, id_key: str, stage: str = "full", candidates: str | None = None) -> None:
+             text_key: str, id_key: str, stage: str = "full", candidates: str | None = None,
+             resume: bool = False) -> None:
     """Scan files and directories (txt, html, jsonl, warc) for related documents."""
     show = sys.stderr.isatty() if progress is None else progress
     cfg = Config(reader=ReaderConfig(text_key=text_key, id_key=id_key))
     result: ScanResult | CandidateScan
     if candidates is not None and stage == "candidates":
         raise click.UsageError("--candidates gives the pairs to judge: use it with --stage full")
+    if resume and stage == "candidates":
+        raise click.UsageError("--resume checkpoints the judging: use it with --stage full")
+    checkpoint = Path(out_dir) / ".checkpoint" if resume else None
     try:
         if stage == "candidates":
             result = scan_candidates(list(paths), config=cfg, workers=workers, progress=show)
         else:
-            result = scan(list(paths), config=cfg, workers=workers, progress=show, candidates=candidates)
+            result = scan(list(paths), config=cfg, workers=workers, progress=show, candidates=candidates,
+                          checkpoint=checkpoint)
     except ValueError as e:
         raise click.ClickException(str(e)) from None
     written = result.write(out_dir)
+    if checkpoint is not None:
+        shutil.rmtree(checkpoint, ignore_errors=True)
     click.echo(result.summary())
     click.echo("wrote " + ", ".join(str(p) for p in written.values()))
     if strict and result.errors:

@@ -90,6 +90,28 @@ class Comparison:
         """All flags, in suspect order."""
         return [f for s in self.sentences for f in s.flags]
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Comparison":
+        """The comparison :meth:`to_dict` gave (passages lose their internal
+        sentence indices, which ``to_dict`` does not carry).
+
+        Args:
+            d: A ``to_dict()`` result, e.g. read back from JSON.
+
+        Returns:
+            An equal comparison: ``Comparison.from_dict(c.to_dict()).to_dict() == c.to_dict()``.
+        """
+        return cls(
+            d["verdict"],
+            Scores(**d["scores"]),
+            tuple(Passage(p["source_start"], p["source_end"], p["suspect_start"], p["suspect_end"], p["score"], ())
+                  for p in d["passages"]),
+            tuple(SentenceResult(s["suspect_start"], s["suspect_end"], s["source_start"], s["source_end"],
+                                 s["similarity"], s["drift"], s["quoted"], tuple(Flag(**f) for f in s["flags"]))
+                  for s in d["sentences"]),
+            tuple(SharedQuote(**q) for q in d["shared_quotes"]),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "verdict": self.verdict,

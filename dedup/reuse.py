@@ -130,6 +130,15 @@ class ReusedPair:
         """Characters of the suspect inside the passages."""
         return sum(p.suspect_end - p.suspect_start for p in self.passages)
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "ReusedPair":
+        """The pair :meth:`to_dict` gave (a ``reuse.jsonl`` row)."""
+        from dedup.align import Passage  # local: dedup.align imports much of dedup
+        return cls(d["source"], d["suspect"], d["verdict"],
+                   tuple(Passage(p["source_start"], p["source_end"], p["suspect_start"], p["suspect_end"],
+                                 p["score"], ()) for p in d["passages"]),
+                   d["source_share"], d["suspect_share"])
+
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "suspect": self.suspect, "verdict": self.verdict,
                 "reused_chars": self.reused_chars, "source_share": self.source_share,

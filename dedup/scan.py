@@ -9,6 +9,7 @@ import json
 import math
 import multiprocessing
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -196,10 +197,32 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(**payload: Any) -> None:
-    """Pool initializer: tune malloc and keep ``payload`` for the tasks."""
+    """Pool initializer: tune malloc, keep ``payload`` for the tasks, and
+    leave Ctrl-C to the parent (see :func:`_stopping_kills`)."""
+    # a worker interrupted inside the pool's queue lock leaves it held, and
+    # the pool then waits for ever on its other workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _tune_worker_malloc()
     _WORKER.clear()
     _WORKER.update(payload)
+
+
+@contextlib.contextmanager
+def _stopping_kills(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
+    """Stop ``pool``'s workers at once when the block is left by an error or
+    Ctrl-C: its queued tasks are cancelled and the workers (which ignore
+    SIGINT, see :func:`_init_worker`) terminated, instead of ``shutdown``
+    waiting for every task already queued (``map`` queues them all)."""
+    try:
+        yield pool
+    except BaseException:
+        # the executor keeps its worker processes in a private mapping: the
+        # only handle on them
+        workers = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for w in workers:
+            w.terminate()
+        raise
 
 
 def _sketch_range_task(args: tuple[int, int, CandidateConfig, str | None, bool | None, bool]) -> DocSketches:
@@ -351,7 +374,7 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
         t_warm = time.perf_counter()
         n_chunks = -(-n // size)
         with ProcessPoolExecutor(max_workers=min(n_workers, n_chunks), mp_context=ctx, initializer=functools.partial(
-                _init_worker, **({"texts": texts} if forked else {}))) as pool:
+                _init_worker, **({"texts": texts} if forked else {}))) as pool, _stopping_kills(pool):
             spill_dir = (tempfile.TemporaryDirectory(prefix="dedup-keys-", dir=spill_root)
                          if forked and n >= spill_min_docs and "passage" in cfg.views else None)
             handoff = (_handoff_dir(texts) if forked and spill_dir is None and "passage" in cfg.views
@@ -655,7 +678,8 @@ def _judge_chunk_task(pairs: list[tuple[int, int]]) -> tuple[list[PairResult], l
 
 
 def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = None, workers: int | None = None,
-         progress: bool = False, candidates: str | Path | None = None) -> ScanResult:
+         progress: bool = False, candidates: str | Path | None = None,
+         checkpoint: str | Path | None = None) -> ScanResult:
     """Find copies, rewrites and spun rewrites among the documents under ``paths``.
 
     Args:
@@ -670,6 +694,10 @@ def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = No
             generating candidates: the alignment stage restarts from the
             candidate stage's output (to judge again with other settings, or
             to judge pairs chosen by hand).
+        checkpoint: A directory where judged pairs are saved as they are
+            made (:mod:`dedup.checkpoint`); the same scan run again (same
+            inputs, candidates, settings and dedup version) resumes from it
+            instead of judging those pairs again. Remove it when done.
 
     Returns:
         A :class:`ScanResult`.
@@ -684,34 +712,54 @@ def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = No
     docs, cands, errors = cs.documents, cs.candidates, cs.errors
     codes = _component_order([(c.i, c.j) for c in cands])
     chunks = [codes[k:k + _JUDGE_CHUNK] for k in range(0, len(codes), _JUDGE_CHUNK)]
+    saved = None
+    if checkpoint is not None:
+        from dedup import __version__
+        from dedup.checkpoint import Checkpoint, scan_key
+        ids = docs.ids() if isinstance(docs, DocumentStore) else [d.id for d in docs]
+        saved = Checkpoint(checkpoint, scan_key(__version__, cfg, ids, chunks))
+    done = saved.done if saved is not None else {}
+    todo = [k for k in range(len(chunks)) if k not in done]
     meter = _Meter(len(codes), "aligned", "candidate pairs") if progress else None
     ctx = _pool_context()
     results_list: list[PairResult] = []
     reuse: list[ReusedPair] = []
 
-    def keep(part: tuple[list[PairResult], list[ReusedPair]], k: int) -> None:
+    def keep(part: tuple[list[PairResult], list[ReusedPair]], k: int | None, n: int) -> None:
         results_list.extend(part[0])
         reuse.extend(part[1])
+        if saved is not None and k is not None:
+            saved.save(k, part)
         if meter:
-            meter.advance(k)
+            meter.advance(n)
 
-    if n_workers > 1 and len(cands) > 1 and ctx is not None and ctx.get_start_method() == "fork":
-        # workers inherit the documents; tasks are index pairs, in candidate
-        # order, so a document's features are made once per chunk
-        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
-                                 initializer=functools.partial(_init_worker, docs=docs, config=cfg)) as pool:
-            for chunk, part in zip(chunks, pool.map(_judge_chunk_task, chunks)):
-                keep(part, len(chunk))
-    elif n_workers > 1 and len(cands) > 1:
-        tasks = ((docs[c.i], docs[c.j], cfg) for c in cands)
-        with ProcessPoolExecutor(max_workers=n_workers) as pool:
-            for part in pool.map(_judge_task, tasks, chunksize=8):
-                keep(part, 1)
-    else:
-        features, judgements = _FeatureCache(docs), JudgementCache()
-        with collect.fewer_collections():
-            for chunk in chunks:
-                keep(_judge_chunk(docs, chunk, cfg, features, judgements), len(chunk))
+    for k in sorted(done):
+        keep(done[k], None, len(chunks[k]))
+    if progress and done:
+        print(f"resumed from {checkpoint}: {sum(len(chunks[k]) for k in done)} candidate pairs judged before",
+              file=sys.stderr)
+    try:
+        if n_workers > 1 and len(todo) > 0 and len(cands) > 1 and ctx is not None \
+                and ctx.get_start_method() == "fork":
+            # workers inherit the documents; tasks are index pairs, in candidate
+            # order, so a document's features are made once per chunk
+            with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=functools.partial(
+                    _init_worker, docs=docs, config=cfg)) as pool, _stopping_kills(pool):
+                for k, part in zip(todo, pool.map(_judge_chunk_task, [chunks[k] for k in todo])):
+                    keep(part, k, len(chunks[k]))
+        elif n_workers > 1 and len(todo) > 0 and len(cands) > 1:
+            with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker) as pool, _stopping_kills(pool):
+                for k in todo:
+                    parts = list(pool.map(_judge_task, [(docs[i], docs[j], cfg) for i, j in chunks[k]]))
+                    keep(([r for p in parts for r in p[0]], [u for p in parts for u in p[1]]), k, len(chunks[k]))
+        else:
+            features, judgements = _FeatureCache(docs), JudgementCache()
+            with collect.fewer_collections():
+                for k in todo:
+                    keep(_judge_chunk(docs, chunks[k], cfg, features, judgements), k, len(chunks[k]))
+    finally:
+        if saved is not None:
+            saved.close()
     if meter:
         meter.done()
     pairs = sorted((r for r in results_list if r.verdict != "unrelated"), key=lambda p: (p.source, p.suspect))

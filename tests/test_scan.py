@@ -82,3 +82,50 @@ def test_component_order_groups_the_pairs_of_a_component():
     assert got == [(0, 5), (5, 6), (1, 2), (1, 8), (2, 7), (3, 4), (4, 9)]
     assert _component_order([]) == []
 
+
+
+def test_ctrl_c_stops_the_scan_and_its_workers(seed_dir, tmp_path):
+    """SIGINT while the workers judge: the scan exits at once and leaves no
+    worker behind (a worker interrupted inside the pool's queue lock used to
+    hang the pool for ever)."""
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+    from dedup.text.sentences import split_sentences
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seed_dir.iterdir())]
+    sentences = [t[s.start:s.end] for t in texts for s in split_sentences(t)]
+    rng = random.Random(0)
+    corpus = tmp_path / "mixed.jsonl"  # 300 articles from the seeds' sentences: over 1,000 pairs to judge
+    corpus.write_text("".join(json.dumps({"id": str(k), "text": " ".join(rng.sample(sentences, 25))}) + "\n"
+                              for k in range(300)), encoding="utf-8")
+    out = tmp_path / "report"
+    proc = subprocess.Popen([sys.executable, "-m", "dedup.cli", "scan", str(corpus), "--out", str(out),
+                             "--workers", "2", "--progress", "--resume"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in proc.stderr:  # judging has started
+        if line.endswith("candidate pairs\n"):
+            break
+    time.sleep(1.0)
+    assert proc.poll() is None
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=20)
+    finally:
+        proc.kill()
+    assert proc.returncode != 0
+    time.sleep(0.5)
+    marker = str(out).encode()
+    left = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if marker in f.read():
+                    left.append(pid)
+        except OSError:
+            pass
+    assert left == []
+    # what was judged before the stop is kept for the next run
+    assert (out / ".checkpoint" / "manifest.json").exists()
