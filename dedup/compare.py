@@ -40,7 +40,7 @@ class Scores:
                 "coverage": self.coverage, "drift": self.drift}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SentenceResult:
     """One suspect sentence and, if aligned, its source span and flags."""
 

@@ -246,7 +246,7 @@ class SentenceAlignment:
     matched_weight: float = 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
     """A maximal reused region: ``[source_start, source_end)`` of the source
     became ``[suspect_start, suspect_end)`` of the suspect."""

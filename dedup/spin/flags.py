@@ -37,7 +37,7 @@ FLAG_WEIGHTS: dict[str, float] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flag:
     """A meaning change between an aligned source span and suspect span.
 
