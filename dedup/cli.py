@@ -13,7 +13,7 @@ import click
 from dedup import __version__
 from dedup.compare import Comparison, compare
 from dedup.config import Config
-from dedup.io.config import ReaderConfig
+from dedup.io.config import DEFAULT_MAX_BYTES, ReaderConfig
 from dedup.reuse import copied_in_texts
 from dedup.scan import CandidateScan, ScanResult, scan, scan_candidates
 from dedup.verdict import RELATED_VERDICTS
@@ -136,6 +136,9 @@ def render_text(result: Comparison, source: str, suspect: str, width: int | None
 @click.option("--progress/--no-progress", default=None, help="Progress on stderr (default: on a terminal).")
 @click.option("--text-key", default="text", show_default=True, help="JSONL field holding the text.")
 @click.option("--id-key", default="id", show_default=True, help="JSONL field holding the document id.")
+@click.option("--max-bytes", type=click.IntRange(min=0), default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Largest document read, in bytes (a text or HTML file, a JSONL line, a WARC record; "
+                   "JSONL and WARC files of any size are streamed); 0: no limit.")
 @click.option("--stage", type=click.Choice(["candidates", "full"]), default="full", show_default=True,
               help="candidates: stop after candidate generation and write candidates.jsonl "
                    "(fields a, b, views, score) for benchmarking and debugging; full: align and judge.")
@@ -148,10 +151,10 @@ def render_text(result: Comparison, source: str, suspect: str, width: int | None
                    "the outputs are written.")
 def scan_cmd(paths: tuple[str, ...], out_dir: str, workers: int | None, strict: bool, progress: bool | None,
              text_key: str, id_key: str, stage: str = "full", candidates: str | None = None,
-             resume: bool = False) -> None:
+             resume: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     """Scan files and directories (txt, html, jsonl, warc) for related documents."""
     show = sys.stderr.isatty() if progress is None else progress
-    cfg = Config(reader=ReaderConfig(text_key=text_key, id_key=id_key))
+    cfg = Config(reader=ReaderConfig(text_key=text_key, id_key=id_key, max_bytes=max_bytes or None))
     result: ScanResult | CandidateScan
     if candidates is not None and stage == "candidates":
         raise click.UsageError("--candidates gives the pairs to judge: use it with --stage full")

@@ -143,3 +143,21 @@ def test_compare_non_utf8_is_a_one_line_error(runner):
     assert r.output.startswith("Error: ") and "not valid UTF-8" in r.output
     assert len(r.output.strip().splitlines()) == 1
     assert "Traceback" not in r.output
+
+
+def test_scan_max_bytes_limits_documents_not_jsonl_files(runner, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    rows = [{"id": p.name, "text": p.read_text(encoding="utf-8")} for p in SEEDS]
+    rows.append({"id": "huge", "text": "word " * 3000})  # 15,000 characters
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "report"
+    r = runner.invoke(main, ["scan", str(feed), "--out", str(out), "--workers", "1", "--max-bytes", "12000"])
+    assert r.exit_code == 0, r.output
+    assert feed.stat().st_size > 12000  # the file is larger than the limit: its lines are read
+    assert "inputs: 6 = 5 documents compared + 1 errors" in r.output
+    huge = len(json.dumps(rows[-1]).encode("utf-8"))
+    assert _jsonl(out / "errors.jsonl") == [{"path": str(feed), "reason": f"line too large: {huge} bytes "
+                                             "(max_bytes=12000)", "record": "line 6"}]
+    assert _jsonl(out / "pairs.jsonl")
+    r0 = runner.invoke(main, ["scan", str(feed), "--out", str(tmp_path / "all"), "--workers", "1", "--max-bytes", "0"])
+    assert "6 documents compared + 0 errors" in r0.output

@@ -15,9 +15,11 @@ class ReaderConfig:
         id_key: JSONL field holding a document id (optional in the data).
         url_key: JSONL field holding the URL (optional).
         date_key: JSONL field holding the date (optional).
-        max_bytes: Largest input file accepted, in bytes; bigger files become a
-            :class:`~dedup.document.ReadError`. Applies to every file,
-            containers included, and to each WARC record payload. ``None``
+        max_bytes: Largest document accepted, in bytes; a bigger one becomes
+            a :class:`~dedup.document.ReadError`. For a text or HTML file
+            that is the file; in a JSONL file each line, in a WARC file each
+            record payload (those containers are read as streams, so a
+            crawl dump of any size is read record by record). ``None``
             disables the limit.
         skip_hidden: Skip files and directories whose name starts with ``.``
             (``.git``, ``.DS_Store``) during a directory walk. Paths given

@@ -100,6 +100,7 @@ def read_jsonl(path: Path, doc_id: str, display: str, config: ReaderConfig) -> I
         content = True
         record = f"line {number}"
         try:
+            check_size(len(raw), config.max_bytes, "line")
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as e:
@@ -141,13 +142,12 @@ def _lines(path: Path, config: ReaderConfig) -> Iterator[tuple[int, int, bytes]]
     except OSError as e:
         raise Rejected(os_reason(e, "file")) from None
     if size <= STREAM_BYTES:
-        data = read_bytes(path, config.max_bytes)
+        data = read_bytes(path, None)  # the size limit is per line (see ReaderConfig.max_bytes)
         if not data.strip():
             raise Rejected("file contains only whitespace")
         if looks_binary(data):
             raise Rejected("binary file (mostly non-text bytes)")
         return _split_lines(data)
-    check_size(size, config.max_bytes)
     try:
         fh = path.open("rb")
         head = fh.read(_HEAD_BYTES)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from dedup.document import Document, ReadError
-from dedup.io.common import Rejected, check_size, os_reason
+from dedup.io.common import Rejected, os_reason
 from dedup.io.config import ReaderConfig
 from dedup.io.html import html_document
 
@@ -89,7 +89,7 @@ def read_warc(path: Path, doc_id: str, display: str, config: ReaderConfig) -> It
         path: File to read.
         doc_id: Id of the file (path relative to the scanned root).
         display: Path used in a :class:`ReadError`.
-        config: Reader settings (``max_bytes`` limits the file and each payload).
+        config: Reader settings (``max_bytes`` limits each record payload; the file is streamed).
 
     Returns:
         An iterator of Documents and ReadErrors (``record="record N"`` for a bad
@@ -110,8 +110,7 @@ def read_warc(path: Path, doc_id: str, display: str, config: ReaderConfig) -> It
         try:
             size = os.fstat(fh.fileno()).st_size
             if size == 0:
-                raise Rejected("empty file")
-            check_size(size, config.max_bytes)
+                raise Rejected("empty file")  # no size limit: records are read one by one, each limited
         except Rejected as e:
             yield ReadError(display, str(e))
             return
@@ -144,8 +143,9 @@ def read_warc(path: Path, doc_id: str, display: str, config: ReaderConfig) -> It
             meta["status"] = int(status[:3]) if status[:3].isdigit() else status
             try:
                 try:
-                    limit = -1 if config.max_bytes is None else config.max_bytes + 1
-                    payload = record.content_stream().read(limit)
+                    stream = record.content_stream()
+                    # warcio's read(-1) returns nothing: no argument reads it all
+                    payload = stream.read() if config.max_bytes is None else stream.read(config.max_bytes + 1)
                 except Exception as e:
                     raise Rejected(f"cannot read record payload: {' '.join(str(e).split())}") from None
                 if config.max_bytes is not None and len(payload) > config.max_bytes:

@@ -93,9 +93,20 @@ def test_file_level_errors(tmp_path: Path, data: bytes, reason: str) -> None:
     assert _read(tmp_path, data) == [ReadError("sub/feed.jsonl", reason)]
 
 
-def test_max_bytes(tmp_path: Path) -> None:
-    out = _read(tmp_path, b'{"text": "0123456789"}\n', ReaderConfig(max_bytes=8))
-    assert out == [ReadError("sub/feed.jsonl", "file too large: 23 bytes (max_bytes=8)")]
+def test_max_bytes_limits_each_line_not_the_file(tmp_path: Path) -> None:
+    data = b'{"text": "short"}\n{"text": "0123456789 0123456789"}\n{"text": "also short"}\n'
+    out = _read(tmp_path, data, ReaderConfig(max_bytes=25))
+    assert [getattr(d, "text", None) for d in out] == ["short", None, "also short"]
+    assert out[1] == ReadError("sub/feed.jsonl", "line too large: 33 bytes (max_bytes=25)", "line 2")
+
+
+def test_a_large_file_streams_with_the_default_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crawl dump over the default limit is read (streamed), line by line."""
+    import dedup.io.jsonl as jsonl
+    monkeypatch.setattr(jsonl, "STREAM_BYTES", 100)  # stream even this small file
+    rows = b"".join(b'{"id": "%d", "text": "article %d"}\n' % (k, k) for k in range(50))
+    out = _read(tmp_path, rows, ReaderConfig(max_bytes=40))
+    assert len(rows) > 40 and [d.text for d in out] == [f"article {k}" for k in range(50)]
 
 
 def test_large_files_are_streamed_with_the_same_result(tmp_path, monkeypatch):

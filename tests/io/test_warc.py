@@ -78,11 +78,15 @@ def test_record_too_large(tmp_path: Path) -> None:
     assert out == [ReadError("c.warc.gz", "record too large: over 4000 bytes (max_bytes=4000)", "record 1")]
 
 
-def test_file_too_large(tmp_path: Path) -> None:
+def test_the_limit_is_per_record_not_per_file(tmp_path: Path) -> None:
     f = tmp_path / "c.warc.gz"
     _write_warc(f)
-    [err] = read_warc(f, "c.warc.gz", "c.warc.gz", ReaderConfig(max_bytes=100))
-    assert isinstance(err, ReadError) and err.reason.startswith("file too large: ")
+    limit = 1000  # above every record's payload, below the file's size
+    assert f.stat().st_size > limit
+    whole = list(read_warc(f, "c.warc.gz", "c.warc.gz", ReaderConfig(max_bytes=None)))
+    assert list(read_warc(f, "c.warc.gz", "c.warc.gz", ReaderConfig(max_bytes=limit))) == whole
+    # no limit reads every payload whole (warcio's read(-1) returns nothing)
+    assert [getattr(d, "text", None) for d in whole][:1] == ["Hello A."]
 
 
 @pytest.mark.parametrize(
