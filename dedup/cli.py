@@ -169,6 +169,8 @@ def scan_cmd(paths: tuple[str, ...], out_dir: str, workers: int | None, strict: 
                           checkpoint=checkpoint)
     except ValueError as e:
         raise click.ClickException(str(e)) from None
+    except OSError as e:  # the checkpoint directory (the inputs' own errors are recorded, never raised)
+        raise click.ClickException(f"{e.filename or checkpoint}: {e.strerror or e}") from None
     written = result.write(out_dir)
     if checkpoint is not None:
         shutil.rmtree(checkpoint, ignore_errors=True)

@@ -122,3 +122,12 @@ def test_the_key_is_the_same_in_every_process():
     keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(keys) == 1
+
+
+def test_cli_resume_into_an_unwritable_place_is_a_one_line_error(seed_dir, tmp_path):
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / ".checkpoint").write_text("a file, not a directory", encoding="utf-8")
+    res = CliRunner().invoke(main, ["scan", str(seed_dir), "--out", str(out), "--workers", "1", "--resume"])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert ".checkpoint" in res.output and len(res.output.strip().splitlines()) == 1
