@@ -104,8 +104,7 @@ class Comparison:
         return cls(
             d["verdict"],
             Scores(**d["scores"]),
-            tuple(Passage(p["source_start"], p["source_end"], p["suspect_start"], p["suspect_end"], p["score"], ())
-                  for p in d["passages"]),
+            tuple(map(Passage.from_dict, d["passages"])),
             tuple(SentenceResult(s["suspect_start"], s["suspect_end"], s["source_start"], s["source_end"],
                                  s["similarity"], s["drift"], s["quoted"], tuple(Flag(**f) for f in s["flags"]))
                   for s in d["sentences"]),
@@ -116,9 +115,7 @@ class Comparison:
         return {
             "verdict": self.verdict,
             "scores": self.scores.to_dict(),
-            "passages": [{"source_start": p.source_start, "source_end": p.source_end,
-                          "suspect_start": p.suspect_start, "suspect_end": p.suspect_end,
-                          "score": p.score} for p in self.passages],
+            "passages": [p.to_dict() for p in self.passages],
             "sentences": [s.to_dict() for s in self.sentences],
             "shared_quotes": [q.to_dict() for q in self.shared_quotes],
         }

@@ -134,18 +134,14 @@ class ReusedPair:
     def from_dict(cls, d: dict[str, Any]) -> "ReusedPair":
         """The pair :meth:`to_dict` gave (a ``reuse.jsonl`` row)."""
         from dedup.align import Passage  # local: dedup.align imports much of dedup
-        return cls(d["source"], d["suspect"], d["verdict"],
-                   tuple(Passage(p["source_start"], p["source_end"], p["suspect_start"], p["suspect_end"],
-                                 p["score"], ()) for p in d["passages"]),
+        return cls(d["source"], d["suspect"], d["verdict"], tuple(map(Passage.from_dict, d["passages"])),
                    d["source_share"], d["suspect_share"])
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "suspect": self.suspect, "verdict": self.verdict,
                 "reused_chars": self.reused_chars, "source_share": self.source_share,
                 "suspect_share": self.suspect_share,
-                "passages": [{"source_start": p.source_start, "source_end": p.source_end,
-                              "suspect_start": p.suspect_start, "suspect_end": p.suspect_end,
-                              "score": p.score} for p in self.passages]}
+                "passages": [p.to_dict() for p in self.passages]}
 
 
 def copied_in_texts(passages: "Sequence[Passage]", source: str, suspect: str,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -257,6 +257,17 @@ class Passage:
     suspect_end: int
     score: float
     suspect_indices: tuple[int, ...]
+
+    def to_dict(self) -> dict[str, int | float]:
+        """The JSON form of ``Comparison.to_dict()["passages"]`` and of ``reuse.jsonl``
+        (offsets and score; the internal sentence indices are left out)."""
+        return {"source_start": self.source_start, "source_end": self.source_end,
+                "suspect_start": self.suspect_start, "suspect_end": self.suspect_end, "score": self.score}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Passage":
+        """The passage :meth:`to_dict` gave (with no sentence indices)."""
+        return cls(d["source_start"], d["source_end"], d["suspect_start"], d["suspect_end"], d["score"], ())
 
 
 def align_sentences(source: TextFeatures, suspect: TextFeatures, config: AlignConfig | None = None,
