@@ -66,6 +66,11 @@ def _unquoted(quotes: "Sequence[Quote]", start: int, end: int) -> int:
     return max(0, end - start - inside)
 
 
+def _unquoted_chars(p: "Passage", src_quotes: "Sequence[Quote]", sus_quotes: "Sequence[Quote]") -> int:
+    return min(_unquoted(src_quotes, p.source_start, p.source_end),
+               _unquoted(sus_quotes, p.suspect_start, p.suspect_end))
+
+
 def unquoted_chars(passage: "Passage", src: "TextFeatures", sus: "TextFeatures") -> int:
     """Characters of ``passage`` outside quotations, on its shorter side.
 
@@ -77,8 +82,17 @@ def unquoted_chars(passage: "Passage", src: "TextFeatures", sus: "TextFeatures")
     Returns:
         The smaller of the two sides' counts.
     """
-    return min(_unquoted(src.quotes, passage.source_start, passage.source_end),
-               _unquoted(sus.quotes, passage.suspect_start, passage.suspect_end))
+    return _unquoted_chars(passage, src.quotes, sus.quotes)
+
+
+def _copied(passages: "Sequence[Passage]", src_quotes: "Sequence[Quote]", sus_quotes: "Sequence[Quote]",
+            config: ReuseConfig | None) -> tuple["Passage", ...]:
+    """The rule of :func:`reused_passages`, given both sides' quotations."""
+    cfg = config or ReuseConfig()
+    if not cfg.enabled:
+        return ()
+    return tuple(p for p in passages
+                 if p.score >= cfg.min_score and _unquoted_chars(p, src_quotes, sus_quotes) >= cfg.min_chars)
 
 
 def reused_passages(passages: "tuple[Passage, ...]", src: "TextFeatures", sus: "TextFeatures",
@@ -96,11 +110,7 @@ def reused_passages(passages: "tuple[Passage, ...]", src: "TextFeatures", sus: "
         unquoted characters (:func:`unquoted_chars`), in suspect order;
         empty when ``enabled`` is off.
     """
-    cfg = config or ReuseConfig()
-    if not cfg.enabled:
-        return ()
-    return tuple(p for p in passages
-                 if p.score >= cfg.min_score and unquoted_chars(p, src, sus) >= cfg.min_chars)
+    return _copied(passages, src.quotes, sus.quotes, config)
 
 
 @dataclass(frozen=True)
@@ -159,12 +169,9 @@ def copied_in_texts(passages: "Sequence[Passage]", source: str, suspect: str,
     Returns:
         The passages that count as copied text.
     """
-    cfg = config or ReuseConfig()
-    if not cfg.enabled:
+    if config is not None and not config.enabled:
         return ()
-    qs, qt = find_quotes(source), find_quotes(suspect)
-    return tuple(p for p in passages if p.score >= cfg.min_score and min(
-        _unquoted(qs, p.source_start, p.source_end), _unquoted(qt, p.suspect_start, p.suspect_end)) >= cfg.min_chars)
+    return _copied(passages, find_quotes(source), find_quotes(suspect), config)
 
 
 def _transposed(p: "Passage") -> "Passage":
