@@ -128,6 +128,11 @@ def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
     os.replace(tmp, path)
 
 
+def _ids(docs: Sequence[Document]) -> list[str]:
+    """Ids of ``docs`` in order (a document store lists them without making Documents)."""
+    return docs.ids() if isinstance(docs, DocumentStore) else [d.id for d in docs]
+
+
 @dataclass
 class CandidateScan:
     """Outcome of :func:`scan_candidates` (the candidate stage alone).
@@ -147,8 +152,7 @@ class CandidateScan:
 
     def candidate_rows(self) -> Iterator[dict[str, Any]]:
         """One dict per candidate: ``a``, ``b`` (document ids), ``views``, ``score``."""
-        docs = self.documents
-        ids = docs.ids() if isinstance(docs, DocumentStore) else [d.id for d in docs]
+        ids = _ids(self.documents)
         for c in self.candidates:
             yield {"a": ids[c.i], "b": ids[c.j], "views": list(c.views), "score": c.score}
 
@@ -716,8 +720,7 @@ def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = No
     if checkpoint is not None:
         from dedup import __version__
         from dedup.checkpoint import Checkpoint, scan_key
-        ids = docs.ids() if isinstance(docs, DocumentStore) else [d.id for d in docs]
-        saved = Checkpoint(checkpoint, scan_key(__version__, cfg, ids, chunks))
+        saved = Checkpoint(checkpoint, scan_key(__version__, cfg, _ids(docs), chunks))
     done = saved.done if saved is not None else {}
     todo = [k for k in range(len(chunks)) if k not in done]
     meter = _Meter(len(codes), "aligned", "candidate pairs") if progress else None
