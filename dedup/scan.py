@@ -9,11 +9,10 @@ import json
 import math
 import multiprocessing
 import os
-import signal
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -53,6 +52,7 @@ from dedup.judge import (  # noqa: F401  (PairResult, judge_pair, judge_features
 from dedup.reuse import ReusedPair
 from dedup.store import DocumentStore, TextView
 from dedup.verdict import RELATED_VERDICTS, VERDICTS
+from dedup.workers import WorkerPool
 
 @dataclass
 class ScanResult:
@@ -201,32 +201,10 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(**payload: Any) -> None:
-    """Pool initializer: tune malloc, keep ``payload`` for the tasks, and
-    leave Ctrl-C to the parent (see :func:`_stopping_kills`)."""
-    # a worker interrupted inside the pool's queue lock leaves it held, and
-    # the pool then waits for ever on its other workers
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """Pool initializer: tune malloc and keep ``payload`` for the tasks."""
     _tune_worker_malloc()
     _WORKER.clear()
     _WORKER.update(payload)
-
-
-@contextlib.contextmanager
-def _stopping_kills(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
-    """Stop ``pool``'s workers at once when the block is left by an error or
-    Ctrl-C: its queued tasks are cancelled and the workers (which ignore
-    SIGINT, see :func:`_init_worker`) terminated, instead of ``shutdown``
-    waiting for every task already queued (``map`` queues them all)."""
-    try:
-        yield pool
-    except BaseException:
-        # the executor keeps its worker processes in a private mapping: the
-        # only handle on them
-        workers = list(getattr(pool, "_processes", {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for w in workers:
-            w.terminate()
-        raise
 
 
 def _sketch_range_task(args: tuple[int, int, CandidateConfig, str | None, bool | None, bool]) -> DocSketches:
@@ -377,8 +355,8 @@ def find_candidates_parallel(texts: Sequence[str], config: CandidateConfig | Non
             kernels().warm_up(pairs=False)
         t_warm = time.perf_counter()
         n_chunks = -(-n // size)
-        with ProcessPoolExecutor(max_workers=min(n_workers, n_chunks), mp_context=ctx, initializer=functools.partial(
-                _init_worker, **({"texts": texts} if forked else {}))) as pool, _stopping_kills(pool):
+        with WorkerPool(min(n_workers, n_chunks), context=ctx, initializer=functools.partial(
+                _init_worker, **({"texts": texts} if forked else {}))) as pool:
             spill_dir = (tempfile.TemporaryDirectory(prefix="dedup-keys-", dir=spill_root)
                          if forked and n >= spill_min_docs and "passage" in cfg.views else None)
             handoff = (_handoff_dir(texts) if forked and spill_dir is None and "passage" in cfg.views
@@ -495,8 +473,9 @@ class _ForkRunner:
 
     def __call__(self, stage: PassagePairStage) -> list:
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(min(self.workers, stage.parts), initializer=functools.partial(_init_worker, stage=stage)) as pool:
-            return pool.map(_run_stage_part, range(stage.parts), chunksize=1)
+        with WorkerPool(min(self.workers, stage.parts), context=ctx,
+                        initializer=functools.partial(_init_worker, stage=stage)) as pool:
+            return list(pool.map(_run_stage_part, range(stage.parts)))
 
 
 class _ThreadRunner:
@@ -746,12 +725,12 @@ def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = No
                 and ctx.get_start_method() == "fork":
             # workers inherit the documents; tasks are index pairs, in candidate
             # order, so a document's features are made once per chunk
-            with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=functools.partial(
-                    _init_worker, docs=docs, config=cfg)) as pool, _stopping_kills(pool):
+            with WorkerPool(n_workers, context=ctx, initializer=functools.partial(
+                    _init_worker, docs=docs, config=cfg)) as pool:
                 for k, part in zip(todo, pool.map(_judge_chunk_task, [chunks[k] for k in todo])):
                     keep(part, k, len(chunks[k]))
         elif n_workers > 1 and len(todo) > 0 and len(cands) > 1:
-            with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker) as pool, _stopping_kills(pool):
+            with WorkerPool(n_workers, initializer=_init_worker) as pool:
                 for k in todo:
                     parts = list(pool.map(_judge_task, [(docs[i], docs[j], cfg) for i, j in chunks[k]]))
                     keep(([r for p in parts for r in p[0]], [u for p in parts for u in p[1]]), k, len(chunks[k]))

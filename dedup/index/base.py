@@ -25,6 +25,7 @@ from dedup.index.layout import (
     split_sketches,
 )
 from dedup.index.match import Match, collisions, passage_verified, verify
+from dedup.workers import ctrl_c_deferred
 
 #: Documents per transaction in :meth:`Index.add_many`.
 DEFAULT_BATCH = 500
@@ -182,18 +183,19 @@ class SketchPool:
         self._threads: list[Any] = []
         self._outbox: list[Any] = []    # per worker: tasks for its sender thread
         try:
-            for _ in range(workers):
-                t_recv, t_send = ctx.Pipe(duplex=False)
-                r_recv, r_send = ctx.Pipe(duplex=False)
-                mine = self.tasks + self.results + [t_send, r_recv]
-                p = ctx.Process(target=_serve, args=(t_recv, r_send, os.getpid(), config, mine),
-                                daemon=True, name="dedup-index-sketch")
-                p.start()
-                t_recv.close()
-                r_send.close()
-                self.procs.append(p)
-                self.tasks.append(t_send)
-                self.results.append(r_recv)
+            with ctrl_c_deferred():  # a Ctrl-C during a fork would be lost
+                for _ in range(workers):
+                    t_recv, t_send = ctx.Pipe(duplex=False)
+                    r_recv, r_send = ctx.Pipe(duplex=False)
+                    mine = self.tasks + self.results + [t_send, r_recv]
+                    p = ctx.Process(target=_serve, args=(t_recv, r_send, os.getpid(), config, mine),
+                                    daemon=True, name="dedup-index-sketch")
+                    p.start()
+                    t_recv.close()
+                    r_send.close()
+                    self.procs.append(p)
+                    self.tasks.append(t_send)
+                    self.results.append(r_recv)
             for w in range(workers):  # after every fork: no child inherits a running thread
                 self._outbox.append(queue.SimpleQueue())
                 for fn, name in ((self._read, "results"), (self._send, "tasks")):
