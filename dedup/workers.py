@@ -236,8 +236,11 @@ class WorkerPool:
         p = self._procs[w]
         p.join(1.0)
         code = p.exitcode
-        how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited with code {code}"
-        return f"worker process {p.pid} {how} (out of memory?)"
+        if code is not None and code < 0:
+            why = f"was killed by signal {-code}" + (" (out of memory?)" if -code == signal.SIGKILL else "")
+        else:
+            why = f"exited with code {code} (its error, if any, is printed above)"
+        return f"worker process {p.pid} {why}"
 
     def close(self) -> None:
         """Let the workers exit after their current task, and wait for them."""

@@ -105,7 +105,9 @@ def test_ctrl_c_stops_the_scan_and_its_workers(seed_dir, tmp_path):
     out = tmp_path / "report"
     proc = subprocess.Popen([sys.executable, "-m", "dedup.cli", "scan", str(corpus), "--out", str(out),
                              "--workers", "2", "--progress", "--resume"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            # Ctrl-C as in a terminal, even where the tests run with SIGINT ignored
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     for line in proc.stderr:  # judging has started
         if line.endswith("candidate pairs\n"):
             break
