@@ -1,4 +1,4 @@
-"""A scan's judged pairs on disk, chunk by chunk, so a stopped scan resumes.
+"""A scan's candidate pairs and judged pairs on disk, so a stopped scan resumes.
 
 Judging is the long stage of ``dedup scan`` (an hour for a million news
 articles on two cores). With a checkpoint directory, every chunk of judged
@@ -8,6 +8,11 @@ candidates, settings and dedup version skips the chunks found there. The
 directory's ``manifest.json`` holds a digest of those four things: anything
 else starts the checkpoint afresh. JSON only (no pickles): the lines are
 ``PairResult`` and ``ReusedPair`` dicts.
+
+The candidate pairs are saved there too, once made (``candidates.jsonl``, as
+``dedup scan --stage candidates`` writes it, and ``candidates.key``): a rerun
+on the same documents with the same candidate settings and dedup version
+reads them instead of sketching the corpus again.
 """
 from __future__ import annotations
 
@@ -18,12 +23,16 @@ import os
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+import xxhash
+
 from dedup.compare import Comparison
 from dedup.judge import PairResult
 from dedup.reuse import ReusedPair
 
 _MANIFEST = "manifest.json"
 _JUDGED = "judged.jsonl"
+_CANDIDATES = "candidates.jsonl"
+_CANDIDATES_KEY = "candidates.key"
 
 Chunk = tuple[list[PairResult], list[ReusedPair]]
 
@@ -64,6 +73,75 @@ def scan_key(version: str, config: Any, ids: Sequence[str], pairs: Iterable[Sequ
     for chunk in pairs:
         h.update(json.dumps(chunk).encode("ascii") + b"\n")
     return h.hexdigest()
+
+
+def documents_key(version: str, config: Any, docs: Sequence[Any]) -> str:
+    """Digest of what a scan's candidate stage depends on.
+
+    Args:
+        version: dedup's version.
+        config: The scan's candidate settings
+            (:class:`~dedup.config.CandidateConfig`).
+        docs: The documents read (ids and texts), in order; a
+            :class:`~dedup.store.DocumentStore` is hashed from its UTF-8
+            bytes without decoding.
+
+    Returns:
+        A hex digest, the same in every process for the same arguments.
+    """
+    h = xxhash.xxh3_128()
+    h.update(json.dumps([version, _canonical(config)]).encode("utf-8"))
+    utf8 = getattr(docs, "utf8", None)
+    for k, d in enumerate(docs.ids() if hasattr(docs, "ids") else [d.id for d in docs]):
+        body = utf8(k) if utf8 is not None else docs[k].text.encode("utf-8", "surrogatepass")
+        h.update(d.encode("utf-8", "surrogatepass") + b"\0" + len(body).to_bytes(8, "little"))
+        h.update(body)
+    return h.hexdigest()
+
+
+def saved_candidates(directory: str | Path, key: str) -> Path | None:
+    """The ``candidates.jsonl`` saved in ``directory`` under ``key``, or None.
+
+    Args:
+        directory: The checkpoint directory.
+        key: :func:`documents_key` of the scan.
+    """
+    d = Path(directory)
+    try:
+        if (d / _CANDIDATES_KEY).read_text(encoding="ascii").strip() == key and (d / _CANDIDATES).is_file():
+            return d / _CANDIDATES
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def save_candidates(directory: str | Path, key: str, rows: Iterable[dict[str, Any]]) -> Path:
+    """Save a scan's candidate pairs (rows as ``candidates.jsonl`` has them).
+
+    The key is written last: a save cut short leaves no key, so it is not read.
+
+    Args:
+        directory: The checkpoint directory (created if missing).
+        key: :func:`documents_key` of the scan.
+        rows: One dict per pair (``a``, ``b``, ``views``, ``score``).
+
+    Returns:
+        The file written.
+    """
+    d = Path(directory)
+    d.mkdir(parents=True, exist_ok=True)
+    (d / _CANDIDATES_KEY).unlink(missing_ok=True)
+    tmp = d / (_CANDIDATES + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, d / _CANDIDATES)
+    tmp = d / (_CANDIDATES_KEY + ".tmp")
+    tmp.write_text(key + "\n", encoding="ascii")
+    os.replace(tmp, d / _CANDIDATES_KEY)
+    return d / _CANDIDATES
 
 
 def _pair_record(p: PairResult) -> dict[str, Any]:

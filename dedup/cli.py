@@ -30,7 +30,7 @@ Examples:
   dedup scan feed.jsonl --text-key body --id-key uuid --out report/
   dedup scan crawl/ --out cands/ --stage candidates   # candidates.jsonl only
   dedup scan crawl/ --out report/ --candidates cands/candidates.jsonl   # judge those
-  dedup scan big-crawl/ --out report/ --resume   # run it again after a stop: judged pairs are kept
+  dedup scan big-crawl/ --out report/ --resume   # run it again after a stop: candidates and judged pairs are kept
 """
 
 
@@ -146,7 +146,8 @@ def render_text(result: Comparison, source: str, suspect: str, width: int | None
               help="Judge the pairs of this candidates.jsonl (from --stage candidates on the same inputs) "
                    "instead of generating candidates.")
 @click.option("--resume", is_flag=True,
-              help="Save judged pairs in OUT/.checkpoint as they are made, and resume from there when this "
+              help="Save the candidate pairs and the judged pairs in OUT/.checkpoint as they are made, and "
+                   "resume from there when this "
                    "scan is run again after a stop (same inputs, options and dedup version); removed once "
                    "the outputs are written.")
 def scan_cmd(paths: tuple[str, ...], out_dir: str, workers: int | None, strict: bool, progress: bool | None,

@@ -437,16 +437,22 @@ class _Meter:
     def __init__(self, total: int, verb: str, unit: str, every: float = 2.0) -> None:
         self.total, self.verb, self.unit, self.every = total, verb, unit, every
         self.done_units = 0
+        self.skipped = 0  # done before this run (resumed): not part of the rate
         self.t0 = self.last = time.perf_counter()
         self.tty = sys.stderr.isatty()
 
     def line(self) -> str:
         """The current progress line."""
         elapsed = time.perf_counter() - self.t0
-        rate = self.done_units / elapsed if elapsed > 0 else 0.0
+        rate = (self.done_units - self.skipped) / elapsed if elapsed > 0 else 0.0
         left = (self.total - self.done_units) / rate if rate > 0 else float("nan")
         eta = f", {left:.0f} s left" if self.done_units < self.total and rate > 0 else ""
         return f"{self.verb} {self.done_units}/{self.total} {self.unit} ({rate:.0f}/s{eta})"
+
+    def skip(self, k: int) -> None:
+        """Count ``k`` units done before (a resumed run): they are not in the rate."""
+        self.done_units += k
+        self.skipped += k
 
     def advance(self, k: int) -> None:
         """Count ``k`` more units; print when ``every`` seconds have passed."""
@@ -542,7 +548,8 @@ def read_candidates(path: str | Path, ids: Sequence[str]) -> list[Candidate]:
 
 def scan_candidates(paths: str | Path | Sequence[str | Path], *, config: Config | None = None,
                     workers: int | None = None, progress: bool = False,
-                    candidates: str | Path | None = None) -> CandidateScan:
+                    candidates: str | Path | None = None,
+                    checkpoint: str | Path | None = None) -> CandidateScan:
     """Read the documents under ``paths`` and run the candidate stage only.
 
     Args:
@@ -554,6 +561,10 @@ def scan_candidates(paths: str | Path | Sequence[str | Path], *, config: Config 
         candidates: A ``candidates.jsonl`` from an earlier run on the same
             inputs: its pairs are taken instead of generating them
             (:func:`read_candidates`).
+        checkpoint: A directory where the candidate pairs are saved once
+            made (:mod:`dedup.checkpoint`); the same documents scanned again
+            with the same candidate settings and dedup version read them
+            from there instead of generating them.
 
     Returns:
         A :class:`CandidateScan`.
@@ -576,6 +587,12 @@ def scan_candidates(paths: str | Path | Sequence[str | Path], *, config: Config 
     timings = {"read": time.perf_counter() - t0}
     if progress:
         print(f"read {len(docs)} documents, {len(errors)} errors", file=sys.stderr)
+    key = None
+    if candidates is None and checkpoint is not None:
+        from dedup import __version__
+        from dedup.checkpoint import documents_key, saved_candidates
+        key = documents_key(__version__, cfg.candidates, docs)
+        candidates = saved_candidates(checkpoint, key)
     if candidates is not None:
         t1 = time.perf_counter()
         cands = read_candidates(candidates, docs.ids())
@@ -583,6 +600,9 @@ def scan_candidates(paths: str | Path | Sequence[str | Path], *, config: Config 
     else:
         use = n_workers if len(docs) >= PARALLEL_MIN_DOCS else 1
         cands = find_candidates_parallel(docs.texts(), cfg.candidates, use, timings=timings)
+        if key is not None:
+            from dedup.checkpoint import save_candidates
+            save_candidates(checkpoint, key, CandidateScan(docs, cands, errors).candidate_rows())
     if progress:
         print(f"{len(cands)} candidate pairs" + (f" (from {candidates})" if candidates is not None else ""),
               file=sys.stderr)
@@ -677,10 +697,11 @@ def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = No
             generating candidates: the alignment stage restarts from the
             candidate stage's output (to judge again with other settings, or
             to judge pairs chosen by hand).
-        checkpoint: A directory where judged pairs are saved as they are
-            made (:mod:`dedup.checkpoint`); the same scan run again (same
-            inputs, candidates, settings and dedup version) resumes from it
-            instead of judging those pairs again. Remove it when done.
+        checkpoint: A directory where the candidate pairs and the judged
+            pairs are saved as they are made (:mod:`dedup.checkpoint`); the
+            same scan run again (same inputs, candidates, settings and dedup
+            version) resumes from it instead of generating the candidates and
+            judging those pairs again. Remove it when done.
 
     Returns:
         A :class:`ScanResult`.
@@ -691,7 +712,8 @@ def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = No
     """
     cfg = config or Config()
     n_workers = _resolve_workers(workers)
-    cs = scan_candidates(paths, config=cfg, workers=n_workers, progress=progress, candidates=candidates)
+    cs = scan_candidates(paths, config=cfg, workers=n_workers, progress=progress, candidates=candidates,
+                         checkpoint=checkpoint)
     docs, cands, errors = cs.documents, cs.candidates, cs.errors
     codes = _component_order([(c.i, c.j) for c in cands])
     chunks = [codes[k:k + _JUDGE_CHUNK] for k in range(0, len(codes), _JUDGE_CHUNK)]
@@ -712,7 +734,9 @@ def scan(paths: str | Path | Sequence[str | Path], *, config: Config | None = No
         reuse.extend(part[1])
         if saved is not None and k is not None:
             saved.save(k, part)
-        if meter:
+        if meter and k is None:
+            meter.skip(n)
+        elif meter:
             meter.advance(n)
 
     for k in sorted(done):

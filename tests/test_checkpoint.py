@@ -131,3 +131,48 @@ def test_cli_resume_into_an_unwritable_place_is_a_one_line_error(seed_dir, tmp_p
     res = CliRunner().invoke(main, ["scan", str(seed_dir), "--out", str(out), "--workers", "1", "--resume"])
     assert res.exit_code == 1 and "Traceback" not in res.output
     assert ".checkpoint" in res.output and len(res.output.strip().splitlines()) == 1
+
+
+@pytest.fixture
+def generated(monkeypatch):
+    """How many times the candidate stage generated candidates."""
+    calls = []
+    real = scan_module.find_candidates_parallel
+    monkeypatch.setattr(scan_module, "find_candidates_parallel", lambda *a, **k: calls.append(1) or real(*a, **k))
+    return calls
+
+
+def test_the_candidates_are_saved_and_read_back_on_resume(seed_dir, tmp_path, generated):
+    import shutil
+
+    from dedup.candidates import CandidateConfig
+    first = scan(seed_dir, workers=1, checkpoint=tmp_path / "ck")
+    assert len(generated) == 1
+    saved = [json.loads(x) for x in (tmp_path / "ck" / "candidates.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(saved) == first.candidates == 10
+    again = scan(seed_dir, workers=1, checkpoint=tmp_path / "ck")
+    assert len(generated) == 1  # read from the checkpoint
+    assert _outputs(again) == _outputs(first)
+    # another text under the same id, or other candidate settings: generated again
+    docs = tmp_path / "docs"
+    shutil.copytree(seed_dir, docs)
+    one = sorted(docs.iterdir())[0]
+    one.write_text(one.read_text(encoding="utf-8") + " One more sentence.", encoding="utf-8")
+    scan(docs, workers=1, checkpoint=tmp_path / "ck2")
+    scan(docs, workers=1, checkpoint=tmp_path / "ck2")
+    assert len(generated) == 2
+    shutil.copytree(tmp_path / "ck2", tmp_path / "ck3")
+    one.write_text(one.read_text(encoding="utf-8") + " And another.", encoding="utf-8")
+    scan(docs, workers=1, checkpoint=tmp_path / "ck3")
+    assert len(generated) == 3
+    scan(seed_dir, workers=1, checkpoint=tmp_path / "ck",
+         config=Config(candidates=CandidateConfig(shingle_k=4)))
+    assert len(generated) == 4
+
+
+def test_a_candidate_save_cut_short_is_not_read(seed_dir, tmp_path, generated):
+    scan(seed_dir, workers=1, checkpoint=tmp_path / "ck")
+    (tmp_path / "ck" / "candidates.key").unlink()  # stopped before the key was written
+    (tmp_path / "ck" / "candidates.jsonl").write_text('{"a": "000.txt", "b"', encoding="utf-8")
+    again = scan(seed_dir, workers=1, checkpoint=tmp_path / "ck")
+    assert len(generated) == 2 and again.candidates == 10

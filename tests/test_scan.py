@@ -132,3 +132,14 @@ def test_ctrl_c_stops_the_scan_and_its_workers(seed_dir, tmp_path):
     assert left == []
     # what was judged before the stop is kept for the next run
     assert (out / ".checkpoint" / "manifest.json").exists()
+
+
+def test_meter_rate_leaves_out_resumed_work(capsys, monkeypatch):
+    import sys
+    from dedup.scan import _Meter
+    clock = iter([0.0, 10.0, 10.0])
+    monkeypatch.setattr(sys.modules["dedup.scan"].time, "perf_counter", lambda: next(clock))
+    m = _Meter(1000, "aligned", "pairs", every=0.0)
+    m.skip(500)  # judged before the stop
+    m.advance(100)  # 100 in 10 s: 10/s, 400 left
+    assert capsys.readouterr().err == "aligned 600/1000 pairs (10/s, 40 s left)\n"
