@@ -22,6 +22,7 @@ _EPILOG_COMPARE = """\b
 Examples:
   dedup compare original.txt rewrite.txt
   dedup compare original.txt rewrite.txt --format json | jq .verdict
+  dedup compare original.txt rewrite.txt --format html > pair.html
 """
 _EPILOG_SCAN = """\b
 Examples:
@@ -59,14 +60,19 @@ def main() -> None:
 @main.command("compare", epilog=_EPILOG_COMPARE)
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
 @click.argument("suspect", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: side-by-side aligned sentences with flags; json: the full result.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+              help="text: side-by-side aligned sentences with flags; json: the full result; html: a page "
+                   "with the changed words and flagged words marked.")
 def compare_cmd(source: str, suspect: str, fmt: str) -> None:
     """Compare SUSPECT against SOURCE (UTF-8 text files)."""
     src, sus = _read(source), _read(suspect)
     result = compare(src, sus)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    elif fmt == "html":
+        from dedup.report import compare_page
+        click.echo(compare_page(result, src, sus, source_name=Path(source).name, suspect_name=Path(suspect).name),
+                   nl=False)
     else:
         click.echo(render_text(result, src, sus))
 
@@ -160,7 +166,7 @@ def scan_cmd(paths: tuple[str, ...], out_dir: str, workers: int | None, strict: 
     if candidates is not None and stage == "candidates":
         raise click.UsageError("--candidates gives the pairs to judge: use it with --stage full")
     if resume and stage == "candidates":
-        raise click.UsageError("--resume checkpoints the judging: use it with --stage full")
+        raise click.UsageError("--resume checkpoints a whole scan: use it with --stage full")
     checkpoint = Path(out_dir) / ".checkpoint" if resume else None
     try:
         if stage == "candidates":
@@ -180,6 +186,70 @@ def scan_cmd(paths: tuple[str, ...], out_dir: str, workers: int | None, strict: 
     if strict and result.errors:
         click.echo(f"--strict: {len(result.errors)} input(s) could not be read (see {written['errors']})", err=True)
         sys.exit(1)
+
+
+_EPILOG_REPORT = """\b
+Examples:
+  dedup scan crawl/ feed.jsonl --out out/
+  dedup report out/ crawl/ feed.jsonl            # writes out/report.html
+  dedup report out/ crawl/ --html spun.html --max-pairs 50
+"""
+
+
+@main.command("report", epilog=_EPILOG_REPORT)
+@click.argument("scan_dir", type=click.Path(exists=True, file_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
+              help="The page to write (default: SCAN_DIR/report.html).")
+@click.option("--max-pairs", type=click.IntRange(min=0), default=200, show_default=True,
+              help="Related pairs shown with their sentences (spun first, then by flags); the others get "
+                   "one line each.")
+@click.option("--text-key", default="text", show_default=True, help="JSONL field holding the text.")
+@click.option("--id-key", default="id", show_default=True, help="JSONL field holding the document id.")
+@click.option("--max-bytes", type=click.IntRange(min=0), default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Largest document read, in bytes (as for dedup scan); 0: no limit.")
+def report_cmd(scan_dir: str, paths: tuple[str, ...], html_path: str | None, max_pairs: int, text_key: str,
+               id_key: str, max_bytes: int) -> None:
+    """Write an HTML page of a scan's outputs in SCAN_DIR, reading the texts from PATHS.
+
+    PATHS are the inputs the scan read (the same files, directories and
+    --text-key/--id-key): pairs.jsonl keeps scores, so each pair shown with its
+    sentences is compared again.
+    """
+    from dedup.io import iter_inputs
+    from dedup.report import scan_page
+
+    def rows(name: str) -> list[dict]:
+        path = Path(scan_dir) / name
+        if not path.exists():
+            return []
+        try:
+            return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        except (ValueError, UnicodeDecodeError) as e:
+            raise click.ClickException(f"{path}: not a dedup scan output ({e})") from None
+
+    pairs, clusters, reuse = rows("pairs.jsonl"), rows("clusters.jsonl"), rows("reuse.jsonl")
+    if not (Path(scan_dir) / "pairs.jsonl").exists():
+        raise click.ClickException(f"{scan_dir}: no pairs.jsonl; give the --out directory of a dedup scan")
+    wanted = {p[k] for p in pairs + reuse for k in ("source", "suspect")}
+    texts: dict[str, str] = {}
+    cfg = ReaderConfig(text_key=text_key, id_key=id_key, max_bytes=max_bytes or None)
+    for item in iter_inputs(list(paths), cfg):
+        if getattr(item, "id", None) in wanted and hasattr(item, "text"):
+            texts[item.id] = item.text
+    missing = wanted - texts.keys()
+    if missing:
+        click.echo(f"{len(missing)} of the {len(wanted)} documents named in {scan_dir} are not among the inputs "
+                   f"given (e.g. {sorted(missing)[0]!r}); pass the inputs of the scan", err=True)
+    page = scan_page(pairs, clusters, reuse, texts.get, compare, max_pairs=max_pairs,
+                     title=f"dedup scan report: {scan_dir}")
+    out = Path(html_path) if html_path else Path(scan_dir) / "report.html"
+    try:
+        out.write_text(page, encoding="utf-8")
+    except OSError as e:
+        raise click.ClickException(f"{out}: cannot write: {e.strerror or e}") from None
+    click.echo(f"wrote {out} ({len(pairs)} related pairs, {min(len(pairs), max_pairs)} with sentences; "
+               f"{len(reuse)} with copied passages)")
 
 
 # ------------------------------------------------------------------ index ---
