@@ -259,6 +259,7 @@ _EPILOG_INDEX = """\b
 Examples:
   dedup index add articles.dedup crawl/ feed.jsonl
   dedup index check articles.dedup new-article.txt --format json
+  dedup index check articles.dedup new-article.txt --reuse   # also copied passages
   dedup index stats articles.dedup
   dedup index add redis://127.0.0.1:6379/0 crawl/
 """
@@ -339,7 +340,10 @@ def index_add_cmd(location: str, paths: tuple[str, ...], progress: bool | None, 
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line per match; json: one JSON object per document.")
-def index_check_cmd(location: str, files: tuple[str, ...], fmt: str) -> None:
+@click.option("--reuse", is_flag=True,
+              help="Also report indexed documents that are not related but share copied passages "
+                   "(verdict unrelated or shared-quotes, with the passages, as in reuse.jsonl).")
+def index_check_cmd(location: str, files: tuple[str, ...], fmt: str, reuse: bool = False) -> None:
     """Check FILES against INDEX without adding them."""
     from dedup.document import Document
     from dedup.index import IndexError as DedupIndexError
@@ -350,7 +354,7 @@ def index_check_cmd(location: str, files: tuple[str, ...], fmt: str) -> None:
                 click.echo(f"error: {item.path}: {item.reason}", err=True)
                 continue
             try:
-                matches = ix.check(item.id, item.text)
+                matches = ix.check(item.id, item.text, reuse=reuse)
             except DedupIndexError as e:
                 raise click.ClickException(str(e)) from None
             if fmt == "json":
@@ -360,7 +364,8 @@ def index_check_cmd(location: str, files: tuple[str, ...], fmt: str) -> None:
                 click.echo(f"{item.id}\tnew")
             else:
                 for m in matches:
-                    click.echo(f"{item.id}\t{m.verdict}\t{m.doc_id}\tcoverage {m.scores.coverage:.2f}")
+                    copied = f"\tcopied {m.reuse.reused_chars} characters" if m.reuse is not None else ""
+                    click.echo(f"{item.id}\t{m.verdict}\t{m.doc_id}\tcoverage {m.scores.coverage:.2f}{copied}")
 
 
 @index_group.command("stats", epilog=_EPILOG_INDEX)

@@ -516,21 +516,27 @@ class Index:
         return f"Index({self.location!r})"
 
     # ------------------------------------------------------------ public ---
-    def check(self, doc_id: str, text: str) -> list[Match]:
+    def check(self, doc_id: str, text: str, *, reuse: bool = False) -> list[Match]:
         """Related earlier documents of ``text``, without adding it.
 
         Args:
             doc_id: Id of the document (an indexed document with this id is
                 not matched against itself).
             text: The document's text.
+            reuse: Also return earlier documents that are not related but
+                share copied passages with ``text`` (what ``dedup scan``
+                writes to ``reuse.jsonl``): their matches have
+                :attr:`Match.reuse` set, and may have the verdict
+                ``unrelated``. Off by default: without it, ``[]`` means new
+                content, as it always has.
 
         Returns:
-            Matches (every verdict but ``unrelated``), strongest first; ``[]``
-            for new content.
+            Matches (every verdict but ``unrelated``, unless ``reuse``),
+            strongest first; ``[]`` for new content.
         """
         entry = self._entries([(doc_id, text)])[0]
         post = self._backend.lookup(entry.all_keys, entry.caps)
-        return self._judge(entry, text, post, self._backend.iid_of(doc_id))
+        return self._judge(entry, text, post, self._backend.iid_of(doc_id), reuse)
 
     def candidates(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
         """Verified candidates of ``text`` (``(doc_id, views)``), without alignment.
@@ -542,15 +548,17 @@ class Index:
         post = self._backend.lookup(entry.all_keys, entry.caps)
         return [(doc_id, views) for _, doc_id, views in self._verified(entry, post, None)]
 
-    def add(self, doc_id: str, text: str) -> list[Match]:
-        """Look ``text`` up, then add it, atomically (see :meth:`check`).
+    def add(self, doc_id: str, text: str, *, reuse: bool = False) -> list[Match]:
+        """Look ``text`` up, then add it, atomically (see :meth:`check`,
+        also for ``reuse``).
 
         Re-adding an existing id replaces its entry (the old version is not
         matched).
         """
-        return self.add_many([(doc_id, text)])[0]
+        return self.add_many([(doc_id, text)], reuse=reuse)[0]
 
-    def add_many(self, items: Iterable[tuple[str, str]], *, judge: bool = True) -> list[list[Match]]:
+    def add_many(self, items: Iterable[tuple[str, str]], *, judge: bool = True,
+                 reuse: bool = False) -> list[list[Match]]:
         """Add many documents; the fast path.
 
         Documents are sketched together (vectorised) and written
@@ -565,6 +573,8 @@ class Index:
             items: ``(doc_id, text)`` pairs.
             judge: Align and judge candidates (default). False skips the
                 alignment and returns empty lists (bulk loading).
+            reuse: Also return documents sharing copied passages (see
+                :meth:`check`).
 
         Returns:
             One list of matches per item, in order.
@@ -577,9 +587,9 @@ class Index:
         second = next(batches, None) if len(first) >= self.batch_size else None
         if second is None or not self.workers:  # nothing to overlap
             for b in ([first] if second is None else [first, second]):
-                out.extend(self._add_batch(b, judge))
+                out.extend(self._add_batch(b, judge, reuse))
             for b in batches:
-                out.extend(self._add_batch(b, judge))
+                out.extend(self._add_batch(b, judge, reuse))
             return out
         pool = self._sketch_pool()
         pending: deque = deque()                # (batch, ticket, error), oldest first
@@ -609,7 +619,7 @@ class Index:
                     raise err
                 prep = pool.result(seq)
                 fill()  # the next batches are sketched while this one is written
-                out.extend(self._write_batch(b, prep, judge))
+                out.extend(self._write_batch(b, prep, judge, reuse))
         except BaseException:
             if pool.in_flight():
                 self._close_pool(kill=True)  # batches in flight are abandoned (not added)
@@ -671,16 +681,18 @@ class Index:
         keys = batch_keys(sk, self.cconfig)
         return [Entry(d, t if self._store_text else None, s, *k) for (d, t), s, k in zip(items, sketches, keys)]
 
-    def _add_batch(self, batch: list[tuple[str, str]], judge: bool) -> list[list[Match]]:
-        return self._write_batch(batch, prepare(batch, self.cconfig, judge), judge)
+    def _add_batch(self, batch: list[tuple[str, str]], judge: bool, reuse: bool = False) -> list[list[Match]]:
+        return self._write_batch(batch, prepare(batch, self.cconfig, judge), judge, reuse)
 
-    def _write_batch(self, batch: list[tuple[str, str]], prep: Prepared, judge: bool) -> list[list[Match]]:
+    def _write_batch(self, batch: list[tuple[str, str]], prep: Prepared, judge: bool,
+                     reuse: bool = False) -> list[list[Match]]:
         prep.texts = [t for _, t in batch] if self._store_text else [None] * len(batch)
         results = self._backend.add_batch(prep, want_postings=judge)
         if not judge:
             return [[] for _ in batch]
         assert prep.entries is not None
-        return [self._judge(e, text, post, iid) for e, (_, text), (iid, post) in zip(prep.entries, batch, results)]
+        return [self._judge(e, text, post, iid, reuse)
+                for e, (_, text), (iid, post) in zip(prep.entries, batch, results)]
 
     def _verified(self, entry: Entry, post: Postings, self_iid: int | None) -> list[tuple[int, str, tuple[str, ...]]]:
         coll, evidence = collisions(entry, post, self.cconfig, exclude=self_iid)
@@ -709,9 +721,10 @@ class Index:
                 out.append((iid, doc_id, views))
         return out
 
-    def _judge(self, entry: Entry, text: str, post: Postings, self_iid: int | None) -> list[Match]:
+    def _judge(self, entry: Entry, text: str, post: Postings, self_iid: int | None,
+               reuse: bool = False) -> list[Match]:
         from dedup.align import text_features
-        from dedup.judge import JudgementCache, judge_features  # local: judging imports much of dedup
+        from dedup.judge import JudgementCache, judge_features, reuse_of  # local: judging imports much of dedup
 
         cands = self._verified(entry, post, self_iid)
         if not cands:
@@ -726,13 +739,23 @@ class Index:
                 t = texts.get(iid)
                 if t is None:
                     t = self._load(doc_id)
-                pr = judge_features(Document(doc_id, t), new_doc, text_features(t), new_feats, self.config,
+                old_doc, old_feats = Document(doc_id, t), text_features(t)
+                pr = judge_features(old_doc, new_doc, old_feats, new_feats, self.config,
                                     drop_unrelated=True, judgements=judged)
+                copied = (reuse_of(old_doc, new_doc, old_feats, new_feats, pr, judged, self.config)
+                          if reuse else None)
+                if copied is not None and (pr is None or pr.verdict == "unrelated"):
+                    # not related: the comparison in the orientation of the copied passages
+                    j, swapped = judged.get(t, text, old_feats, new_feats, self.config)
+                    c = j.finished((copied.source == doc_id) != swapped)
+                    matches.append(Match(doc_id, "unrelated", c.scores, copied.source, copied.suspect, views,
+                                         c, copied))
+                    continue
                 if pr is None or pr.verdict == "unrelated":
                     continue
                 matches.append(Match(doc_id, pr.verdict, pr.comparison.scores, pr.source, pr.suspect, views,
-                                     pr.comparison))
-        rank = {"spun": 0, "near-duplicate": 1, "derivative": 2, "shared-quotes": 3}
+                                     pr.comparison, copied))
+        rank = {"spun": 0, "near-duplicate": 1, "derivative": 2, "shared-quotes": 3, "unrelated": 4}
         matches.sort(key=lambda m: (rank.get(m.verdict, 9), -m.scores.coverage, m.doc_id))
         return matches
 

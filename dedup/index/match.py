@@ -19,6 +19,7 @@ import numpy as np
 from dedup.candidates import CandidateConfig
 from dedup.compare import Comparison, Scores
 from dedup.index.layout import StoredSketch, view_band_keys
+from dedup.reuse import ReusedPair
 from dedup.verdict import RELATED_VERDICTS
 
 
@@ -29,7 +30,8 @@ class Match:
     Attributes:
         doc_id: Id of the earlier (indexed) document.
         verdict: ``near-duplicate``, ``derivative``, ``spun`` or
-            ``shared-quotes`` (``unrelated`` pairs are never returned).
+            ``shared-quotes`` (``unrelated`` pairs are returned only when
+            asked for copied passages, see ``reuse``).
         scores: The :class:`~dedup.compare.Scores` of the comparison behind
             ``verdict``: ``compare(source, suspect)`` where ``source`` and
             ``suspect`` are given below (as ``dedup scan`` judges pairs).
@@ -37,6 +39,10 @@ class Match:
         suspect: Id of the document judged derived from the other.
         views: Candidate views that found and verified the pair.
         comparison: The full :class:`~dedup.compare.Comparison`.
+        reuse: With ``reuse=True`` (:meth:`dedup.index.Index.check`): the
+            passages copied between the two documents when the pair is not
+            related (a :class:`~dedup.reuse.ReusedPair`, as in
+            ``reuse.jsonl``); None otherwise.
     """
 
     doc_id: str
@@ -46,6 +52,7 @@ class Match:
     suspect: str = ""
     views: tuple[str, ...] = ()
     comparison: Comparison | None = field(default=None, repr=False, compare=False)
+    reuse: ReusedPair | None = field(default=None, repr=False, compare=False)
 
     @property
     def related(self) -> bool:
@@ -53,9 +60,14 @@ class Match:
         return self.verdict in RELATED_VERDICTS
 
     def to_dict(self) -> dict[str, Any]:
-        return {"doc_id": self.doc_id, "verdict": self.verdict, "scores": self.scores.to_dict(),
-                "source": self.source, "suspect": self.suspect, "views": list(self.views),
-                "flags": len(self.comparison.flags) if self.comparison else 0}
+        """Plain-dict form (JSON-ready); ``reuse`` (the ``reuse.jsonl`` row)
+        only when copied passages were asked for and found."""
+        d = {"doc_id": self.doc_id, "verdict": self.verdict, "scores": self.scores.to_dict(),
+             "source": self.source, "suspect": self.suspect, "views": list(self.views),
+             "flags": len(self.comparison.flags) if self.comparison else 0}
+        if self.reuse is not None:
+            d["reuse"] = self.reuse.to_dict()
+        return d
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
