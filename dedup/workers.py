@@ -65,7 +65,10 @@ def _serve(conn: multiprocessing.connection.Connection, initializer: Callable[[]
             payload = ForkingPickler.dumps((True, fn(arg)))
         except BaseException as exc:  # sent to the parent, raised there
             payload = _failure(exc)
-        conn.send_bytes(payload)
+        try:
+            conn.send_bytes(payload)
+        except OSError:  # the parent is gone, or stopped the pool: nobody to tell
+            return
 
 
 def _failure(exc: BaseException) -> bytes:
