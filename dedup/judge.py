@@ -197,14 +197,44 @@ def judge_features(a: Document, b: Document, fa: TextFeatures, fb: TextFeatures,
     return PairResult(src.id, sus.id, comparison.verdict, comparison)
 
 
+#: A text is cut from the other (a trimmed or excerpted copy) when at least
+#: this share of its content words occur in the other ...
+CUT_INSIDE = 0.98
+#: ... while more than this share of the other's do not occur in it.
+CUT_OUTSIDE = 0.05
+
+
+def orientation_by_vocabulary(ca: float, cb: float) -> bool | None:
+    """Which of two related texts is the source, from their vocabularies alone.
+
+    Args:
+        ca: Share of text a's content words that occur in text b
+            (:func:`vocabulary_containment`).
+        cb: The same for b in a.
+
+    Returns:
+        True when a is the source, False when b is, None when the two shares
+        are equal. A text that adds (almost) no word of its own and leaves
+        part of the other's out is cut from it: the derivative (a trimmed
+        copy, an excerpt). Otherwise the text that adds more words of its
+        own is the derivative: a rewrite keeps much of its source's words
+        and brings its own (synonyms, additions).
+    """
+    if cb >= CUT_INSIDE and ca < 1.0 - CUT_OUTSIDE:
+        return True
+    if ca >= CUT_INSIDE and cb < 1.0 - CUT_OUTSIDE:
+        return False
+    return None if ca == cb else ca > cb
+
+
 def _vocabulary_forward(a: Document, b: Document, j: _TextPairJudgement, swapped: bool) -> bool:
-    """Whether ``b`` is judged against ``a`` when nothing else decides: ``a``
-    is the source when ``b`` reuses more of its vocabulary than the reverse
-    (a rewrite keeps much of its source's words and adds its own), then by id."""
+    """Whether ``b`` is judged against ``a`` when nothing else decides
+    (:func:`orientation_by_vocabulary`, then by id)."""
     ca, cb = j.containment()
     if swapped:
         ca, cb = cb, ca
-    return (ca, b.id) >= (cb, a.id)
+    by_words = orientation_by_vocabulary(ca, cb)
+    return b.id >= a.id if by_words is None else by_words
 
 
 def reuse_of(a: Document, b: Document, fa: TextFeatures, fb: TextFeatures, result: PairResult | None,

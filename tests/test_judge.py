@@ -44,7 +44,13 @@ def _eager_judge(a, b, cfg):
     elif _RANK[ab.verdict] != _RANK[ba.verdict]:
         forward = _RANK[ab.verdict] > _RANK[ba.verdict]
     else:
-        forward = (vocabulary_containment(fa, fb), b.id) >= (vocabulary_containment(fb, fa), a.id)
+        ca, cb = vocabulary_containment(fa, fb), vocabulary_containment(fb, fa)
+        if cb >= 0.98 and ca < 0.95:  # b is cut from a
+            forward = True
+        elif ca >= 0.98 and cb < 0.95:
+            forward = False
+        else:
+            forward = (ca, b.id) >= (cb, a.id)
     return PairResult(a.id, b.id, ab.verdict, ab) if forward else PairResult(b.id, a.id, ba.verdict, ba)
 
 
@@ -89,3 +95,29 @@ def test_judging_reuses_the_alignment_of_a_text_pair_seen_before(seed_dir, monke
     texts = {frozenset((docs[i].text, docs[j].text)) for i, j in pairs}
     # two directions per distinct text pair; one when both texts are the same
     assert len(calls) == sum(len(t) for t in texts) < 2 * len(pairs)
+
+
+def test_orientation_by_vocabulary():
+    from dedup.judge import orientation_by_vocabulary
+    # b adds words of its own (a rewrite): a is the source
+    assert orientation_by_vocabulary(0.9, 0.8) is True
+    assert orientation_by_vocabulary(0.8, 0.9) is False
+    assert orientation_by_vocabulary(0.9, 0.9) is None
+    # b adds (almost) nothing and leaves a tenth of a out: b is cut from a, whatever the raw order says
+    assert orientation_by_vocabulary(0.90, 1.0) is True
+    assert orientation_by_vocabulary(0.90, 0.985) is True
+    assert orientation_by_vocabulary(1.0, 0.90) is False
+    # too little left out to call it a cut: the rewrite rule
+    assert orientation_by_vocabulary(0.96, 1.0) is False
+
+
+def test_a_trimmed_copy_is_the_derivative_in_either_order(seeds):
+    from dedup.text.sentences import split_sentences
+    full = seeds["000"]
+    spans = split_sentences(full)
+    trimmed = full[:spans[-5].start].rstrip() + "\n"  # the last five sentences cut, as an editor trims copy
+    cfg = Config()
+    for a, b in ((Document("full", full), Document("trimmed", trimmed)),
+                 (Document("trimmed", trimmed), Document("full", full))):
+        r = judge_pair(a, b, cfg)
+        assert (r.source, r.suspect) == ("full", "trimmed"), r.verdict
