@@ -176,3 +176,24 @@ def test_a_candidate_save_cut_short_is_not_read(seed_dir, tmp_path, generated):
     (tmp_path / "ck" / "candidates.jsonl").write_text('{"a": "000.txt", "b"', encoding="utf-8")
     again = scan(seed_dir, workers=1, checkpoint=tmp_path / "ck")
     assert len(generated) == 2 and again.candidates == 10
+
+
+def test_the_documents_key_reads_a_store_and_a_list_alike(seeds):
+    from dedup.checkpoint import documents_key
+    from dedup.candidates import CandidateConfig
+    from dedup.document import Document
+    from dedup.store import DocumentStore
+    docs = [Document(k, t) for k, t in sorted(seeds.items())]
+    store = DocumentStore()
+    for d in docs:
+        store.append(d)
+    cfg = CandidateConfig()
+    key = documents_key("1", cfg, store)
+    assert key == documents_key("1", cfg, docs)
+    # each of id, text, order, settings and version counts
+    assert key != documents_key("2", cfg, docs)
+    assert key != documents_key("1", CandidateConfig(shingle_k=4), docs)
+    assert key != documents_key("1", cfg, docs[::-1])
+    assert key != documents_key("1", cfg, [Document("x" + docs[0].id, docs[0].text)] + docs[1:])
+    # an id and text boundary cannot be shifted: ("ab", "c") differs from ("a", "bc")
+    assert documents_key("1", cfg, [Document("ab", "c")]) != documents_key("1", cfg, [Document("a", "bc")])
