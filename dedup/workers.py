@@ -11,8 +11,9 @@ the standard pools cannot be stopped safely in the middle of their work:
 - a worker interrupted by Ctrl-C inside the shared queue lock leaves the lock
   held, and the other workers wait on it for ever.
 
-Here each worker has a pipe of its own and at most one task in flight; the
-workers ignore SIGINT and leave Ctrl-C to the parent. Leaving the pool's
+Here each worker has a pipe of its own, with one task in flight and at most one
+small task waiting behind it (:data:`QUEUE_MAX_BYTES`); the workers ignore
+SIGINT and leave Ctrl-C to the parent. Leaving the pool's
 ``with`` block by an exception (``KeyboardInterrupt`` included) kills the
 workers and closes their pipes: nothing is read from them again, so nothing
 can wait on a dead worker.
@@ -20,6 +21,7 @@ can wait on a dead worker.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import multiprocessing
 import multiprocessing.connection
@@ -105,32 +107,56 @@ def ctrl_c_deferred() -> Iterator[None]:
             signal.raise_signal(signal.SIGINT)
 
 
+#: A task this small (pickled) may wait in a busy worker's pipe, so the worker
+#: starts it the moment it is done with the one before, even while the
+#: parent is busy with results. Larger tasks are sent only to an idle worker:
+#: a parent blocked sending into a full pipe while the worker is blocked
+#: sending its result would wait for each other for ever.
+QUEUE_MAX_BYTES = 16 * 1024
+
+
 class _Run:
     """The state of one :meth:`WorkerPool.map`."""
 
     def __init__(self, pool: WorkerPool, fn: Callable[[Any], Any], tasks: Iterable[Any], window: int) -> None:
         self.pool, self.fn, self.window = pool, fn, window
         self.tasks = enumerate(tasks)
-        self.busy: dict[int, int] = {}  # worker -> number of its task
+        self.held: tuple[int, bytes] | None = None  # the next task, pickled, not yet sent
+        # worker -> numbers of its tasks in flight, oldest first (it answers in order)
+        self.busy: dict[int, collections.deque[int]] = {}
         self.ready: dict[int, Any] = {}  # task number -> result not yet yielded
         self.sent = self.next = 0
         self.exhausted = False
 
-    def feed(self, w: int) -> None:
-        """Send worker ``w`` its next task, if any is left within the window."""
-        if self.exhausted or self.sent - self.next >= self.window:
-            return
-        for k, arg in self.tasks:
-            self.pool._conns[w].send((self.fn, arg))
-            self.busy[w] = k
-            self.sent += 1
-            return
-        self.exhausted = True
+    def _next_task(self) -> tuple[int, bytes] | None:
+        if self.held is None and not self.exhausted and self.sent - self.next < self.window:
+            for k, arg in self.tasks:
+                self.held = (k, ForkingPickler.dumps((self.fn, arg)))
+                break
+            else:
+                self.exhausted = True
+        return self.held
 
-    def feed_idle(self) -> None:
-        for w in range(len(self.pool._procs)):
+    def feed(self, w: int) -> None:
+        """Send worker ``w`` its next task: to an idle worker any task, to a
+        busy one a second small one (see :data:`QUEUE_MAX_BYTES`)."""
+        while True:
+            queued = self.busy.get(w)
+            n = len(queued) if queued else 0
+            task = self._next_task() if n < 2 else None
+            if task is None or n == 1 and len(task[1]) > QUEUE_MAX_BYTES:
+                return
+            self.pool._conns[w].send_bytes(task[1])
+            self.busy.setdefault(w, collections.deque()).append(task[0])
+            self.held = None
+            self.sent += 1
+
+    def feed_all(self) -> None:
+        for w in range(len(self.pool._procs)):  # idle workers first
             if w not in self.busy:
                 self.feed(w)
+        for w in list(self.busy):
+            self.feed(w)
 
     def results(self) -> Iterator[Any]:
         pool, busy = self.pool, self.busy
@@ -140,7 +166,7 @@ class _Run:
                     value = self.ready.pop(self.next)
                     self.next += 1
                     yield value
-                self.feed_idle()
+                self.feed_all()
                 if not busy:
                     return
                 by_conn = {pool._conns[w]: w for w in busy}
@@ -152,7 +178,9 @@ class _Run:
                             raw = obj.recv_bytes()
                         except (EOFError, OSError):
                             raise WorkerError(pool._death(w)) from None
-                        k = busy.pop(w)
+                        k = busy[w].popleft()
+                        if not busy[w]:
+                            del busy[w]
                         self.feed(w)  # the worker's next task first, then unpickle
                         ok, value = ForkingPickler.loads(raw)
                         if not ok:
@@ -232,7 +260,7 @@ class WorkerPool:
         if not self._procs:
             raise WorkerError("the pool is closed")
         run = _Run(self, fn, tasks, window or 4 * len(self._procs))
-        run.feed_idle()
+        run.feed_all()
         return run.results()
 
     def _death(self, w: int) -> str:

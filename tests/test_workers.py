@@ -149,3 +149,18 @@ def test_ctrl_c_while_workers_start_is_delivered_after_the_forks():
     finally:
         signal.signal(signal.SIGINT, old)
     assert reached == [True]
+
+
+def test_small_tasks_wait_in_a_busy_workers_pipe_large_ones_do_not():
+    from dedup.workers import QUEUE_MAX_BYTES
+    with WorkerPool(1, context=FORK) as pool:
+        it = pool.map(len, [b"x"] * 5)
+        # two small tasks sent at once: one running, one waiting
+        run_state = it.gi_frame.f_locals["self"]
+        assert run_state.sent == 2 and list(run_state.busy[0]) == [0, 1]
+        assert list(it) == [1] * 5
+        big = [b"y" * (2 * QUEUE_MAX_BYTES)] * 3
+        it = pool.map(len, big)
+        run_state = it.gi_frame.f_locals["self"]
+        assert run_state.sent == 1  # the next one waits for the worker to be idle
+        assert list(it) == [2 * QUEUE_MAX_BYTES] * 3
